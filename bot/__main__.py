@@ -1,0 +1,136 @@
+"""python -m bot [run|console|ask|seed|sync]: read settings, set up logging, do the command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, Settings
+from store.db import StoreError
+from store.seed import SeedError
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Silicon Bridge: answers on AI and semiconductor cooperation, and reminders.",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        help="database file (default: $DATABASE_PATH or ./data/silicon-bridge.sqlite3)",
+    )
+    parser.add_argument("--seeds", type=Path, help="seed directory (default: the project's seeds/)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ask = commands.add_parser("ask", help="answer a question from the command line")
+    ask.add_argument("--lang", choices=("fr", "en"), help="answer language (default: detected)")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument(
+        "question",
+        nargs="+",
+        help="the question, or - to read one question per line from stdin "
+        "and write one JSON object per line",
+    )
+
+    seed = commands.add_parser("seed", help="check or load the seed files")
+    seed_commands = seed.add_subparsers(dest="seed_command", metavar="ACTION", required=True)
+    seed_commands.add_parser("check", help="validate the seed files; exit 1 listing the errors")
+    seed_commands.add_parser("load", help="load the seed files into the database")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.load()
+    changes = {}
+    if args.db is not None:
+        changes["database"] = args.db
+    if args.seeds is not None:
+        changes["seeds_dir"] = args.seeds
+    if changes:
+        settings = Settings(**{**settings.__dict__, **changes})
+    return settings
+
+
+async def _ask(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.answer.engine import AnswerEngine
+    from bot.knowledge import ensure_seeds
+    from store.db import Store
+
+    question = " ".join(args.question)
+    async with Store.open(settings.database) as store:
+        await ensure_seeds(store, settings.seeds_dir)
+        engine = AnswerEngine(store)
+        if question == "-":
+            loop = asyncio.get_running_loop()
+            while line := await loop.run_in_executor(None, sys.stdin.readline):
+                answer = await engine.ask(line.rstrip("\r\n"), lang=args.lang)
+                sys.stdout.write(json.dumps(answer.as_dict(), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            return 0
+        answer = await engine.ask(question, lang=args.lang)
+    if args.json:
+        print(json.dumps(answer.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(answer.text)
+        if answer.answered and answer.alternatives:
+            label = "Voir aussi" if answer.lang == "fr" else "See also"
+            print(f"{label}: " + "; ".join(m.title for m in answer.alternatives))
+    return 0
+
+
+async def _seed(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.knowledge import load_seeds
+    from store import seed
+    from store.db import Store
+
+    if args.seed_command == "check":
+        seeds = seed.read(settings.seeds_dir)
+        kinds: dict[str, int] = {}
+        for item in seeds.items:
+            kinds[item.kind] = kinds.get(item.kind, 0) + 1
+        counts = ", ".join(f"{n} {kind}s" for kind, n in sorted(kinds.items()))
+        print(f"seeds OK: {len(seeds.sources)} sources, {counts}")
+        return 0
+    async with Store.open(settings.database) as store:
+        report = await load_seeds(store, settings.seeds_dir)
+    print(f"loaded {report.loaded} seed items into {settings.database} ({report.removed} removed)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        settings = _settings(args)
+        logging.basicConfig(
+            level=settings.log_level if args.command not in ("ask", "seed") else logging.WARNING,
+            stream=sys.stderr,
+        )
+        handler = {"ask": _ask, "seed": _seed}[args.command]
+        return asyncio.run(handler(settings, args))
+    except SeedError as exc:
+        print(f"The seed files have {len(exc.problems)} problem(s):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except (ConfigError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""The SQLite store: one aiosqlite connection, its pragmas, migrations and transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_PACKAGE = "store.migrations"
+
+
+class StoreError(Exception):
+    """A problem with the database file itself (unreadable, newer schema, …)."""
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The schema migrations shipped with the code, as (version, name, sql), in order."""
+    found = []
+    for entry in resources.files(MIGRATIONS_PACKAGE).iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [version for version, _, _ in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise StoreError(f"migrations are not numbered 1..n: {versions}")
+    return found
+
+
+class Store:
+    """Owns the connection. Use ``async with Store.open(path) as store``.
+
+    Every write goes through :meth:`transaction`; ``generation`` counts committed writes so that
+    caches built on the data (the search vocabulary) know when to refresh.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+        self.generation = 0
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def open(cls, path: str | Path) -> AsyncIterator[Store]:
+        path = str(path)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except Exception as exc:  # sqlite3.OperationalError and OSError alike
+            raise StoreError(f"cannot open the database {path!r}: {exc}") from exc
+        try:
+            conn.row_factory = aiosqlite.Row
+            store = cls(conn, path)
+            await store._configure()
+            await store._migrate()
+            yield store
+        finally:
+            await conn.close()
+
+    async def _configure(self) -> None:
+        try:
+            await self.conn.execute("PRAGMA busy_timeout = 5000")
+            await self.conn.execute("PRAGMA journal_mode = WAL")
+            await self.conn.execute("PRAGMA foreign_keys = ON")
+            await self.conn.execute("PRAGMA synchronous = NORMAL")
+        except Exception as exc:
+            raise StoreError(f"{self.path!r} is not a usable SQLite database: {exc}") from exc
+
+    async def schema_version(self) -> int:
+        async with self.conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0])
+
+    async def _migrate(self) -> None:
+        current = await self.schema_version()
+        known = migrations()
+        if current > len(known):
+            raise StoreError(
+                f"the database {self.path!r} has schema version {current}, newer than this "
+                f"program ({len(known)}); upgrade the program"
+            )
+        for version, name, sql in known[current:]:
+            log.info("applying migration %s", name)
+            # executescript commits on its own, so the version is bumped inside the same script.
+            script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
+            try:
+                await self.conn.executescript(script)
+            except Exception as exc:
+                if self.conn.in_transaction:
+                    await self.conn.execute("ROLLBACK")
+                raise StoreError(f"migration {name} failed: {exc}") from exc
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception.
+
+        Writers queue on a lock, so two coroutines never share one transaction. Not re-entrant.
+        """
+        async with self._write_lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            await self.conn.execute("COMMIT")
+            self.generation += 1

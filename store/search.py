@@ -1,0 +1,46 @@
+"""Full-text search over items with SQLite FTS5 (ranked by bm25)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+
+@dataclass(frozen=True)
+class Candidate:
+    item_id: str
+    kind: str
+    names: str
+    keywords: str
+    body: str
+    bm25: float  # FTS5 rank: more negative is better
+
+
+async def candidates(
+    conn: aiosqlite.Connection, match: str, *, limit: int, guild_id: int | None = None
+) -> list[Candidate]:
+    """Items matching an FTS5 query, best first, limited to those the server may see.
+
+    The ranking runs on the index alone (so FTS5 can stop early), then the visible items are kept.
+    """
+    sql = """
+        SELECT hits.item_id, items.kind, hits.names, hits.keywords, hits.body, hits.rank
+        FROM (SELECT item_id, names, keywords, body, rank FROM search_index
+              WHERE search_index MATCH ? ORDER BY rank LIMIT ?) AS hits
+        JOIN items ON items.id = hits.item_id
+        WHERE items.guild_id IS NULL OR items.guild_id = ?
+        ORDER BY hits.rank
+    """
+    async with conn.execute(sql, (match, limit, guild_id)) as cur:
+        rows = await cur.fetchall()
+    return [Candidate(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+
+async def vocabulary(conn: aiosqlite.Connection) -> tuple[int, dict[str, int]]:
+    """(number of indexed items, {term: number of items containing it})."""
+    async with conn.execute("SELECT count(*) FROM search_index") as cur:
+        (total,) = await cur.fetchone()
+    async with conn.execute("SELECT term, doc FROM search_vocab") as cur:
+        terms = {row[0]: row[1] for row in await cur.fetchall()}
+    return total, terms

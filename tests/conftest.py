@@ -1,0 +1,41 @@
+"""Shared fixtures: a real SQLite store in a temporary directory, seeded or empty."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.answer.engine import AnswerEngine
+from bot.knowledge import load_seeds
+from store.db import Store
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+TODAY = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A private copy of the seed files that a test may break."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture
+async def store(tmp_path: Path):
+    async with Store.open(tmp_path / "test.sqlite3") as opened:
+        yield opened
+
+
+@pytest.fixture
+async def seeded(store: Store) -> Store:
+    await load_seeds(store, SEEDS)
+    return store
+
+
+@pytest.fixture
+async def engine(seeded: Store) -> AnswerEngine:
+    return AnswerEngine(seeded, clock=lambda: TODAY)

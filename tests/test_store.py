@@ -1,0 +1,74 @@
+"""The store: migrations, pragmas and transactions on a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from store.db import Store, StoreError, migrations
+
+
+async def test_fresh_store_is_migrated_with_wal_and_foreign_keys(tmp_path):
+    async with Store.open(tmp_path / "db.sqlite3") as store:
+        assert await store.schema_version() == len(migrations())
+        async with store.conn.execute("PRAGMA journal_mode") as cur:
+            assert (await cur.fetchone())[0] == "wal"
+        async with store.conn.execute("PRAGMA foreign_keys") as cur:
+            assert (await cur.fetchone())[0] == 1
+
+
+async def test_reopening_does_not_migrate_again(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    async with Store.open(path) as store, store.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO sources VALUES ('s1', 'd', 'p', '2025-01-01', 'fr', 'a', 'b', "
+            "NULL, 'seed')"
+        )
+    async with Store.open(path) as store:
+        async with store.conn.execute("SELECT count(*) FROM sources") as cur:
+            assert (await cur.fetchone())[0] == 1
+
+
+async def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    with pytest.raises(StoreError, match="newer than this program"):
+        async with Store.open(path):
+            pass
+
+
+async def test_a_file_that_is_not_a_database_is_refused(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError):
+        async with Store.open(path):
+            pass
+
+
+async def _insert_then_fail(store):
+    async with store.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO sources VALUES ('s1', 'd', 'p', '2025-01-01', 'fr', 'a', 'b', NULL, "
+            "'seed')"
+        )
+        raise ValueError("stop")
+
+
+async def test_transaction_rolls_back_on_error(store):
+    with pytest.raises(ValueError, match="stop"):
+        await _insert_then_fail(store)
+    async with store.conn.execute("SELECT count(*) FROM sources") as cur:
+        assert (await cur.fetchone())[0] == 0
+    assert store.generation == 0
+
+
+async def test_foreign_keys_are_enforced(store):
+    with pytest.raises(sqlite3.IntegrityError):
+        async with store.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO items (id, kind, title_fr, title_en, text_fr, text_en, source_id, "
+                "origin, created_at, updated_at) VALUES ('x', 'fact', 'a', 'b', 'c', 'd', "
+                "'missing', 'seed', '', '')"
+            )
