@@ -114,14 +114,28 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
 async def upsert(conn: aiosqlite.Connection, item: Item, index: IndexText) -> None:
     """Insert or replace one item, its details, its terms and its index row."""
+    await upsert_many(conn, [(item, index)])
+
+
+async def upsert_many(conn: aiosqlite.Connection, entries: list[tuple[Item, IndexText]]) -> None:
+    """Insert or replace items with their details, terms and index rows, a statement per table.
+
+    ``created_at`` is kept, and ``updated_at`` only moves when the item's content changed.
+    """
     now = _now()
-    await conn.execute(
+    items = [item for item, _ in entries]
+    ids = [(item.id,) for item in items]
+    await conn.executemany(
         """
         INSERT INTO items (id, kind, title_fr, title_en, text_fr, text_en, source_id, paragraph,
                            quote, link, partnership_id, origin, guild_id, created_at, updated_at)
@@ -141,77 +155,93 @@ async def upsert(conn: aiosqlite.Connection, item: Item, index: IndexText) -> No
                     excluded.link, excluded.partnership_id)
                 THEN items.updated_at ELSE excluded.updated_at END
         """,
-        (
-            item.id,
-            item.kind,
-            item.title_fr,
-            item.title_en,
-            item.text_fr,
-            item.text_en,
-            item.source_id,
-            item.paragraph,
-            item.quote,
-            item.link,
-            item.partnership_id,
-            item.origin,
-            item.guild_id,
-            now,
-            now,
-        ),
+        [
+            (
+                i.id,
+                i.kind,
+                i.title_fr,
+                i.title_en,
+                i.text_fr,
+                i.text_en,
+                i.source_id,
+                i.paragraph,
+                i.quote,
+                i.link,
+                i.partnership_id,
+                i.origin,
+                i.guild_id,
+                now,
+                now,
+            )
+            for i in items
+        ],
     )
-    for table in (
-        "item_terms",
-        "partnerships",
-        "partnership_points",
-        "deadlines",
-        "figures",
-        "facts",
+    for delete in (
+        "DELETE FROM item_terms WHERE item_id = ?",
+        "DELETE FROM partnerships WHERE item_id = ?",
+        "DELETE FROM partnership_points WHERE item_id = ?",
+        "DELETE FROM deadlines WHERE item_id = ?",
+        "DELETE FROM figures WHERE item_id = ?",
+        "DELETE FROM facts WHERE item_id = ?",
+        "DELETE FROM search_index WHERE item_id = ?",
     ):
-        await conn.execute(f"DELETE FROM {table} WHERE item_id = ?", (item.id,))  # noqa: S608
+        await conn.executemany(delete, ids)
     await conn.executemany(
         "INSERT INTO item_terms (item_id, role, position, term) VALUES (?, ?, ?, ?)",
-        [(item.id, "alias", i, t) for i, t in enumerate(item.aliases)]
-        + [(item.id, "keyword", i, t) for i, t in enumerate(item.keywords)],
+        [
+            (item.id, role, n, term)
+            for item in items
+            for role, terms in (("alias", item.aliases), ("keyword", item.keywords))
+            for n, term in enumerate(terms)
+        ],
     )
-    if item.partnership is not None:
-        p = item.partnership
-        await conn.execute(
-            "INSERT INTO partnerships (item_id, announced, programme_fr, programme_en) "
-            "VALUES (?, ?, ?, ?)",
+    partnerships = [i for i in items if i.partnership is not None]
+    await conn.executemany(
+        "INSERT INTO partnerships (item_id, announced, programme_fr, programme_en) "
+        "VALUES (?, ?, ?, ?)",
+        [
             (
-                item.id,
-                p.announced.isoformat() if p.announced else None,
-                p.programme_fr,
-                p.programme_en,
-            ),
-        )
-        points = []
-        for role, fr, en in (
-            ("party", p.parties_fr, p.parties_en),
-            ("theme", p.themes_fr, p.themes_en),
-            ("condition", p.conditions_fr, p.conditions_en),
-        ):
-            points += [
-                (item.id, role, i, a, b) for i, (a, b) in enumerate(zip(fr, en, strict=True))
-            ]
-        await conn.executemany(
-            "INSERT INTO partnership_points (item_id, role, position, text_fr, text_en) "
-            "VALUES (?, ?, ?, ?, ?)",
-            points,
-        )
-    if item.deadline is not None:
-        d = item.deadline
-        await conn.execute(
-            "INSERT INTO deadlines (item_id, due_utc, timezone, date_only) VALUES (?, ?, ?, ?)",
-            (item.id, d.due.astimezone(UTC).isoformat(), d.timezone, int(d.date_only)),
-        )
-    if item.figure is not None:
-        f = item.figure
-        await conn.execute(
-            "INSERT INTO figures (item_id, value, value_max, unit, unit_fr, unit_en, qualifier, "
-            "measures_fr, measures_en, as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                i.id,
+                _iso(i.partnership.announced),
+                i.partnership.programme_fr,
+                i.partnership.programme_en,
+            )
+            for i in partnerships
+        ],
+    )
+    await conn.executemany(
+        "INSERT INTO partnership_points (item_id, role, position, text_fr, text_en) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (i.id, role, n, fr, en)
+            for i in partnerships
+            for role, frs, ens in (
+                ("party", i.partnership.parties_fr, i.partnership.parties_en),
+                ("theme", i.partnership.themes_fr, i.partnership.themes_en),
+                ("condition", i.partnership.conditions_fr, i.partnership.conditions_en),
+            )
+            for n, (fr, en) in enumerate(zip(frs, ens, strict=True))
+        ],
+    )
+    await conn.executemany(
+        "INSERT INTO deadlines (item_id, due_utc, timezone, date_only) VALUES (?, ?, ?, ?)",
+        [
             (
-                item.id,
+                i.id,
+                i.deadline.due.astimezone(UTC).isoformat(),
+                i.deadline.timezone,
+                int(i.deadline.date_only),
+            )
+            for i in items
+            if i.deadline is not None
+        ],
+    )
+    await conn.executemany(
+        "INSERT INTO figures (item_id, value, value_max, unit, unit_fr, unit_en, qualifier, "
+        "measures_fr, measures_en, as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                i.id,
                 f.value,
                 f.value_max,
                 f.unit,
@@ -220,17 +250,19 @@ async def upsert(conn: aiosqlite.Connection, item: Item, index: IndexText) -> No
                 f.qualifier,
                 f.measures_fr,
                 f.measures_en,
-                f.as_of.isoformat() if f.as_of else None,
-            ),
-        )
-    if item.category is not None:
-        await conn.execute(
-            "INSERT INTO facts (item_id, category) VALUES (?, ?)", (item.id, item.category)
-        )
-    await conn.execute("DELETE FROM search_index WHERE item_id = ?", (item.id,))
-    await conn.execute(
+                _iso(f.as_of),
+            )
+            for i in items
+            if (f := i.figure) is not None
+        ],
+    )
+    await conn.executemany(
+        "INSERT INTO facts (item_id, category) VALUES (?, ?)",
+        [(i.id, i.category) for i in items if i.category is not None],
+    )
+    await conn.executemany(
         "INSERT INTO search_index (item_id, names, keywords, body) VALUES (?, ?, ?, ?)",
-        (item.id, index.names, index.keywords, index.body),
+        [(item.id, index.names, index.keywords, index.body) for item, index in entries],
     )
 
 
@@ -245,109 +277,121 @@ async def ids_by_origin(conn: aiosqlite.Connection, origin: str) -> set[str]:
         return {row["id"] for row in await cur.fetchall()}
 
 
+_ITEMS_WITH_DETAILS = """
+    SELECT items.*,
+           partnerships.item_id AS p_id, partnerships.announced AS p_announced,
+           partnerships.programme_fr AS p_programme_fr,
+           partnerships.programme_en AS p_programme_en,
+           deadlines.due_utc AS d_due, deadlines.timezone AS d_timezone,
+           deadlines.date_only AS d_date_only,
+           figures.value AS f_value, figures.value_max AS f_value_max, figures.unit AS f_unit,
+           figures.unit_fr AS f_unit_fr, figures.unit_en AS f_unit_en,
+           figures.qualifier AS f_qualifier, figures.measures_fr AS f_measures_fr,
+           figures.measures_en AS f_measures_en, figures.as_of AS f_as_of,
+           facts.category AS category
+    FROM items
+    LEFT JOIN partnerships ON partnerships.item_id = items.id
+    LEFT JOIN deadlines ON deadlines.item_id = items.id
+    LEFT JOIN figures ON figures.item_id = items.id
+    LEFT JOIN facts ON facts.item_id = items.id
+    WHERE items.id IN (SELECT value FROM json_each(?))
+"""
+
+
 async def get_many(conn: aiosqlite.Connection, item_ids: list[str]) -> dict[str, Item]:
-    """Items by id, with their details; unknown ids are left out."""
+    """Items by id, with their details; unknown ids are left out. Three queries in all."""
     if not item_ids:
         return {}
     ids = (json.dumps(item_ids),)
-    sql = {
-        "items": "SELECT * FROM items WHERE id IN (SELECT value FROM json_each(?))",
-        "terms": "SELECT * FROM item_terms WHERE item_id IN (SELECT value FROM json_each(?)) "
-        "ORDER BY role, position",
-        "partnerships": "SELECT * FROM partnerships "
-        "WHERE item_id IN (SELECT value FROM json_each(?))",
-        "points": "SELECT * FROM partnership_points "
-        "WHERE item_id IN (SELECT value FROM json_each(?)) ORDER BY role, position",
-        "deadlines": "SELECT * FROM deadlines WHERE item_id IN (SELECT value FROM json_each(?))",
-        "figures": "SELECT * FROM figures WHERE item_id IN (SELECT value FROM json_each(?))",
-        "facts": "SELECT * FROM facts WHERE item_id IN (SELECT value FROM json_each(?))",
-    }
-    rows: dict[str, list[aiosqlite.Row]] = {}
-    for name, query in sql.items():
-        async with conn.execute(query, ids) as cur:
-            rows[name] = list(await cur.fetchall())
-
+    rows = await conn.execute_fetchall(_ITEMS_WITH_DETAILS, ids)
+    if not rows:
+        return {}
     terms: dict[str, dict[str, list[str]]] = {}
-    for row in rows["terms"]:
+    for row in await conn.execute_fetchall(
+        "SELECT item_id, role, term FROM item_terms "
+        "WHERE item_id IN (SELECT value FROM json_each(?)) ORDER BY item_id, role, position",
+        ids,
+    ):
         terms.setdefault(row["item_id"], {"alias": [], "keyword": []})[row["role"]].append(
             row["term"]
         )
     points: dict[tuple[str, str], list[aiosqlite.Row]] = {}
-    for row in rows["points"]:
-        points.setdefault((row["item_id"], row["role"]), []).append(row)
+    if any(row["p_id"] for row in rows):
+        for row in await conn.execute_fetchall(
+            "SELECT * FROM partnership_points WHERE item_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY item_id, role, position",
+            ids,
+        ):
+            points.setdefault((row["item_id"], row["role"]), []).append(row)
+    return {row["id"]: _item(row, terms.get(row["id"], {}), points) for row in rows}
 
-    def pair(item_id: str, role: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+
+def _item(
+    row: aiosqlite.Row,
+    terms: dict[str, list[str]],
+    points: dict[tuple[str, str], list[aiosqlite.Row]],
+) -> Item:
+    item_id = row["id"]
+
+    def pair(role: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         found = points.get((item_id, role), [])
         return tuple(r["text_fr"] for r in found), tuple(r["text_en"] for r in found)
 
-    partnerships = {}
-    for row in rows["partnerships"]:
-        parties, themes, conditions = (
-            pair(row["item_id"], r) for r in ("party", "theme", "condition")
-        )
-        partnerships[row["item_id"]] = PartnershipDetails(
-            announced=_date(row["announced"]),
+    partnership = deadline = figure = None
+    if row["p_id"] is not None:
+        parties, themes, conditions = pair("party"), pair("theme"), pair("condition")
+        partnership = PartnershipDetails(
+            announced=_date(row["p_announced"]),
             parties_fr=parties[0],
             parties_en=parties[1],
-            programme_fr=row["programme_fr"],
-            programme_en=row["programme_en"],
+            programme_fr=row["p_programme_fr"],
+            programme_en=row["p_programme_en"],
             themes_fr=themes[0],
             themes_en=themes[1],
             conditions_fr=conditions[0],
             conditions_en=conditions[1],
         )
-    deadlines = {
-        row["item_id"]: DeadlineDetails(
-            due=datetime.fromisoformat(row["due_utc"]),
-            timezone=row["timezone"],
-            date_only=bool(row["date_only"]),
+    if row["d_due"] is not None:
+        deadline = DeadlineDetails(
+            due=datetime.fromisoformat(row["d_due"]),
+            timezone=row["d_timezone"],
+            date_only=bool(row["d_date_only"]),
         )
-        for row in rows["deadlines"]
-    }
-    figures = {
-        row["item_id"]: FigureDetails(
-            value=row["value"],
-            value_max=row["value_max"],
-            unit=row["unit"],
-            unit_fr=row["unit_fr"],
-            unit_en=row["unit_en"],
-            qualifier=row["qualifier"],
-            measures_fr=row["measures_fr"],
-            measures_en=row["measures_en"],
-            as_of=_date(row["as_of"]),
+    if row["f_value"] is not None:
+        figure = FigureDetails(
+            value=row["f_value"],
+            value_max=row["f_value_max"],
+            unit=row["f_unit"],
+            unit_fr=row["f_unit_fr"],
+            unit_en=row["f_unit_en"],
+            qualifier=row["f_qualifier"],
+            measures_fr=row["f_measures_fr"],
+            measures_en=row["f_measures_en"],
+            as_of=_date(row["f_as_of"]),
         )
-        for row in rows["figures"]
-    }
-    categories = {row["item_id"]: row["category"] for row in rows["facts"]}
-
-    found = {}
-    for row in rows["items"]:
-        item_id = row["id"]
-        item_terms = terms.get(item_id, {"alias": [], "keyword": []})
-        found[item_id] = Item(
-            id=item_id,
-            kind=row["kind"],
-            title_fr=row["title_fr"],
-            title_en=row["title_en"],
-            text_fr=row["text_fr"],
-            text_en=row["text_en"],
-            source_id=row["source_id"],
-            paragraph=row["paragraph"],
-            quote=row["quote"],
-            link=row["link"],
-            partnership_id=row["partnership_id"],
-            aliases=tuple(item_terms["alias"]),
-            keywords=tuple(item_terms["keyword"]),
-            origin=row["origin"],
-            guild_id=row["guild_id"],
-            partnership=partnerships.get(item_id),
-            deadline=deadlines.get(item_id),
-            figure=figures.get(item_id),
-            category=categories.get(item_id),
-            created_at=datetime.fromisoformat(row["created_at"]),
-            updated_at=datetime.fromisoformat(row["updated_at"]),
-        )
-    return found
+    return Item(
+        id=item_id,
+        kind=row["kind"],
+        title_fr=row["title_fr"],
+        title_en=row["title_en"],
+        text_fr=row["text_fr"],
+        text_en=row["text_en"],
+        source_id=row["source_id"],
+        paragraph=row["paragraph"],
+        quote=row["quote"],
+        link=row["link"],
+        partnership_id=row["partnership_id"],
+        aliases=tuple(terms.get("alias", ())),
+        keywords=tuple(terms.get("keyword", ())),
+        origin=row["origin"],
+        guild_id=row["guild_id"],
+        partnership=partnership,
+        deadline=deadline,
+        figure=figure,
+        category=row["category"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+    )
 
 
 async def get(conn: aiosqlite.Connection, item_id: str) -> Item | None:

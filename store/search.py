@@ -11,6 +11,7 @@ import aiosqlite
 class Candidate:
     item_id: str
     kind: str
+    category: str | None  # for facts: people, agreement, discussion, context
     names: str
     keywords: str
     body: str
@@ -25,16 +26,17 @@ async def candidates(
     The ranking runs on the index alone (so FTS5 can stop early), then the visible items are kept.
     """
     sql = """
-        SELECT hits.item_id, items.kind, hits.names, hits.keywords, hits.body, hits.rank
+        SELECT hits.item_id, items.kind, facts.category, hits.names, hits.keywords, hits.body,
+               hits.rank
         FROM (SELECT item_id, names, keywords, body, rank FROM search_index
               WHERE search_index MATCH ? ORDER BY rank LIMIT ?) AS hits
         JOIN items ON items.id = hits.item_id
+        LEFT JOIN facts ON facts.item_id = hits.item_id
         WHERE items.guild_id IS NULL OR items.guild_id = ?
         ORDER BY hits.rank
     """
-    async with conn.execute(sql, (match, limit, guild_id)) as cur:
-        rows = await cur.fetchall()
-    return [Candidate(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+    rows = await conn.execute_fetchall(sql, (match, limit, guild_id))
+    return [Candidate(*row) for row in rows]
 
 
 async def vocabulary(conn: aiosqlite.Connection) -> tuple[int, dict[str, int]]:

@@ -418,8 +418,7 @@ async def load(store: Store, directory: Path, index: Callable[[Item], IndexText]
             await sources_sql.upsert(conn, source)
         # Partnerships first: other items refer to them.
         ordered = sorted(seeds.items, key=lambda item: item.kind != "partnership")
-        for item in ordered:
-            await items_sql.upsert(conn, item, index(item))
+        await items_sql.upsert_many(conn, [(item, index(item)) for item in ordered])
         gone = before - {item.id for item in seeds.items}
         await items_sql.delete(conn, gone)
         await sources_sql.delete_unused_seed_sources(conn, {s.id for s in seeds.sources})

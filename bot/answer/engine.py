@@ -18,7 +18,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.answer import compose
 from bot.answer.normalize import Normalized, canonical, detect_language, index_text, normalize
-from bot.answer.vocabulary import WORDS
+from bot.answer.vocabulary import INTENT_WORDS, WORDS
 from store import items as items_sql
 from store import search as search_sql
 from store import sources as sources_sql
@@ -26,12 +26,15 @@ from store.db import Store
 from store.items import IndexText, Item
 from store.sources import Source
 
+FOCUS_WORDS = frozenset().union(*INTENT_WORDS.values())
 CANDIDATES = 50
 ALTERNATIVES = 3
 MIN_COVERAGE = 0.6  # share of the question's weight the best item must cover
 MIN_SCORE = 0.55  # and its overall score
 ALTERNATIVE_SCORE = 0.3  # weakest score still offered as "did you mean"
 COMMON_SHARE = 0.4  # words in more than this share of items do not select candidates
+BODY_SHARE = 0.7  # a word found only in an item's text counts for this much of a name
+INTENT_BONUS = 0.1  # "when" prefers deadlines, "how much" figures, "who" people
 
 
 def index_for(item: Item) -> IndexText:
@@ -177,14 +180,21 @@ class AnswerEngine:
         self.clock = clock or (lambda: datetime.now(UTC))
         self._vocabulary: _Vocabulary | None = None
         self._generation = -1
+        self._sources: dict[str, Source] = {}
 
     async def vocabulary(self) -> _Vocabulary:
+        """Word statistics and sources, read again whenever the store has changed."""
         if self._vocabulary is None or self._generation != self.store.generation:
             generation = self.store.generation
             total, frequencies = await search_sql.vocabulary(self.store.conn)
+            self._sources = {s.id: s for s in await sources_sql.list_all(self.store.conn)}
             self._vocabulary = _Vocabulary(total, frequencies)
             self._generation = generation
         return self._vocabulary
+
+    async def source(self, source_id: str | None) -> Source | None:
+        await self.vocabulary()
+        return self._sources.get(source_id) if source_id else None
 
     async def rank(
         self, text: str, *, guild_id: int | None = None, kind: str | None = None, limit: int = 10
@@ -201,7 +211,8 @@ class AnswerEngine:
         tokens = [t for t in tokens if t.isalnum()]
         if not tokens:
             return []
-        weights = {t: vocab.weight(t) for t in tokens}
+        # A word that says what is asked ("led", "deadline", "amount") weighs double.
+        weights = {t: vocab.weight(t) * (2.0 if t in FOCUS_WORDS else 1.0) for t in tokens}
         total_weight = sum(weights.values())
         selective = [t for t in tokens if vocab.frequencies.get(t, 0) <= COMMON_SHARE * vocab.total]
         terms = [t for t in (selective or tokens) if vocab.known(t)]
@@ -220,16 +231,21 @@ class AnswerEngine:
         scored = []
         for cand in found:
             names = cand.names.split(" | ")
-            words = set(cand.names.replace("|", " ").split())
-            words.update(cand.keywords.split())
-            words.update(cand.body.split())
-            covered = sum(w for t, w in weights.items() if _covers(t, words))
+            titled = set(cand.names.replace("|", " ").split())
+            titled.update(cand.keywords.split())
+            body = set(cand.body.split())
+            covered = 0.0
+            for token, weight in weights.items():
+                if _covers(token, titled):
+                    covered += weight
+                elif _covers(token, body):
+                    covered += BODY_SHARE * weight
             coverage = covered / total_weight
             similarity = max(fuzz.token_set_ratio(question, n) for n in names) / 100
             relevance = cand.bm25 / best_rank if best_rank < 0 else 0.0
             score = 0.6 * coverage + 0.2 * similarity + 0.2 * relevance
-            if _intent_fits(query, cand.kind, words):
-                score += 0.05
+            if _intent_fits(query, cand.kind, cand.category):
+                score += INTENT_BONUS
             scored.append(Scored(cand.item_id, cand.kind, min(score, 1.0), coverage))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored[:limit]
@@ -260,7 +276,7 @@ class AnswerEngine:
                 matches=matches[:ALTERNATIVES],
             )
         item = items[best.item_id]
-        source = await sources_sql.get(self.store.conn, item.source_id) if item.source_id else None
+        source = await self.source(item.source_id)
         return Answer(
             question=question,
             lang=lang,
@@ -281,9 +297,9 @@ def _covers(token: str, words: set[str]) -> bool:
     return False
 
 
-def _intent_fits(query: Normalized, kind: str, words: set[str]) -> bool:
+def _intent_fits(query: Normalized, kind: str, category: str | None) -> bool:
     if "deadline" in query.intents and kind == "deadline":
         return True
     if "figure" in query.intents and kind == "figure":
         return True
-    return "people" in query.intents and "lead" in words
+    return "people" in query.intents and category == "people"

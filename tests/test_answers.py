@@ -1,0 +1,78 @@
+"""What an answer says: dates and their status, figures with qualifiers, sources, refusals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.answer.engine import AnswerEngine
+
+
+async def test_deadline_answer_gives_date_and_says_it_has_passed(engine):
+    answer = await engine.ask("when does the France-Taiwan call close?")
+    assert answer.answered
+    assert answer.item.id == "fr-tw-ami-deadline"
+    assert "15 May 2025" in answer.text
+    assert "passed 1 year and 6 months ago" in answer.text
+    assert "Source: Innovationsfr, 8 March 2025" in answer.text
+
+
+async def test_deadline_answer_in_french_says_how_long_remains_before_it(seeded):
+    before = AnswerEngine(seeded, clock=lambda: datetime(2025, 5, 12, 10, 0, tzinfo=UTC))
+    answer = await before.ask("quand ferme l'AMI ?")
+    assert answer.lang == "fr"
+    assert "15 mai 2025" in answer.text
+    assert "Il reste 3 jours et 11 heures." in answer.text
+
+
+async def test_date_only_deadline_ends_at_the_end_of_the_day_in_paris(seeded):
+    last_minute = AnswerEngine(seeded, clock=lambda: datetime(2025, 5, 15, 21, 0, tzinfo=UTC))
+    answer = await last_minute.ask("deadline AMI")
+    assert "59 minutes left" in answer.text  # 23:59:59 in Paris is 21:59:59 UTC in May
+
+
+async def test_figure_answer_has_qualifier_and_as_of_date(engine):
+    answer = await engine.ask("how much of the world's chips does Taiwan make?")
+    assert answer.item.id == "fr-tw-ami-taiwan-chip-share"
+    assert answer.text.startswith("More than 60%")
+    assert "as of 8 March 2025" in answer.text
+
+
+async def test_french_money_figure(engine):
+    answer = await engine.ask("combien Taïwan investit aux États-Unis ?")
+    assert answer.lang == "fr"
+    assert "250 milliards de dollars" in answer.text
+    assert "chiffre au 28 janvier 2026" in answer.text
+
+
+async def test_people_answer_names_both_leaders(engine):
+    answer = await engine.ask("who led the US–Taiwan talks?")
+    assert answer.item.id == "us-tw-eppd-leaders"
+    assert "Jacob Helberg" in answer.text
+    assert "Kung Ming-hsin" in answer.text
+
+
+async def test_out_of_scope_gets_i_dont_know_in_the_askers_language(engine):
+    for question, lang, phrase in [
+        ("What's the weather like tomorrow?", "en", "I don't know"),
+        ("Qui a gagné le match de foot hier soir ?", "fr", "Je ne connais pas"),
+        ("asdkjh qwezxc", "en", "I don't know"),
+        ("football " * 400, "en", "I don't know"),
+    ]:
+        answer = await engine.ask(question)
+        assert not answer.answered, question[:40]
+        assert answer.lang == lang
+        assert phrase in answer.text
+
+
+async def test_near_miss_offers_suggestions(engine):
+    answer = await engine.ask("satellite launch schedule")
+    assert not answer.answered or answer.item.id.endswith("satellites")
+    assert len(answer.matches) <= 4
+
+
+async def test_hostile_input_is_just_a_question(engine):
+    for question in ["", "   ", "'; DROP TABLE items; --", "\"unbalanced", "NEAR(a b)", "*", "🚀" * 50,
+                     "@everyone deadline", "x" * 6000]:
+        answer = await engine.ask(question)
+        assert isinstance(answer.text, str) and answer.text
+    assert (await engine.ask("deadline AMI")).answered
