@@ -31,13 +31,15 @@ QUESTIONS = [
         "question"
     ]
 ]
-SYLLABLES = "ba be bi bo da de di do fa fe fi ka ke ki ko la le li lo ma me mi mo na ne ni no " \
+SYLLABLES = (
+    "ba be bi bo da de di do fa fe fi ka ke ki ko la le li lo ma me mi mo na ne ni no "
     "pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi vo za ze zi zo".split()
+)
 
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def _word(rng: random.Random) -> str:
@@ -56,14 +58,31 @@ def synthetic_items(count: int, rng: random.Random) -> list[Item]:
     for n in range(count):
         title = words(rng.randint(3, 6))
         common = dict(
-            id=f"synthetic-{n}", title_fr=title, title_en=title, text_fr=words(30),
-            text_en=words(30), aliases=(words(2), words(3)), keywords=(words(1), words(2)),
+            id=f"synthetic-{n}",
+            title_fr=title,
+            title_en=title,
+            text_fr=words(30),
+            text_en=words(30),
+            aliases=(words(2), words(3)),
+            keywords=(words(1), words(2)),
             origin="seed",
         )
         if n % 10 == 0:
-            made.append(Item(kind="figure", figure=FigureDetails(
-                value=rng.randint(1, 1000), unit="count", unit_fr="x", unit_en="x",
-                qualifier="exact", measures_fr=words(5), measures_en=words(5)), **common))
+            made.append(
+                Item(
+                    kind="figure",
+                    figure=FigureDetails(
+                        value=rng.randint(1, 1000),
+                        unit="count",
+                        unit_fr="x",
+                        unit_en="x",
+                        qualifier="exact",
+                        measures_fr=words(5),
+                        measures_en=words(5),
+                    ),
+                    **common,
+                )
+            )
         else:
             made.append(Item(kind="fact", category="context", **common))
     return made
@@ -127,8 +146,9 @@ async def run(sizes: tuple[int, ...] = (10_000, 100_000), asks: int = 1000) -> l
                 questions = (
                     synthetic_questions(extra, asks, rng) if extra else (QUESTIONS * 10)[:asks]
                 )
-                names = [n.lower() for i in everything for n in (i.title_en, i.title_fr,
-                                                                  *i.aliases)]
+                names = [
+                    n.lower() for i in everything for n in (i.title_en, i.title_fr, *i.aliases)
+                ]
                 ours = await _time_engine(engine, questions)
                 # difflib is slow on big stores: it answers a sample of the same questions.
                 sample = questions[: max(20, min(len(questions), 200_000 // max(len(names), 1)))]

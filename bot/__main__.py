@@ -39,6 +39,17 @@ def _parser() -> argparse.ArgumentParser:
         "and write one JSON object per line",
     )
 
+    commands.add_parser("run", help="connect to Discord (the default command)")
+    console = commands.add_parser("console", help="the bot's commands in this terminal")
+    console.add_argument("--lang", choices=("fr", "en"), help="answer language (default: detected)")
+    sync = commands.add_parser("sync", help="register the slash commands with Discord")
+    sync.add_argument(
+        "--guild",
+        type=int,
+        metavar="ID",
+        help="sync to this server only (instant); default: every server",
+    )
+
     seed = commands.add_parser("seed", help="check or load the seed files")
     seed_commands = seed.add_subparsers(dest="seed_command", metavar="ACTION", required=True)
     seed_commands.add_parser("check", help="validate the seed files; exit 1 listing the errors")
@@ -104,20 +115,88 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _console(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import console
+    from bot.knowledge import Knowledge, ensure_seeds
+    from store.db import Store
+
+    async with Store.open(settings.database) as store:
+        await ensure_seeds(store, settings.seeds_dir)
+        await console.run(
+            Knowledge(store), lang=getattr(args, "lang", None), interactive=sys.stdin.isatty()
+        )
+    return 0
+
+
+async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    """Connect to Discord until SIGINT or SIGTERM, then close the bot and the store."""
+    import signal
+
+    import discord
+
+    from bot.client import SiliconBridge
+
+    bot = SiliconBridge(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+    async with bot:
+        try:
+            await bot.start(settings.token)
+        except discord.LoginFailure:
+            raise ConfigError(REFUSED_TOKEN) from None
+    return 0
+
+
+async def _sync(settings: Settings, args: argparse.Namespace) -> int:
+    import discord
+
+    from bot.client import SiliconBridge
+
+    async with SiliconBridge(settings) as bot:
+        try:
+            await bot.login(settings.token)  # runs setup_hook: the commands are loaded
+        except discord.LoginFailure:
+            raise ConfigError(REFUSED_TOKEN) from None
+        if args.guild:
+            guild = discord.Object(id=args.guild)
+            bot.tree.copy_global_to(guild=guild)
+            synced = await bot.tree.sync(guild=guild)
+            print(f"synced {len(synced)} commands to server {args.guild}")
+        else:
+            synced = await bot.tree.sync()
+            print(f"synced {len(synced)} commands globally")
+    return 0
+
+
+REFUSED_TOKEN = "Discord refused the token in DISCORD_TOKEN: check it."
+NO_TOKEN = (
+    "DISCORD_TOKEN is not set: put it in the environment or in .env to connect to Discord "
+    "(python -m bot console tries the bot locally)."
+)
+HANDLERS = {"ask": _ask, "seed": _seed, "console": _console, "run": _run, "sync": _sync}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return 2
+    command = args.command or "run"
     try:
         settings = _settings(args)
-        logging.basicConfig(
-            level=settings.log_level if args.command not in ("ask", "seed") else logging.WARNING,
-            stream=sys.stderr,
-        )
-        handler = {"ask": _ask, "seed": _seed}[args.command]
-        return asyncio.run(handler(settings, args))
+        if command in ("ask", "seed", "console"):
+            logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+        else:
+            import discord
+
+            discord.utils.setup_logging(level=getattr(logging, settings.log_level))
+        if command in ("run", "sync") and not settings.token:
+            if command == "run" and sys.stdin.isatty() and sys.stdout.isatty():
+                print("DISCORD_TOKEN is not set: opening the local console.", file=sys.stderr)
+                command = "console"
+            else:
+                print(NO_TOKEN, file=sys.stderr)
+                return 2
+        return asyncio.run(HANDLERS[command](settings, args))
     except SeedError as exc:
         print(f"The seed files have {len(exc.problems)} problem(s):", file=sys.stderr)
         for problem in exc.problems:

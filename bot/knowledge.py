@@ -1,21 +1,38 @@
-"""Opening the knowledge store ready for questions: seeds loaded when missing or out of date."""
+"""The knowledge a server sees: questions, partnerships, deadlines, figures and sources.
+
+One object the Discord cogs, the console and the command line all use; no Discord here.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.answer.engine import index_for
+from rapidfuzz import fuzz, process
+
+from bot.answer.engine import Answer, AnswerEngine, index_for
+from bot.answer.normalize import fold
+from store import items as items_sql
 from store import seed
+from store import sources as sources_sql
 from store.db import Store
+from store.items import Item
+from store.sources import Source
 
 log = logging.getLogger(__name__)
+
+RECENT_PAST = timedelta(days=2 * 365)  # past deadlines older than this are not listed
+MAX_CHOICES = 25
+NAME_MATCH = 88  # rapidfuzz score from which typed text names an item
 
 
 async def ensure_seeds(store: Store, directory: Path) -> seed.LoadReport | None:
     """Load the seed files when the store has none or older ones; return what was loaded."""
     current = seed.fingerprint(directory)
-    if current is not None and current == await seed.loaded_fingerprint(store):
+    if current and current == await seed.loaded_fingerprint(store):
         return None
     report = await seed.load(store, directory, index_for)
     log.info("loaded %d seed items (%d removed)", report.loaded, report.removed)
@@ -25,3 +42,190 @@ async def ensure_seeds(store: Store, directory: Path) -> seed.LoadReport | None:
 async def load_seeds(store: Store, directory: Path) -> seed.LoadReport:
     """Load the seed files now, whatever was loaded before."""
     return await seed.load(store, directory, index_for)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One autocomplete suggestion: what the user sees and what the command receives."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class PartnershipView:
+    partnership: Item
+    deadlines: list[Item]
+    figures: list[Item]
+    facts: list[Item]
+    source: Source | None
+
+
+@dataclass(frozen=True)
+class DeadlineList:
+    upcoming: list[Item]
+    past: list[Item]
+
+
+class Knowledge:
+    def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
+        self.store = store
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.engine = AnswerEngine(store, clock=self.clock)
+        self._titles: dict[str | None, list[tuple[str, str, str, int | None]]] = {}
+        self._titles_generation = -1
+
+    # questions -----------------------------------------------------------------------------
+
+    async def ask(self, question: str, *, lang: str | None, guild_id: int | None) -> Answer:
+        return await self.engine.ask(question, lang=lang, guild_id=guild_id)
+
+    # lookups -------------------------------------------------------------------------------
+
+    async def item(self, item_id: str, *, guild_id: int | None) -> Item | None:
+        """An item by id, if this server may see it."""
+        item = await items_sql.get(self.store.conn, item_id)
+        if item is None or item.guild_id not in (None, guild_id):
+            return None
+        return item
+
+    async def source(self, source_id: str | None) -> Source | None:
+        return await self.engine.source(source_id)
+
+    async def sources(self) -> list[Source]:
+        return await sources_sql.list_all(self.store.conn)
+
+    async def find(self, text: str, *, kind: str, guild_id: int | None) -> Item | None:
+        """The item of a kind named by an autocomplete value (an id) or by free text."""
+        text = text.strip()
+        if not text:
+            return None
+        item = await self.item(text, guild_id=guild_id)
+        if item is not None and item.kind == kind:
+            return item
+        ranked = await self.engine.rank(text, guild_id=guild_id, kind=kind, limit=1)
+        if ranked and self.engine.confident(ranked[0]):
+            return await self.item(ranked[0].item_id, guild_id=guild_id)
+        table = {
+            row[0]: row[1] for row in await self._title_table(kind) if row[3] in (None, guild_id)
+        }
+        best = process.extractOne(fold(text), table, scorer=fuzz.WRatio, score_cutoff=NAME_MATCH)
+        return await self.item(best[2], guild_id=guild_id) if best else None
+
+    async def partnership(self, item: Item, *, guild_id: int | None) -> PartnershipView:
+        linked_ids = await items_sql.list_ids(
+            self.store.conn, guild_id=guild_id, partnership_id=item.id
+        )
+        linked = await items_sql.get_many(self.store.conn, linked_ids)
+        ordered = [linked[i] for i in linked_ids if i in linked]
+        deadlines = sorted(
+            (i for i in ordered if i.kind == "deadline"), key=lambda i: i.deadline.due
+        )
+        return PartnershipView(
+            partnership=item,
+            deadlines=deadlines,
+            figures=[i for i in ordered if i.kind == "figure"],
+            facts=[i for i in ordered if i.kind == "fact"],
+            source=await self.source(item.source_id),
+        )
+
+    async def deadlines(self, *, guild_id: int | None) -> DeadlineList:
+        """Upcoming deadlines soonest first, then past ones of the last two years, latest first."""
+        now = self.clock()
+        dues = await items_sql.deadline_ids_by_due(self.store.conn, guild_id=guild_id)
+        upcoming_ids = [i for i, due in dues if due > now]
+        past_ids = [i for i, due in reversed(dues) if now - RECENT_PAST <= due <= now]
+        found = await items_sql.get_many(self.store.conn, upcoming_ids + past_ids)
+        return DeadlineList(
+            upcoming=[found[i] for i in upcoming_ids if i in found],
+            past=[found[i] for i in past_ids if i in found],
+        )
+
+    async def items_from_source(self, source_id: str, *, guild_id: int | None) -> list[Item]:
+        ids = await items_sql.list_ids(self.store.conn, guild_id=guild_id, source_id=source_id)
+        found = await items_sql.get_many(self.store.conn, ids)
+        return [found[i] for i in ids if i in found]
+
+    async def counts(self, *, guild_id: int | None) -> dict[str, int]:
+        return await items_sql.counts_by_kind(self.store.conn, guild_id=guild_id)
+
+    # autocomplete --------------------------------------------------------------------------
+
+    async def _title_table(self, kind: str | None) -> list[tuple[str, str, str, int | None]]:
+        """(id, folded names, English title, guild) of every item of a kind, cached."""
+        if self._titles_generation != self.store.generation:
+            self._titles = {}
+            self._titles_generation = self.store.generation
+        if kind not in self._titles:
+            rows = await items_sql.names(self.store.conn, kind=kind)
+            self._titles[kind] = [
+                (row.id, fold(" ".join(row.names)), row.title_en, row.guild_id) for row in rows
+            ]
+        return self._titles[kind]
+
+    async def suggest(
+        self,
+        text: str,
+        *,
+        kind: str | None,
+        guild_id: int | None,
+        lang: str,
+        limit: int = MAX_CHOICES,
+    ) -> list[Choice]:
+        """Autocomplete choices: the most useful items for an empty input, else fuzzy matches."""
+        text = text.strip()[:100]
+        if kind == "source":
+            return self._source_choices(await self.sources(), text, lang, limit)
+        if not text:
+            ids = await self._default_ids(kind, guild_id)
+        else:
+            ranked = [
+                s.item_id
+                for s in await self.engine.rank(text, guild_id=guild_id, kind=kind, limit=limit)
+            ]
+            table = [row for row in await self._title_table(kind) if row[3] in (None, guild_id)]
+            fuzzy = process.extract(
+                fold(text),
+                {row[0]: row[1] for row in table},
+                scorer=fuzz.partial_ratio,
+                limit=limit,
+                score_cutoff=60,
+            )
+            ids = list(dict.fromkeys(ranked + [key for _, _, key in fuzzy]))
+        found = await items_sql.get_many(self.store.conn, ids[:limit])
+        return [_choice(found[i].title(lang), i) for i in ids[:limit] if i in found]
+
+    async def _default_ids(self, kind: str | None, guild_id: int | None) -> list[str]:
+        if kind == "deadline":
+            listing = await self.deadlines(guild_id=guild_id)
+            return [i.id for i in listing.upcoming + listing.past]
+        if kind is None:
+            ids = await items_sql.list_ids(self.store.conn, kind="partnership", guild_id=guild_id)
+            listing = await self.deadlines(guild_id=guild_id)
+            return ids + [i.id for i in listing.upcoming]
+        return await items_sql.list_ids(self.store.conn, kind=kind, guild_id=guild_id)
+
+    @staticmethod
+    def _source_choices(sources: list[Source], text: str, lang: str, limit: int) -> list[Choice]:
+        if text:
+            folded = fold(text)
+            scored = [
+                (
+                    max(
+                        fuzz.partial_ratio(
+                            folded, fold(f"{s.title_en} {s.title_fr} {s.publisher}")
+                        ),
+                        100 if folded in s.id else 0,
+                    ),
+                    s,
+                )
+                for s in sources
+            ]
+            sources = [s for score, s in sorted(scored, key=lambda p: -p[0]) if score >= 50]
+        return [_choice(f"{s.publisher} — {s.title(lang)}", s.id) for s in sources[:limit]]
+
+
+def _choice(name: str, value: str) -> Choice:
+    """Discord allows 1 to 100 characters for both."""
+    name = name if len(name) <= 100 else name[:99] + "…"
+    return Choice(name=name, value=value[:100])

@@ -448,3 +448,36 @@ async def counts_by_kind(
     async with conn.execute(sql, (guild_id,)) as cur:
         counts = {row["kind"]: row["n"] for row in await cur.fetchall()}
     return {kind: counts.get(kind, 0) for kind in KINDS}
+
+
+@dataclass(frozen=True)
+class Names:
+    id: str
+    title_en: str
+    guild_id: int | None
+    names: tuple[str, ...]  # both titles and the aliases
+
+
+async def names(conn: aiosqlite.Connection, *, kind: str | None = None) -> list[Names]:
+    """Titles and aliases of every item of a kind (None: any), for fuzzy autocomplete."""
+    rows = await conn.execute_fetchall(
+        """
+        SELECT items.id, items.title_fr, items.title_en, items.guild_id,
+               group_concat(item_terms.term, char(31)) AS aliases
+        FROM items
+        LEFT JOIN item_terms ON item_terms.item_id = items.id AND item_terms.role = 'alias'
+        WHERE ? IS NULL OR items.kind = ?
+        GROUP BY items.id
+        ORDER BY items.id
+        """,
+        (kind, kind),
+    )
+    return [
+        Names(
+            id=row["id"],
+            title_en=row["title_en"],
+            guild_id=row["guild_id"],
+            names=(row["title_fr"], row["title_en"], *(row["aliases"] or "").split("\x1f")),
+        )
+        for row in rows
+    ]

@@ -250,6 +250,11 @@ class AnswerEngine:
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored[:limit]
 
+    @staticmethod
+    def confident(scored: Scored) -> bool:
+        """Whether a ranked item is a sure enough answer to give."""
+        return scored.coverage >= MIN_COVERAGE and scored.score >= MIN_SCORE
+
     async def ask(
         self, question: str, *, lang: str | None = None, guild_id: int | None = None
     ) -> Answer:

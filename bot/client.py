@@ -1,0 +1,88 @@
+"""The bot: a commands.Bot holding the settings, the store and the knowledge."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.config import Settings
+from bot.i18n import Translator
+from bot.knowledge import Knowledge, ensure_seeds
+from bot.tree import BridgeTree
+from cogs import EXTENSIONS
+from store.db import Store
+
+log = logging.getLogger(__name__)
+
+
+def point_at_api(api_base: str) -> None:
+    """Send every REST call to ``api_base`` (a rate-limit proxy, or the local test server)."""
+    Route.BASE = api_base
+
+
+class SiliconBridge(commands.Bot):
+    knowledge: Knowledge
+    store: Store
+
+    def __init__(
+        self, settings: Settings, *, clock: Callable[[], datetime] | None = None, **options
+    ) -> None:
+        intents = discord.Intents.default()
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=BridgeTree,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        # Every command also works in direct messages with the bot.
+        self.tree.allowed_contexts = app_commands.AppCommandContext(
+            guild=True, dm_channel=True, private_channel=True
+        )
+        self.settings = settings
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.started_at = self.clock()
+        self._resources = contextlib.AsyncExitStack()
+
+    async def login(self, token: str) -> None:
+        """Log in; with a custom API base, ask that API where its gateway is."""
+        if self.settings.api_base:
+            point_at_api(self.settings.api_base)
+        await super().login(token)
+        if self.settings.api_base:
+            _, url, _ = await self.http.get_bot_gateway()
+            DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+
+    async def setup_hook(self) -> None:
+        """Open the store, load the seeds if they are newer, load the cogs."""
+        self.store = await self._resources.enter_async_context(Store.open(self.settings.database))
+        await ensure_seeds(self.store, self.settings.seeds_dir)
+        self.knowledge = Knowledge(self.store, clock=self.clock)
+        await self.tree.set_translator(Translator())
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to the development server", len(synced))
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d servers", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        """Disconnect, then close the store: nothing is written after this returns."""
+        try:
+            await super().close()
+        finally:
+            await self._resources.aclose()

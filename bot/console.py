@@ -1,0 +1,201 @@
+"""The local console: the bot's commands without Discord, answers rendered as text.
+
+Type ``/ask quand ferme l'AMI ?`` or ``/deadline`` and read what the bot would post. The console
+uses the same knowledge and the same cards as the slash commands.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import TextIO
+
+from bot import cards
+from bot.answer import formatting
+from bot.answer.normalize import detect_language
+from bot.i18n import t
+from bot.knowledge import Knowledge
+
+PROMPT = "silicon-bridge> "
+COMMANDS = {
+    # typed name (English or French) -> canonical command
+    "ask": "ask",
+    "question": "ask",
+    "partnership": "partnership",
+    "partenariat": "partnership",
+    "deadline": "deadline",
+    "echeance": "deadline",
+    "échéance": "deadline",
+    "figure": "figure",
+    "chiffre": "figure",
+    "source": "source",
+    "help": "help",
+    "aide": "help",
+    "about": "about",
+    "apropos": "about",
+}
+INTRO = (
+    "Silicon Bridge local console. Commands: /ask QUESTION, /partnership NAME, /deadline "
+    "[list | show NAME], /figure QUERY, /source ID, /help, /about; /quit to leave.\n"
+    "Console locale: commandes en français (/question, /echeance …) answer in French."
+)
+
+
+def text_stamp(lang: str, now: Callable[[], datetime]) -> cards.Stamp:
+    """Times written out, for a terminal that cannot show Discord timestamps."""
+
+    def stamp(moment: datetime, style: str) -> str:
+        if style == "R":
+            span = formatting.duration(now(), moment, lang)
+            if moment > now():
+                return f"dans {span}" if lang == "fr" else f"in {span}"
+            return f"il y a {span}" if lang == "fr" else f"{span} ago"
+        day = formatting.day(moment.date(), lang, weekday=True)
+        return f"{day} {moment:%H:%M} UTC"
+
+    return stamp
+
+
+def render(card: cards.Card) -> str:
+    lines = [f"== {card.title} =="]
+    if card.description:
+        lines.append(card.description)
+    for field in card.fields:
+        lines.append(f"-- {field.name}\n{field.value}")
+    if card.links:
+        lines.append("-> " + " | ".join(link.label for link in card.links))
+    if card.footer:
+        lines.append(f"({card.footer})")
+    return "\n".join(lines)
+
+
+class Console:
+    def __init__(
+        self, knowledge: Knowledge, *, lang: str | None = None, started: datetime | None = None
+    ) -> None:
+        self.knowledge = knowledge
+        self.lang = lang
+        self.started = started or knowledge.clock()
+
+    async def handle(self, line: str) -> str | None:
+        """The text answer to one typed line, or None to leave."""
+        line = line.strip()
+        if not line:
+            return ""
+        if line in ("/quit", "/exit", "quit", "exit"):
+            return None
+        if not line.startswith("/"):
+            line = "/ask " + line
+        name, _, rest = line[1:].partition(" ")
+        command = COMMANDS.get(name.lower())
+        if command is None:
+            return f"Unknown command /{name}. {INTRO.splitlines()[0]}"
+        typed_french = name.lower() != command and name.lower() not in ("source",)
+        lang = self.lang or ("fr" if typed_french else detect_language(rest) if rest else "en")
+        return await getattr(self, f"_{command}")(rest.strip(), lang)
+
+    async def _ask(self, text: str, lang: str) -> str:
+        if not text:
+            return t("error.empty", lang)
+        answer = await self.knowledge.ask(text, lang=lang, guild_id=None)
+        return render(cards.answer_card(answer, lang, self.knowledge.clock(), self._stamp(lang)))
+
+    async def _find(self, text: str, kind: str, lang: str):
+        if not text:
+            return None, t("error.empty", lang)
+        item = await self.knowledge.find(text, kind=kind, guild_id=None)
+        if item is None:
+            return None, t("error.not_found", lang, what=t(f"what.{kind}", lang), query=text)
+        return item, ""
+
+    async def _partnership(self, text: str, lang: str) -> str:
+        item, error = await self._find(text, "partnership", lang)
+        if item is None:
+            return error
+        view = await self.knowledge.partnership(item, guild_id=None)
+        return render(cards.partnership_card(view, lang, self.knowledge.clock(), self._stamp(lang)))
+
+    async def _deadline(self, text: str, lang: str) -> str:
+        action, _, rest = text.partition(" ")
+        if action in ("show", "voir"):
+            item, error = await self._find(rest.strip(), "deadline", lang)
+            if item is None:
+                return error
+            source = await self.knowledge.source(item.source_id)
+            return render(
+                cards.item_card(item, source, lang, self.knowledge.clock(), self._stamp(lang))
+            )
+        listing = await self.knowledge.deadlines(guild_id=None)
+        pages = cards.deadline_pages(listing, lang, self.knowledge.clock(), self._stamp(lang))
+        return "\n\n".join(render(page) for page in pages)
+
+    async def _figure(self, text: str, lang: str) -> str:
+        item, error = await self._find(text, "figure", lang)
+        if item is None:
+            return error
+        source = await self.knowledge.source(item.source_id)
+        return render(
+            cards.item_card(item, source, lang, self.knowledge.clock(), self._stamp(lang))
+        )
+
+    async def _source(self, text: str, lang: str) -> str:
+        sources = await self.knowledge.sources()
+        found = next((s for s in sources if s.id == text), None)
+        if found is None and text:
+            choices = await self.knowledge.suggest(
+                text, kind="source", guild_id=None, lang=lang, limit=1
+            )
+            found = next((s for s in sources if choices and s.id == choices[0].value), None)
+        if found is None:
+            listed = ", ".join(s.id for s in sources)
+            return f"{t('what.source', lang)}: {listed}"
+        items = await self.knowledge.items_from_source(found.id, guild_id=None)
+        return render(cards.source_card(found, items, lang))
+
+    async def _help(self, text: str, lang: str) -> str:
+        return render(cards.help_card(lang))
+
+    async def _about(self, text: str, lang: str) -> str:
+        card = cards.about_card(
+            await self.knowledge.counts(guild_id=None),
+            await self.knowledge.sources(),
+            lang,
+            started=self.started,
+            latency_ms=None,
+            stamp=self._stamp(lang),
+        )
+        return render(card)
+
+    def _stamp(self, lang: str) -> cards.Stamp:
+        return text_stamp(lang, self.knowledge.clock)
+
+
+async def run(
+    knowledge: Knowledge,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    *,
+    lang: str | None = None,
+    interactive: bool = True,
+) -> None:
+    """Read commands until end of input or /quit, answering each."""
+    import asyncio
+
+    console = Console(knowledge, lang=lang)
+    loop = asyncio.get_running_loop()
+    if interactive:
+        stdout.write(INTRO + "\n")
+    while True:
+        if interactive:
+            stdout.write(PROMPT)
+            stdout.flush()
+        line = await loop.run_in_executor(None, stdin.readline)
+        if not line:
+            break
+        answer = await console.handle(line)
+        if answer is None:
+            break
+        if answer:
+            stdout.write(answer + "\n")
+            stdout.flush()

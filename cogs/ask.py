@@ -1,0 +1,48 @@
+"""/ask: a question answered by the answer engine, with "did you mean" buttons."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import cards
+from bot.i18n import language
+from cogs._ui import ShowItem, Text, reply, stamp
+
+if TYPE_CHECKING:
+    from bot.client import SiliconBridge
+
+
+class Ask(commands.Cog):
+    def __init__(self, bot: SiliconBridge) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="ask")
+    @app_commands.describe(question="Your question, in French or English")
+    async def ask(
+        self, interaction: discord.Interaction, question: app_commands.Transform[str, Text]
+    ) -> None:
+        """Ask a question about AI and semiconductor cooperation"""
+        lang = language(interaction.locale)
+        answer = await self.bot.knowledge.ask(question, lang=lang, guild_id=interaction.guild_id)
+        card = cards.answer_card(answer, lang, self.bot.knowledge.clock(), stamp)
+        await reply(interaction, card)
+
+    @ask.autocomplete("question")
+    async def ask_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        lang = language(interaction.locale)
+        found = await self.bot.knowledge.suggest(
+            current, kind=None, guild_id=interaction.guild_id, lang=lang
+        )
+        # The value is the title, so the question asked is what the user picked.
+        return [app_commands.Choice(name=c.name, value=c.name) for c in found]
+
+
+async def setup(bot: SiliconBridge) -> None:
+    bot.add_dynamic_items(ShowItem)
+    await bot.add_cog(Ask(bot))
