@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bench import answers
+from bench import answers, interactions
 
 
 def main() -> None:
@@ -15,6 +15,9 @@ def main() -> None:
     sizes = (2_000,) if args.quick else (10_000, 100_000)
     asks = 200 if args.quick else 1000
     for line in asyncio.run(answers.run(sizes, asks)):
+        print(line, flush=True)
+    print()
+    for line in asyncio.run(interactions.run(count=asks)):
         print(line, flush=True)
 
 

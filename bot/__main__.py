@@ -189,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             import discord
 
             discord.utils.setup_logging(level=getattr(logging, settings.log_level))
+            # aiosqlite's debug lines repeat every SQL parameter: users' text has no place in logs.
+            logging.getLogger("aiosqlite").setLevel(max(logging.INFO, logging.root.level))
         if command in ("run", "sync") and not settings.token:
             if command == "run" and sys.stdin.isatty() and sys.stdout.isatty():
                 print("DISCORD_TOKEN is not set: opening the local console.", file=sys.stderr)

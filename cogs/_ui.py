@@ -31,6 +31,7 @@ TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE, FOOTER, TOTAL = (
     6000,
 )
 BUTTON_LABEL = 80
+FIELDS_RESERVE = 1500
 MAX_QUESTION = 500
 
 
@@ -52,14 +53,16 @@ def stamp(moment: datetime, style: str) -> str:
 
 def embed(card: cards.Card) -> discord.Embed:
     """The card as an embed that Discord accepts: every part cut to its limit, 6,000 in all."""
-    result = discord.Embed(
-        title=clip(card.title, TITLE),
-        description=clip(card.description, DESCRIPTION) or None,
-        colour=card.colour,
-    )
-    budget = TOTAL - len(result.title or "") - len(result.description or "")
+    title = clip(card.title, TITLE)
     footer = clip(card.footer, FOOTER)
-    budget -= len(footer)
+    fields_size = sum(
+        len(f.name[:FIELD_NAME]) + len(f.value[:FIELD_VALUE]) for f in card.fields[:FIELDS]
+    )
+    # The description gives way so that some fields still fit within the 6,000 in all.
+    room = TOTAL - len(title) - len(footer) - min(fields_size, FIELDS_RESERVE)
+    description = clip(card.description, max(0, min(DESCRIPTION, room)))
+    result = discord.Embed(title=title, description=description or None, colour=card.colour)
+    budget = TOTAL - len(title) - len(description) - len(footer)
     for field in card.fields[:FIELDS]:
         name = clip(field.name, FIELD_NAME) or "—"
         value = clip(field.value, FIELD_VALUE) or "—"
