@@ -299,3 +299,75 @@ def about_card(
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def reminder_card(
+    item: Item,
+    partnership: Item | None,
+    source: Source | None,
+    lang: str,
+    *,
+    late: bool,
+    stamp: Stamp,
+) -> Card:
+    """The post a reminder channel receives before a deadline."""
+    due = item.deadline.due
+    card = Card(
+        title=t("reminder.title", lang, title=item.title(lang)),
+        description=item.text(lang),
+        colour=COLOURS["deadline"],
+        fields=[
+            Field(t("card.due", lang), stamp(due, "F"), inline=True),
+            Field(t("reminder.left", lang), stamp(due, "R"), inline=True),
+        ],
+        links=[Link(t("button.details", lang), item.id)],
+    )
+    if partnership is not None:
+        card.fields.append(Field(t("card.partnership", lang), partnership.title(lang)))
+    card.fields.append(Field(t("card.source", lang), _source_text(source, item, lang)))
+    if late:
+        card.footer = t("reminder.late", lang)
+    return card
+
+
+def reminders_status_card(
+    status,
+    lang: str,
+    *,
+    channel: Callable[[int], str],
+    role: Callable[[int], str],
+    offsets: str,
+    stamp: Stamp,
+) -> Card:
+    """/reminders status: where and when reminders go, what comes next, and any pause."""
+    settings = status.settings
+    where = channel(settings.channel_id) if settings.channel_id else t("reminders.off", lang)
+    card = Card(
+        title=t("reminders.title", lang),
+        colour=COLOURS["deadline"],
+        fields=[
+            Field(t("reminders.channel", lang), where, inline=True),
+            Field(t("reminders.offsets", lang), offsets, inline=True),
+            Field(
+                t("reminders.role", lang),
+                role(settings.role_id) if settings.role_id else t("reminders.nobody", lang),
+                inline=True,
+            ),
+            Field(t("reminders.timezone", lang), settings.timezone, inline=True),
+        ],
+    )
+    if settings.paused_reason:
+        reason = t(
+            f"reminders.paused.{settings.paused_reason}",
+            lang,
+            channel=channel(settings.channel_id) if settings.channel_id else "?",
+        )
+        card.fields.append(Field(f"⚠ {t('reminders.paused', lang)}", reason))
+    lines = [
+        f"{stamp(reminder.due_at, 'F')} ({stamp(reminder.due_at, 'R')}) — {item.title(lang)}"
+        for reminder, item in status.upcoming
+    ]
+    card.fields.append(
+        Field(t("reminders.next", lang), "\n".join(lines) or t("reminders.none_planned", lang))
+    )
+    return card

@@ -17,8 +17,11 @@ from discord.http import Route
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.knowledge import Knowledge, ensure_seeds
+from bot.reminders.service import Reminders
+from bot.scheduler import Scheduler
 from bot.tree import BridgeTree
 from cogs import EXTENSIONS
+from cogs.reminders import ChannelPoster
 from store.db import Store
 
 log = logging.getLogger(__name__)
@@ -31,6 +34,8 @@ def point_at_api(api_base: str) -> None:
 
 class SiliconBridge(commands.Bot):
     knowledge: Knowledge
+    reminders: Reminders
+    scheduler: Scheduler | None = None
     store: Store
 
     def __init__(
@@ -68,9 +73,15 @@ class SiliconBridge(commands.Bot):
         self.store = await self._resources.enter_async_context(Store.open(self.settings.database))
         await ensure_seeds(self.store, self.settings.seeds_dir)
         self.knowledge = Knowledge(self.store, clock=self.clock)
+        self.scheduler = Scheduler(self.store, ChannelPoster(self), clock=self.clock)
+        self.reminders = Reminders(
+            self.store, self.knowledge, clock=self.clock, wake=self.scheduler.wake
+        )
         await self.tree.set_translator(Translator())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        await self.reminders.replan_all()
+        self.scheduler.start()
         if self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -81,8 +92,10 @@ class SiliconBridge(commands.Bot):
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
 
     async def close(self) -> None:
-        """Disconnect, then close the store: nothing is written after this returns."""
+        """Stop the scheduler, disconnect, then close the store: nothing is written after."""
         try:
+            if getattr(self, "scheduler", None) is not None:
+                await self.scheduler.stop()
             await super().close()
         finally:
             await self._resources.aclose()

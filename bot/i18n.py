@@ -126,6 +126,146 @@ MESSAGES: dict[str, dict[str, str]] = {
     "about.version": {"en": "Version", "fr": "Version"},
     "about.uptime": {"en": "Up since", "fr": "En ligne depuis"},
     "about.latency": {"en": "Gateway latency", "fr": "Latence de la passerelle"},
+    # reminders and admin deadlines
+    "reminders.bad_offsets": {
+        "en": "I could not read “{text}”: write offsets like `30d 7d 1d 1h` (d = days, h = hours,"
+        " m = minutes).",
+        "fr": "Je n'ai pas compris « {text} » : écrivez les délais comme `30j 7j 1j 1h` (j = jours,"
+        " h = heures, m = minutes).",
+    },
+    "reminders.offset_range": {
+        "en": "Each offset must be between 1 minute and 365 days.",
+        "fr": "Chaque délai doit être compris entre 1 minute et 365 jours.",
+    },
+    "reminders.too_many_offsets": {
+        "en": "At most {limit} offsets.",
+        "fr": "Au plus {limit} délais.",
+    },
+    "reminders.channel_set": {
+        "en": "Reminders will be posted in {channel}, {offsets} before each deadline.",
+        "fr": "Les rappels seront publiés dans {channel}, {offsets} avant chaque échéance.",
+    },
+    "reminders.cannot_post": {
+        "en": "I cannot post in {channel}: I need View Channel, Send Messages and Embed Links "
+        "there.",
+        "fr": "Je ne peux pas publier dans {channel} : il me faut « Voir le salon », « Envoyer des "
+        "messages » et « Intégrer des liens ».",
+    },
+    "reminders.not_text": {
+        "en": "Reminders need a text channel.",
+        "fr": "Les rappels ont besoin d'un salon textuel.",
+    },
+    "reminders.offsets_set": {
+        "en": "Reminders will come {offsets} before each deadline.",
+        "fr": "Les rappels viendront {offsets} avant chaque échéance.",
+    },
+    "reminders.role_set": {
+        "en": "Reminders will mention {role}.",
+        "fr": "Les rappels mentionneront {role}.",
+    },
+    "reminders.role_cleared": {
+        "en": "Reminders will mention nobody.",
+        "fr": "Les rappels ne mentionneront personne.",
+    },
+    "reminders.role_not_mentionable": {
+        "en": "That role cannot be used: @everyone and managed roles are not allowed.",
+        "fr": "Ce rôle ne peut pas servir : @everyone et les rôles gérés sont exclus.",
+    },
+    "reminders.timezone_set": {
+        "en": "New deadlines will default to the {timezone} time zone.",
+        "fr": "Les nouvelles échéances seront par défaut dans le fuseau {timezone}.",
+    },
+    "reminders.turned_off": {
+        "en": "Reminders are off. Set a channel to turn them on again.",
+        "fr": "Les rappels sont désactivés. Choisissez un salon pour les réactiver.",
+    },
+    "reminders.title": {"en": "Reminders", "fr": "Rappels"},
+    "reminders.channel": {"en": "Channel", "fr": "Salon"},
+    "reminders.offsets": {"en": "Offsets", "fr": "Délais"},
+    "reminders.role": {"en": "Role mentioned", "fr": "Rôle mentionné"},
+    "reminders.timezone": {"en": "Default time zone", "fr": "Fuseau par défaut"},
+    "reminders.next": {"en": "Next reminders", "fr": "Prochains rappels"},
+    "reminders.none_planned": {"en": "None planned.", "fr": "Aucun de prévu."},
+    "reminders.off": {"en": "off", "fr": "désactivés"},
+    "reminders.nobody": {"en": "nobody", "fr": "personne"},
+    "reminders.paused": {"en": "Paused", "fr": "En pause"},
+    "reminders.paused.channel_missing": {
+        "en": "the channel {channel} no longer exists: set a new one with /reminders channel.",
+        "fr": "le salon {channel} n'existe plus : choisissez-en un autre avec /rappels salon.",
+    },
+    "reminders.paused.no_permission": {
+        "en": "I lost the permission to post in {channel}: fix it, then run /reminders channel "
+        "again.",
+        "fr": "je n'ai plus le droit de publier dans {channel} : corrigez-le, puis relancez "
+        "/rappels salon.",
+    },
+    "reminder.title": {"en": "Reminder: {title}", "fr": "Rappel : {title}"},
+    "reminder.left": {"en": "Time left", "fr": "Temps restant"},
+    "reminder.late": {
+        "en": "Posted late: I was offline when this reminder fell due.",
+        "fr": "Publié en retard : j'étais hors ligne quand ce rappel est tombé.",
+    },
+    "deadline.bad_timezone": {
+        "en": "“{timezone}” is not a time zone I know: use a name like Europe/Paris or "
+        "Asia/Taipei.",
+        "fr": "« {timezone} » n'est pas un fuseau que je connais : utilisez un nom comme "
+        "Europe/Paris ou Asia/Taipei.",
+    },
+    "deadline.bad_date": {
+        "en": "“{when}” is not a date I can use: write 2026-12-15 or 2026-12-15 17:00.",
+        "fr": "« {when} » n'est pas une date valable : écrivez 2026-12-15 ou 2026-12-15 17:00.",
+    },
+    "deadline.in_past": {
+        "en": "That moment has already passed: a deadline must be in the future.",
+        "fr": "Ce moment est déjà passé : une échéance doit être dans le futur.",
+    },
+    "deadline.title_missing": {
+        "en": "Both titles, French and English, are needed.",
+        "fr": "Il faut les deux titres, en français et en anglais.",
+    },
+    "deadline.bad_link": {
+        "en": "“{link}” is neither a partnership I know nor a link (https://…).",
+        "fr": "« {link} » n'est ni un partenariat connu ni un lien (https://…).",
+    },
+    "deadline.not_own": {
+        "en": "That is not a deadline added in this server (shared deadlines cannot be changed).",
+        "fr": "Ce n'est pas une échéance ajoutée sur ce serveur (les échéances partagées ne se "
+        "modifient pas).",
+    },
+    "deadline.added": {"en": "Deadline added: {title}.", "fr": "Échéance ajoutée : {title}."},
+    "deadline.edited": {"en": "Deadline updated: {title}.", "fr": "Échéance modifiée : {title}."},
+    "deadline.removed": {
+        "en": "Deadline removed: {title}.",
+        "fr": "Échéance supprimée : {title}.",
+    },
+    "deadline.form_title": {"en": "Deadline", "fr": "Échéance"},
+    "deadline.form.title_fr": {"en": "Title in French", "fr": "Titre en français"},
+    "deadline.form.title_en": {"en": "Title in English", "fr": "Titre en anglais"},
+    "deadline.form.when": {
+        "en": "Date and time (2026-12-15 17:00)",
+        "fr": "Date et heure (2026-12-15 17:00)",
+    },
+    "deadline.form.timezone": {"en": "Time zone", "fr": "Fuseau horaire"},
+    "deadline.form.link": {
+        "en": "Partnership or link (optional)",
+        "fr": "Partenariat ou lien (facultatif)",
+    },
+    "calendar.none": {
+        "en": "There is no upcoming deadline to put in a calendar.",
+        "fr": "Aucune échéance à venir à mettre dans un calendrier.",
+    },
+    "calendar.ready": {
+        "en": "{count} upcoming deadline(s), ready to import into your calendar.",
+        "fr": "{count} échéance(s) à venir, prêtes à importer dans votre calendrier.",
+    },
+    "event.created": {
+        "en": "Scheduled event created: {name}.",
+        "fr": "Événement créé : {name}.",
+    },
+    "event.past": {
+        "en": "That deadline has passed: no event for it.",
+        "fr": "Cette échéance est passée : pas d'événement.",
+    },
     "sync.done": {
         "en": "Synced {count} commands {where}.",
         "fr": "{count} commandes synchronisées {where}.",
@@ -179,6 +319,52 @@ COMMAND_TEXT_FR: dict[str, str] = {
     "scope": "portee",
     "Where to sync: this server, or every server": (
         "Où synchroniser : ce serveur, ou tous les serveurs"
+    ),
+    "reminders": "rappels",
+    "Deadline reminders in this server (Manage Server)": (
+        "Rappels d'échéances sur ce serveur (Gérer le serveur)"
+    ),
+    "channel": "salon",
+    "Post reminders in this channel": "Publier les rappels dans ce salon",
+    "The channel for reminders": "Le salon des rappels",
+    "offsets": "delais",
+    "When to remind before each deadline, e.g. 30d 7d 1d 1h": (
+        "Quand rappeler avant chaque échéance, p. ex. 30j 7j 1j 1h"
+    ),
+    "Offsets such as 30d 7d 1d 1h (d days, h hours, m minutes)": (
+        "Délais comme 30j 7j 1j 1h (j jours, h heures, m minutes)"
+    ),
+    "role": "role",
+    "Mention a role in reminders, or nobody when left empty": (
+        "Mentionner un rôle dans les rappels, ou personne si vide"
+    ),
+    "The role to mention": "Le rôle à mentionner",
+    "off": "desactiver",
+    "Stop posting reminders": "Arrêter les rappels",
+    "status": "statut",
+    "What will be posted next, where and when": "Ce qui sera publié, où et quand",
+    "timezone": "fuseau",
+    "Default time zone for new deadlines": "Fuseau horaire par défaut des nouvelles échéances",
+    "A time zone such as Europe/Paris": "Un fuseau comme Europe/Paris",
+    "add": "ajouter",
+    "Add a deadline to this server (Manage Server)": (
+        "Ajouter une échéance à ce serveur (Gérer le serveur)"
+    ),
+    "edit": "modifier",
+    "Change a deadline added in this server (Manage Server)": (
+        "Modifier une échéance ajoutée sur ce serveur (Gérer le serveur)"
+    ),
+    "remove": "supprimer",
+    "Remove a deadline added in this server (Manage Server)": (
+        "Supprimer une échéance ajoutée sur ce serveur (Gérer le serveur)"
+    ),
+    "calendar": "calendrier",
+    "Upcoming deadlines as a calendar file (.ics)": (
+        "Les échéances à venir en fichier de calendrier (.ics)"
+    ),
+    "event": "evenement",
+    "Create a Discord event for a deadline (Manage Server)": (
+        "Créer un événement Discord pour une échéance (Gérer le serveur)"
     ),
     "What the bot knows, its version, uptime and latency": (
         "Ce que le bot sait, sa version, sa durée en ligne et sa latence"

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import cards
-from bot.errors import NotFound
+from bot import calendar, cards
+from bot.errors import NotFound, UserError
 from bot.i18n import language, t
-from cogs._ui import Pages, Text, embed, reply, stamp
+from bot.reminders.service import DeadlineForm
+from bot.tree import report
+from cogs._ui import NO_MENTIONS, Pages, Text, clip, embed, reply, stamp
+from cogs.reminders import manager_only
+from store.items import Item
+from store.seed import ADMIN_ID_PREFIX
 
 if TYPE_CHECKING:
     from bot.client import SiliconBridge
@@ -69,6 +77,178 @@ class Deadlines(
             lang=language(interaction.locale),
         )
         return [app_commands.Choice(name=c.name, value=c.value) for c in found]
+
+    # admins ---------------------------------------------------------------------------------
+
+    async def _own_choices(self, interaction: discord.Interaction, current: str):
+        prefix = f"{ADMIN_ID_PREFIX}{interaction.guild_id}-"
+        found = await self.bot.knowledge.suggest(
+            current,
+            kind="deadline",
+            guild_id=interaction.guild_id,
+            lang=language(interaction.locale),
+            limit=100,
+        )
+        return [
+            app_commands.Choice(name=c.name, value=c.value)
+            for c in found
+            if c.value.startswith(prefix)
+        ][:25]
+
+    @app_commands.command(name="add", description="Add a deadline to this server (Manage Server)")
+    @app_commands.check(manager_only)
+    async def add(self, interaction: discord.Interaction) -> None:
+        settings = await self.bot.reminders.settings(interaction.guild_id)
+        await interaction.response.send_modal(
+            DeadlineModal(self.bot, language(interaction.locale), timezone=settings.timezone)
+        )
+
+    @app_commands.command(
+        name="edit", description="Change a deadline added in this server (Manage Server)"
+    )
+    @app_commands.describe(name="The deadline's name")
+    @app_commands.check(manager_only)
+    async def edit(
+        self, interaction: discord.Interaction, name: app_commands.Transform[str, Text]
+    ) -> None:
+        item = await self.bot.reminders.own_deadline(interaction.guild_id, name)
+        await interaction.response.send_modal(
+            DeadlineModal(self.bot, language(interaction.locale), editing=item)
+        )
+
+    @app_commands.command(
+        name="remove", description="Remove a deadline added in this server (Manage Server)"
+    )
+    @app_commands.describe(name="The deadline's name")
+    @app_commands.check(manager_only)
+    async def remove(
+        self, interaction: discord.Interaction, name: app_commands.Transform[str, Text]
+    ) -> None:
+        item = await self.bot.reminders.remove_deadline(
+            interaction.guild_id, interaction.user.id, name
+        )
+        lang = language(interaction.locale)
+        await interaction.response.send_message(
+            t("deadline.removed", lang, title=item.title(lang)),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    edit.autocomplete("name")(_own_choices)
+    remove.autocomplete("name")(_own_choices)
+
+    @app_commands.command(
+        name="calendar", description="Upcoming deadlines as a calendar file (.ics)"
+    )
+    async def calendar(self, interaction: discord.Interaction) -> None:
+        lang = language(interaction.locale)
+        listing = await self.bot.knowledge.deadlines(guild_id=interaction.guild_id)
+        if not listing.upcoming:
+            raise UserError("calendar.none")
+        data = calendar.ics(listing.upcoming, lang)
+        await interaction.response.send_message(
+            t("calendar.ready", lang, count=len(listing.upcoming)),
+            file=discord.File(io.BytesIO(data), filename="silicon-bridge-deadlines.ics"),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @app_commands.command(
+        name="event", description="Create a Discord event for a deadline (Manage Server)"
+    )
+    @app_commands.describe(name="The deadline's name")
+    @app_commands.check(manager_only)
+    async def event(
+        self, interaction: discord.Interaction, name: app_commands.Transform[str, Text]
+    ) -> None:
+        lang = language(interaction.locale)
+        item = await self.bot.knowledge.find(name, kind="deadline", guild_id=interaction.guild_id)
+        if item is None:
+            raise NotFound(t("what.deadline", lang), name[:100])
+        due = item.deadline.due
+        if due <= self.bot.knowledge.clock():
+            raise UserError("event.past")
+        event = await interaction.guild.create_scheduled_event(
+            name=clip(item.title(lang), 100),
+            start_time=due,
+            end_time=due + timedelta(hours=1),
+            entity_type=discord.EntityType.external,
+            location="Silicon Bridge",
+            privacy_level=discord.PrivacyLevel.guild_only,
+            description=clip(item.text(lang), 1000),
+        )
+        await interaction.response.send_message(
+            t("event.created", lang, name=event.name), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+    event.autocomplete("name")(show_autocomplete)
+
+
+class DeadlineModal(discord.ui.Modal):
+    """The deadline form: titles in both languages, when, time zone, partnership or link."""
+
+    def __init__(
+        self,
+        bot: SiliconBridge,
+        lang: str,
+        *,
+        timezone: str = "Europe/Paris",
+        editing: Item | None = None,
+    ) -> None:
+        super().__init__(title=t("deadline.form_title", lang), timeout=900)
+        self.bot, self.lang, self.editing = bot, lang, editing
+        local = None
+        if editing is not None:
+            timezone = editing.deadline.timezone
+            local = editing.deadline.due.astimezone(ZoneInfo(timezone))
+
+        def field(
+            key: str, default: str | None, *, required: bool = True, max_length: int = 100
+        ) -> discord.ui.TextInput:
+            text = discord.ui.TextInput(
+                label=t(key, lang), default=default, required=required, max_length=max_length
+            )
+            self.add_item(text)
+            return text
+
+        self.title_fr = field("deadline.form.title_fr", editing.title_fr if editing else None)
+        self.title_en = field("deadline.form.title_en", editing.title_en if editing else None)
+        self.when = field(
+            "deadline.form.when", f"{local:%Y-%m-%d %H:%M}" if local else None, max_length=40
+        )
+        self.timezone = field("deadline.form.timezone", timezone, max_length=64)
+        link = (editing.partnership_id or editing.link) if editing else None
+        self.link = field("deadline.form.link", link, required=False, max_length=500)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        manager_only(interaction)
+        form = DeadlineForm(
+            self.title_fr.value,
+            self.title_en.value,
+            self.when.value,
+            self.timezone.value,
+            self.link.value or "",
+        )
+        service = self.bot.reminders
+        if self.editing is None:
+            item = await service.add_deadline(interaction.guild_id, interaction.user.id, form)
+            key = "deadline.added"
+        else:
+            item = await service.edit_deadline(
+                interaction.guild_id, interaction.user.id, self.editing.id, form
+            )
+            key = "deadline.edited"
+        source = await self.bot.knowledge.source(item.source_id)
+        card = cards.item_card(item, source, self.lang, self.bot.knowledge.clock(), stamp)
+        await interaction.response.send_message(
+            t(key, self.lang, title=item.title(self.lang)),
+            embed=embed(card),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await report(interaction, error)
 
 
 async def setup(bot: SiliconBridge) -> None:

@@ -122,17 +122,24 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-async def upsert(conn: aiosqlite.Connection, item: Item, index: IndexText) -> None:
+async def upsert(
+    conn: aiosqlite.Connection, item: Item, index: IndexText, *, now: datetime | None = None
+) -> None:
     """Insert or replace one item, its details, its terms and its index row."""
-    await upsert_many(conn, [(item, index)])
+    await upsert_many(conn, [(item, index)], now=now)
 
 
-async def upsert_many(conn: aiosqlite.Connection, entries: list[tuple[Item, IndexText]]) -> None:
+async def upsert_many(
+    conn: aiosqlite.Connection,
+    entries: list[tuple[Item, IndexText]],
+    *,
+    now: datetime | None = None,
+) -> None:
     """Insert or replace items with their details, terms and index rows, a statement per table.
 
     ``created_at`` is kept, and ``updated_at`` only moves when the item's content changed.
     """
-    now = _now()
+    now = now.astimezone(UTC).isoformat(timespec="seconds") if now else _now()
     items = [item for item, _ in entries]
     ids = [(item.id,) for item in items]
     await conn.executemany(

@@ -1,0 +1,104 @@
+"""Each server's reminder settings: channel, offsets, optional role, time zone, language, pause."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import aiosqlite
+
+DEFAULT_OFFSETS = (30 * 24 * 60, 7 * 24 * 60, 24 * 60, 60)  # 30 days, 7 days, 1 day, 1 hour
+DEFAULT_TIMEZONE = "Europe/Paris"
+
+
+@dataclass(frozen=True)
+class GuildSettings:
+    guild_id: int
+    channel_id: int | None = None
+    role_id: int | None = None
+    timezone: str = DEFAULT_TIMEZONE
+    language: str = "en"
+    configured_at: datetime | None = None
+    paused_reason: str | None = None
+    paused_at: datetime | None = None
+    offsets: tuple[int, ...] = DEFAULT_OFFSETS  # minutes before the deadline, largest first
+
+    @property
+    def active(self) -> bool:
+        return self.channel_id is not None and self.paused_reason is None
+
+    def but(self, **changes) -> GuildSettings:
+        return replace(self, **changes)
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+async def get(conn: aiosqlite.Connection, guild_id: int) -> GuildSettings | None:
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,)
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    offsets = await conn.execute_fetchall(
+        "SELECT minutes FROM guild_offsets WHERE guild_id = ? ORDER BY minutes DESC", (guild_id,)
+    )
+    return GuildSettings(
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        role_id=row["role_id"],
+        timezone=row["timezone"],
+        language=row["language"],
+        configured_at=_time(row["configured_at"]),
+        paused_reason=row["paused_reason"],
+        paused_at=_time(row["paused_at"]),
+        offsets=tuple(r["minutes"] for r in offsets),
+    )
+
+
+async def save(conn: aiosqlite.Connection, settings: GuildSettings, now: datetime) -> None:
+    await conn.execute(
+        """
+        INSERT INTO guild_settings (guild_id, channel_id, role_id, timezone, language,
+                                    configured_at, paused_reason, paused_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (guild_id) DO UPDATE SET
+            channel_id = excluded.channel_id, role_id = excluded.role_id,
+            timezone = excluded.timezone, language = excluded.language,
+            configured_at = excluded.configured_at, paused_reason = excluded.paused_reason,
+            paused_at = excluded.paused_at, updated_at = excluded.updated_at
+        """,
+        (
+            settings.guild_id,
+            settings.channel_id,
+            settings.role_id,
+            settings.timezone,
+            settings.language,
+            settings.configured_at.isoformat() if settings.configured_at else None,
+            settings.paused_reason,
+            settings.paused_at.isoformat() if settings.paused_at else None,
+            now.isoformat(),
+        ),
+    )
+    await conn.execute("DELETE FROM guild_offsets WHERE guild_id = ?", (settings.guild_id,))
+    await conn.executemany(
+        "INSERT INTO guild_offsets (guild_id, minutes) VALUES (?, ?)",
+        [(settings.guild_id, minutes) for minutes in sorted(set(settings.offsets))],
+    )
+
+
+async def pause(conn: aiosqlite.Connection, guild_id: int, reason: str, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE guild_settings SET paused_reason = ?, paused_at = ?, updated_at = ? "
+        "WHERE guild_id = ?",
+        (reason, now.isoformat(), now.isoformat(), guild_id),
+    )
+
+
+async def active_guild_ids(conn: aiosqlite.Connection) -> list[int]:
+    rows = await conn.execute_fetchall(
+        "SELECT guild_id FROM guild_settings WHERE channel_id IS NOT NULL ORDER BY guild_id"
+    )
+    return [row["guild_id"] for row in rows]
