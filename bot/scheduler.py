@@ -140,9 +140,9 @@ class Scheduler:
 
     async def _run(self) -> None:
         while not self._stopping:
+            self._wake.clear()  # before looking: a wake-up during the pass is kept
             try:
-                handled = await self.run_once()
-                if handled:
+                if await self.run_once():
                     continue
                 delay = await self.seconds_to_next()
             except asyncio.CancelledError:
@@ -150,7 +150,6 @@ class Scheduler:
             except Exception:
                 log.exception("reminder scheduler pass failed; trying again in a minute")
                 delay = 60.0
-            self._wake.clear()
             if delay > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=delay)

@@ -195,7 +195,9 @@ class DeadlineModal(discord.ui.Modal):
         timezone: str = "Europe/Paris",
         editing: Item | None = None,
     ) -> None:
-        super().__init__(title=t("deadline.form_title", lang), timeout=900)
+        super().__init__(
+            title=t("deadline.form_title", lang), timeout=900, custom_id="deadline-form"
+        )
         self.bot, self.lang, self.editing = bot, lang, editing
         local = None
         if editing is not None:
@@ -206,7 +208,11 @@ class DeadlineModal(discord.ui.Modal):
             key: str, default: str | None, *, required: bool = True, max_length: int = 100
         ) -> discord.ui.TextInput:
             text = discord.ui.TextInput(
-                label=t(key, lang), default=default, required=required, max_length=max_length
+                label=t(key, lang),
+                default=default,
+                required=required,
+                max_length=max_length,
+                custom_id=key.replace("deadline.form.", "deadline-form:"),
             )
             self.add_item(text)
             return text

@@ -39,3 +39,24 @@ async def seeded(store: Store) -> Store:
 @pytest.fixture
 async def engine(seeded: Store) -> AnswerEngine:
     return AnswerEngine(seeded, clock=lambda: TODAY)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime = TODAY) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()

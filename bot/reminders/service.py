@@ -115,7 +115,13 @@ class Reminders:
     async def set_channel(
         self, guild_id: int, user_id: int, channel_id: int, *, language: str
     ) -> GuildSettings:
-        """Post reminders in this channel from now on; a paused server starts again."""
+        """Post reminders in this channel; a paused server starts again.
+
+        Turning reminders on starts the clock: what fell due before is never posted. Moving them
+        to another channel (after a pause, say) keeps what is still pending.
+        """
+        current = await self.settings(guild_id)
+        since = current.configured_at if current.channel_id is not None else None
         return await self._change(
             guild_id,
             user_id,
@@ -123,7 +129,7 @@ class Reminders:
             f"channel {channel_id}",
             channel_id=channel_id,
             language=language,
-            configured_at=self.clock(),
+            configured_at=since or self.clock(),
             paused_reason=None,
             paused_at=None,
         )

@@ -1,0 +1,240 @@
+"""Reminders end to end through the fake Discord: admin commands, posts, failures, calendar."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.config import Settings
+from tests.conftest import SEEDS, Clock
+from tests.fakediscord import FakeChannel, FakeDiscord, FakeGuild, FakeRole, Perm, running_bot
+from tests.test_discord import QuickBot, embed_text, is_ephemeral
+
+GUILD = 1_400_000_000_000_000_001
+CHANNEL = 1_400_000_000_000_000_002
+ROLE = 1_400_000_000_000_000_003
+ADMIN = Perm.MANAGE_GUILD | Perm.SEND_MESSAGES | Perm.VIEW_CHANNEL
+
+
+@pytest.fixture
+async def fake():
+    base, gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+    guild = FakeGuild(
+        name="Reminders",
+        id=GUILD,
+        channels=[FakeChannel("news", id=CHANNEL)],
+        roles=[FakeRole("watchers", id=ROLE)],
+        preferred_locale="fr",
+    )
+    try:
+        async with FakeDiscord(guilds=[guild], timeout=5.0) as server:
+            yield server
+    finally:
+        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
+
+
+@pytest.fixture
+async def bot(fake, tmp_path, clock: Clock):
+    settings = Settings(
+        token=fake.token,
+        database=tmp_path / "bot.sqlite3",
+        seeds_dir=SEEDS,
+        api_base=fake.api_base,
+        dev_guild_id=GUILD,
+    )
+    client = QuickBot(settings, clock=clock, guild_ready_timeout=0.05)
+    async with running_bot(client, fake):
+        yield client
+
+
+async def admin(fake, name, options=None, **kwargs):
+    kwargs.setdefault("locale", "en-US")
+    return await fake.slash(
+        name,
+        options or {},
+        guild_id=GUILD,
+        channel_id=CHANNEL,
+        permissions=ADMIN,
+        guild_locale="fr",
+        **kwargs,
+    )
+
+
+async def add_deadline(fake, when: str, title: str = "Consortium paperwork") -> dict:
+    opened = await admin(fake, "deadline add")
+    assert opened["type"] == 9  # a modal
+    return await fake.submit_modal(
+        "deadline-form",
+        {
+            "deadline-form:title_fr": f"{title} (FR)",
+            "deadline-form:title_en": title,
+            "deadline-form:when": when,
+            "deadline-form:timezone": "Europe/Paris",
+            "deadline-form:link": "fr-tw-ami",
+        },
+    )
+
+
+def sent_bodies(fake) -> list[dict]:
+    """What the bot asked Discord to post in the channel (the request bodies)."""
+    return [
+        r.body
+        for r in fake.requests_to("POST", rf"/channels/{CHANNEL}/messages$")
+        if r.status == 200
+    ]
+
+
+async def wait_for_attempt(fake) -> None:
+    """Until the bot has tried to post in the channel, whatever Discord answered."""
+    for _ in range(500):
+        if fake.requests_to("POST", rf"/channels/{CHANNEL}/messages$"):
+            return
+        await asyncio.sleep(0.01)  # noqa: ASYNC110 - polling what the fake recorded
+    raise AssertionError("the bot never tried to post")
+
+
+async def test_every_admin_command_refuses_a_member_without_manage_server(bot, fake):
+    member = Perm.SEND_MESSAGES | Perm.VIEW_CHANNEL
+    for name, options in [
+        ("reminders channel", {"channel": CHANNEL}),
+        ("reminders offsets", {"offsets": "1d"}),
+        ("reminders role", {}),
+        ("reminders off", {}),
+        ("reminders status", {}),
+        ("reminders timezone", {"timezone": "Asia/Taipei"}),
+        ("deadline add", {}),
+        ("deadline edit", {"name": "x"}),
+        ("deadline remove", {"name": "x"}),
+        ("deadline event", {"name": "x"}),
+    ]:
+        response = await fake.slash(name, options, guild_id=GUILD, permissions=member, locale="fr")
+        assert is_ephemeral(response), name
+        assert "Gérer le serveur" in response["data"]["content"], name
+    assert fake.channel_messages(CHANNEL) == []
+
+
+async def test_a_reminder_is_posted_at_the_right_time_with_the_right_content(bot, fake, clock):
+    done = await admin(fake, "reminders channel", {"channel": CHANNEL})
+    assert "<#" in done["data"]["content"] and is_ephemeral(done)
+    added = await add_deadline(fake, "2026-11-23 16:00")  # 15:00 UTC, two hours from now
+    assert "Consortium paperwork" in added["data"]["content"]
+    status = await admin(fake, "reminders status")
+    assert "<t:1795442400:F>" in embed_text(status)  # only the 1-hour reminder, at 14:00 UTC
+    clock.advance(hours=1, minutes=59, seconds=59)
+    bot.scheduler.wake()
+    await asyncio.sleep(0.2)
+    assert fake.channel_messages(CHANNEL) == []
+    clock.advance(seconds=1)
+    bot.scheduler.wake()
+    message = await fake.wait_for_message(CHANNEL)
+    text = embed_text({"data": message})
+    assert "Rappel : Consortium paperwork (FR)" in text  # the server's language
+    assert "<t:1795446000:R>" in text
+    assert "AMI France–Taïwan" in text
+    [body] = sent_bodies(fake)
+    assert body["allowed_mentions"] == {"parse": []}
+    assert body["nonce"].startswith("reminder-")
+    button = message["components"][0]["components"][0]
+    assert button["custom_id"].startswith("show:admin-")
+    clicked = await fake.click(button["custom_id"], message=message, locale="fr")
+    assert "Consortium paperwork (FR)" in embed_text(clicked)
+    await asyncio.sleep(0.2)
+    assert len(fake.channel_messages(CHANNEL)) == 1  # once only
+
+
+async def test_the_opt_in_role_is_the_only_mention(bot, fake, clock):
+    await admin(fake, "reminders channel", {"channel": CHANNEL})
+    await admin(fake, "reminders role", {"role": ROLE})
+    await add_deadline(fake, "2026-11-23 15:00")
+    clock.advance(hours=1)
+    bot.scheduler.wake()
+    message = await fake.wait_for_message(CHANNEL)
+    assert message["content"] == f"<@&{ROLE}>"
+    [body] = sent_bodies(fake)
+    assert body["allowed_mentions"]["parse"] == []
+    assert [int(r) for r in body["allowed_mentions"]["roles"]] == [ROLE]
+
+
+async def test_a_deleted_channel_pauses_reminders_and_status_says_so(bot, fake, clock):
+    await admin(fake, "reminders channel", {"channel": CHANNEL})
+    await add_deadline(fake, "2026-11-23 15:00")
+    fake.inject("POST", rf"/channels/{CHANNEL}/messages$", 404, times=100)
+    clock.advance(hours=1)
+    bot.scheduler.wake()
+    await wait_for_attempt(fake)
+    await asyncio.sleep(0.2)
+    status = await admin(fake, "reminders status", locale="fr")
+    assert "En pause" in embed_text(status)
+    assert "n'existe plus" in embed_text(status)
+    attempts = len(fake.requests_to("POST", rf"/channels/{CHANNEL}/messages$"))
+    clock.advance(minutes=10)
+    bot.scheduler.wake()
+    await asyncio.sleep(0.2)
+    assert len(fake.requests_to("POST", rf"/channels/{CHANNEL}/messages$")) == attempts
+
+
+async def test_lost_permission_pauses_and_a_rate_limit_is_retried(bot, fake, clock):
+    await admin(fake, "reminders channel", {"channel": CHANNEL})
+    await add_deadline(fake, "2026-11-23 15:00")
+    fake.inject("POST", rf"/channels/{CHANNEL}/messages$", 429, times=1, retry_after=0.05)
+    clock.advance(hours=1)
+    bot.scheduler.wake()
+    await fake.wait_for_message(CHANNEL)  # discord.py waited and tried again
+    await add_deadline(fake, "2026-11-23 15:30", title="Second")
+    fake.inject("POST", rf"/channels/{CHANNEL}/messages$", 403, times=100)
+    clock.advance(minutes=30)
+    bot.scheduler.wake()
+    await asyncio.sleep(0.3)
+    status = await admin(fake, "reminders status")
+    assert "permission" in embed_text(status)
+
+
+async def test_deadline_form_errors_are_polite_and_change_nothing(bot, fake):
+    await admin(fake, "reminders channel", {"channel": CHANNEL})
+    for when, expected in [("2026-13-45", "not a date"), ("2020-01-01 10:00", "already passed")]:
+        response = await add_deadline(fake, when)
+        assert is_ephemeral(response)
+        assert expected in response["data"]["content"]
+    listing = await fake.slash("deadline list", guild_id=GUILD)
+    assert "Consortium" not in embed_text(listing)
+
+
+async def test_edit_remove_calendar_and_event(bot, fake, clock):
+    await admin(fake, "reminders channel", {"channel": CHANNEL})
+    await add_deadline(fake, "2026-12-15 17:00")
+    choices = await fake.autocomplete(
+        "deadline edit", {"name": ""}, guild_id=GUILD, permissions=ADMIN
+    )
+    [choice] = choices["data"]["choices"]
+    calendar = await fake.slash("deadline calendar", guild_id=GUILD)
+    [ics] = calendar["files"]
+    assert b"BEGIN:VCALENDAR" in ics.data and b"Consortium paperwork" in ics.data
+    event = await admin(fake, "deadline event", {"name": choice["value"]})
+    assert "event" in event["data"]["content"].lower()
+    assert fake.scheduled_events[GUILD][0]["name"] == "Consortium paperwork"
+    opened = await admin(fake, "deadline edit", {"name": choice["value"]})
+    assert opened["type"] == 9
+    edited = await fake.submit_modal(
+        "deadline-form",
+        {
+            "deadline-form:title_fr": "Dossier",
+            "deadline-form:title_en": "Paperwork",
+            "deadline-form:when": "2026-12-20 17:00",
+            "deadline-form:timezone": "Asia/Taipei",
+            "deadline-form:link": "",
+        },
+    )
+    assert "Paperwork" in edited["data"]["content"]
+    removed = await admin(fake, "deadline remove", {"name": choice["value"]})
+    assert "removed" in removed["data"]["content"]
+    seed = await admin(fake, "deadline remove", {"name": "fr-tw-ami-deadline"})
+    assert "shared deadlines cannot be changed" in seed["data"]["content"]
+    assert (await fake.slash("deadline calendar", guild_id=GUILD))["data"]["flags"] & 64
+
+
+def test_clock_starts_at_noon():
+    assert Clock().now.hour == 12 and timedelta(hours=1)

@@ -1,0 +1,223 @@
+"""The scheduler on a real store with a recording poster and a clock moved by hand."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.errors import UserError
+from bot.knowledge import Knowledge
+from bot.reminders.service import DeadlineForm, Reminders
+from bot.scheduler import ChannelGone, NoAccess, Scheduler, Transient
+from store import reminders as reminders_sql
+from store.db import Store
+
+GUILD, CHANNEL, ADMIN = 10, 20, 30
+
+
+class RecordingPoster:
+    """Posts into a list; can be told to fail the next posts."""
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[int, str, bool, str]] = []
+        self.failures: list[Exception] = []
+
+    async def post(self, reminder, item, settings, *, late):
+        if self.failures:
+            raise self.failures.pop(0)
+        self.posts.append((reminder.offset_minutes, item.id, late, reminder.nonce))
+        return 1000 + len(self.posts)
+
+
+@pytest.fixture
+async def setup(seeded: Store, clock):
+    poster = RecordingPoster()
+    scheduler = Scheduler(seeded, poster, clock=clock, worker="test:1")
+    service = Reminders(seeded, Knowledge(seeded, clock=clock), clock=clock, wake=scheduler.wake)
+    await service.set_channel(GUILD, ADMIN, CHANNEL, language="fr")
+    return service, scheduler, poster
+
+
+def form(when: str, **changes) -> DeadlineForm:
+    fields = {
+        "title_fr": "Dépôt du dossier",
+        "title_en": "File the application",
+        "when": when,
+        "timezone": "Europe/Paris",
+        "link": "fr-tw-ami",
+    }
+    fields.update(changes)
+    return DeadlineForm(**fields)
+
+
+async def test_reminder_posted_when_due_and_not_before(setup, clock):
+    service, scheduler, poster = setup
+    item = await service.add_deadline(GUILD, ADMIN, form("2026-11-26 13:00"))  # 12:00 UTC
+    assert item.partnership_id == "fr-tw-ami"
+    clock.now = item.deadline.due - timedelta(days=1, seconds=1)
+    assert await scheduler.run_once() == 0
+    assert await scheduler.seconds_to_next() == pytest.approx(1, abs=0.01)
+    clock.advance(seconds=1)
+    assert await scheduler.run_once() == 1
+    assert poster.posts == [(1440, item.id, False, poster.posts[0][3])]
+    assert await scheduler.run_once() == 0  # never twice
+    clock.now = item.deadline.due - timedelta(hours=1)
+    await scheduler.run_once()
+    assert [p[0] for p in poster.posts] == [1440, 60]
+
+
+async def test_catch_up_posts_once_late_and_skips_what_is_too_old(setup, clock):
+    service, scheduler, poster = setup
+    soon = await service.add_deadline(GUILD, ADMIN, form("2026-11-25 13:00"))
+    gone = await service.add_deadline(GUILD, ADMIN, form("2026-11-24 13:30", title_en="Other"))
+    # The bot was down from now until after `gone` passed.
+    clock.now = gone.deadline.due + timedelta(minutes=5)
+    await scheduler.run_once()
+    posted = {(offset, item_id, late) for offset, item_id, late, _ in poster.posts}
+    assert posted == {(1440, soon.id, True)}
+    rows = await reminders_sql.of_guild(seeded_conn(service), GUILD)
+    skipped = [r for r in rows if r.item_id == gone.id]
+    assert skipped and {r.state for r in skipped} == {"skipped"}
+
+
+def seeded_conn(service: Reminders):
+    return service.store.conn
+
+
+async def test_missing_channel_pauses_the_server_until_an_admin_sets_one(setup, clock):
+    service, scheduler, poster = setup
+    item = await service.add_deadline(GUILD, ADMIN, form("2026-11-24 12:00"))
+    clock.now = item.deadline.due - timedelta(minutes=59)
+    poster.failures = [ChannelGone("404")]
+    await scheduler.run_once()
+    status = await service.status(GUILD)
+    assert status.settings.paused_reason == "channel_missing"
+    assert await scheduler.run_once() == 0  # paused: nothing is retried forever
+    await service.set_channel(GUILD, ADMIN, CHANNEL + 1, language="fr")
+    await scheduler.run_once()
+    assert [p[1] for p in poster.posts] == [item.id]
+
+
+async def test_lost_permission_pauses_too(setup, clock):
+    service, scheduler, poster = setup
+    item = await service.add_deadline(GUILD, ADMIN, form("2026-11-24 12:00"))
+    clock.now = item.deadline.due - timedelta(minutes=30)
+    poster.failures = [NoAccess("403")]
+    await scheduler.run_once()
+    assert (await service.status(GUILD)).settings.paused_reason == "no_permission"
+
+
+async def test_rate_limits_and_server_errors_are_retried_with_backoff(setup, clock):
+    service, scheduler, poster = setup
+    item = await service.add_deadline(GUILD, ADMIN, form("2026-11-24 12:00"))
+    clock.now = item.deadline.due - timedelta(minutes=59)
+    poster.failures = [Transient("429", retry_after=30), Transient("503")]
+    await scheduler.run_once()
+    assert poster.posts == []
+    assert await scheduler.seconds_to_next() == pytest.approx(30, abs=1)
+    clock.advance(seconds=30)
+    await scheduler.run_once()
+    assert poster.posts == []
+    clock.advance(seconds=60)
+    await scheduler.run_once()
+    assert len(poster.posts) == 1
+    nonces = {p[3] for p in poster.posts}
+    assert len(nonces) == 1
+
+
+async def test_two_schedulers_on_one_database_never_both_send(seeded, clock, tmp_path):
+    posters = [RecordingPoster(), RecordingPoster()]
+    service = Reminders(seeded, Knowledge(seeded, clock=clock), clock=clock)
+    await service.set_channel(GUILD, ADMIN, CHANNEL, language="en")
+    for hour in range(10, 20):
+        await service.add_deadline(GUILD, ADMIN, form(f"2026-11-24 {hour}:00"))
+    clock.now = clock.now + timedelta(days=1, hours=2)
+    async with Store.open(seeded.path) as other:
+        schedulers = [
+            Scheduler(seeded, posters[0], clock=clock, worker="a:1"),
+            Scheduler(other, posters[1], clock=clock, worker="b:2"),
+        ]
+        await asyncio.gather(*(s.run_once() for s in schedulers))
+    sent = [p[3] for poster in posters for p in poster.posts]
+    assert len(sent) == len(set(sent))  # nothing posted twice
+    rows = await reminders_sql.of_guild(seeded.conn, GUILD)
+    assert len(sent) == sum(r.state == "sent" for r in rows) > 0
+    assert not [r for r in rows if r.state in ("pending", "claimed") and r.due_at <= clock()]
+
+
+async def test_a_claim_left_by_a_dead_process_is_sent_again_with_the_same_nonce(setup, clock):
+    service, scheduler, poster = setup
+    item = await service.add_deadline(GUILD, ADMIN, form("2026-11-24 12:00"))
+    clock.now = item.deadline.due - timedelta(minutes=59)
+    async with service.store.transaction() as conn:  # a process claimed it, then died
+        [claimed] = await reminders_sql.claim_due(conn, clock(), "elsewhere:999999", 10)
+    clock.advance(seconds=61)  # its lease has run out
+    await scheduler.run_once()
+    assert [(p[0], p[1], p[3]) for p in poster.posts] == [(60, item.id, claimed.nonce)]
+
+
+async def test_a_claim_too_old_to_resend_safely_is_logged_not_doubled(setup, clock, caplog):
+    service, scheduler, poster = setup
+    item = await service.add_deadline(GUILD, ADMIN, form("2026-11-30 12:00"))
+    clock.now = item.deadline.due - timedelta(days=1)
+    async with service.store.transaction() as conn:
+        await reminders_sql.claim_due(conn, clock(), "elsewhere:999999", 10)
+    clock.advance(minutes=30)
+    await scheduler.run_once()
+    assert poster.posts == []
+    assert "may or may not have been posted" in caplog.text
+
+
+async def test_a_sleeping_scheduler_wakes_when_an_earlier_deadline_is_added(setup, clock):
+    service, scheduler, poster = setup
+    scheduler.start()
+    try:
+        await asyncio.sleep(0.05)  # nothing planned: it sleeps for up to an hour
+        item = await service.add_deadline(GUILD, ADMIN, form("2026-11-23 14:30"))  # 13:30 UTC
+        clock.now = item.deadline.due - timedelta(minutes=59)
+        scheduler.wake()
+        for _ in range(100):
+            if poster.posts:
+                break
+            await asyncio.sleep(0.01)
+        assert [p[1] for p in poster.posts] == [item.id]
+    finally:
+        await scheduler.stop()
+
+
+async def test_admin_deadline_errors(setup, clock):
+    service, _, _ = setup
+    for bad, key in [
+        (form("2026-11-24 12:00", timezone="Mars/Olympus"), "deadline.bad_timezone"),
+        (form("2026-02-30 12:00"), "deadline.bad_date"),
+        (form("next tuesday"), "deadline.bad_date"),
+        (form("2020-01-01 12:00"), "deadline.in_past"),
+        (form("2026-12-01", title_en="  "), "deadline.title_missing"),
+        (form("2026-12-01", link="atlantis pact"), "deadline.bad_link"),
+    ]:
+        with pytest.raises(UserError) as caught:
+            await service.add_deadline(GUILD, ADMIN, bad)
+        assert caught.value.key == key
+    with pytest.raises(UserError):
+        await service.remove_deadline(GUILD, ADMIN, "fr-tw-ami-deadline")  # a seed deadline
+    assert (await service.status(GUILD)).upcoming == []
+
+
+async def test_seed_reload_keeps_admin_deadlines_and_every_change_is_audited(setup, clock):
+    from bot.knowledge import load_seeds
+    from store import audit
+    from tests.conftest import SEEDS
+
+    service, _, _ = setup
+    item = await service.add_deadline(GUILD, ADMIN, form("2026-12-24"))
+    await service.edit_deadline(GUILD, ADMIN, item.id, form("2026-12-31", title_en="New"))
+    await load_seeds(service.store, SEEDS)
+    kept = await service.own_deadline(GUILD, item.id)
+    assert kept.title_en == "New"
+    assert kept.deadline.date_only
+    await service.remove_deadline(GUILD, ADMIN, item.id)
+    actions = [e.action for e in await audit.recent(service.store.conn, GUILD)]
+    assert actions[:3] == ["deadline.remove", "deadline.edit", "deadline.add"]
+    assert "reminders.channel" in actions
