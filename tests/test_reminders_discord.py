@@ -93,7 +93,7 @@ async def wait_for_attempt(fake) -> None:
     for _ in range(500):
         if fake.requests_to("POST", rf"/channels/{CHANNEL}/messages$"):
             return
-        await asyncio.sleep(0.01)  # noqa: ASYNC110 - polling what the fake recorded
+        await asyncio.sleep(0.01)
     raise AssertionError("the bot never tried to post")
 
 
