@@ -8,6 +8,7 @@ Interaction callbacks and webhook routes are authorised by their token, as on Di
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
@@ -123,6 +124,10 @@ class RestApi:
         else:
             response = await handler(request)
             response.headers.update(ratelimit_headers(bucket))
+            delay = self.state.delay_for(request.method, path)
+            if delay:  # the call took effect; the answer is late (a crash may come first)
+                self.state.signal.fire()
+                await asyncio.sleep(delay)
         record.status = response.status
         self.state.signal.fire()
         return response

@@ -632,6 +632,10 @@ class FakeDiscord(DiscordState):
             if method in ("*", r.method) and re.search(path_regex, r.path) is not None
         ]
 
+    def slow(self, method: str, path_regex: str, seconds: float) -> None:
+        """Answer matching REST calls ``seconds`` late, after they took effect."""
+        self.delays.append((method.upper(), path_regex, seconds))
+
     def inject(
         self,
         method: str,

@@ -4,6 +4,7 @@ interaction answers, REST calls). The REST handlers and the test API both work o
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -75,6 +76,7 @@ class DiscordState:
         self.requests: list[RecordedRequest] = []
         self.unhandled: list[RecordedRequest] = []
         self.injections: list[Injection] = []
+        self.delays: list[tuple[str, str, float]] = []  # (method, path regex, seconds)
 
     @property
     def gateway_url(self) -> str:
@@ -444,3 +446,14 @@ class DiscordState:
 
     def bot_user_payload(self) -> dict[str, Any]:
         return bot_user_payload(self.bot)
+
+    def delay_for(self, method: str, path: str) -> float:
+        """Seconds to hold the answer to a call that has already taken effect."""
+        return next(
+            (
+                seconds
+                for m, pattern, seconds in self.delays
+                if m in ("*", method.upper()) and re.search(pattern, path)
+            ),
+            0.0,
+        )

@@ -1,0 +1,121 @@
+"""Reminders survive SIGKILL: the bot killed at random points around sends, 20 times, then let run.
+
+Every reminder must appear in the channel exactly once: none lost, none doubled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.answer.engine import index_for
+from bot.knowledge import Knowledge, load_seeds
+from bot.reminders.service import Reminders
+from store import items as items_sql
+from store import reminders as reminders_sql
+from store.db import Store
+from store.items import DeadlineDetails, Item
+from tests.conftest import SEEDS
+from tests.fakediscord import FakeChannel, FakeDiscord, FakeGuild
+
+PROJECT = Path(__file__).resolve().parent.parent
+GUILD = 1_500_000_000_000_000_001
+CHANNEL = 1_500_000_000_000_000_002
+REMINDERS = 16
+CYCLES = 20
+
+
+async def prepare(path: Path, start: datetime) -> None:
+    """A server with reminders on, 1 hour before each of REMINDERS deadlines a second apart."""
+    async with Store.open(path) as store:
+        await load_seeds(store, SEEDS)
+        service = Reminders(store, Knowledge(store), clock=lambda: start - timedelta(minutes=1))
+        await service.set_channel(GUILD, 1, CHANNEL, language="en")
+        await service.set_offsets(GUILD, 1, "1h")
+        async with store.transaction() as conn:
+            for n in range(REMINDERS):
+                item = Item(
+                    id=f"admin-{GUILD}-crash{n}",
+                    kind="deadline",
+                    title_fr=f"Échéance {n}",
+                    title_en=f"Deadline {n}",
+                    text_fr="Test.",
+                    text_en="Test.",
+                    origin="admin",
+                    guild_id=GUILD,
+                    deadline=DeadlineDetails(
+                        due=start + timedelta(hours=1, seconds=3 + n * 1.5),
+                        timezone="Europe/Paris",
+                        date_only=False,
+                    ),
+                )
+                await items_sql.upsert(
+                    conn, item, index_for(item), now=start - timedelta(minutes=1)
+                )
+        await service.replan_all()
+
+
+async def start_bot(fake: FakeDiscord, env: dict, log) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=PROJECT,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
+    )
+
+
+async def test_no_reminder_lost_or_doubled_across_20_kills(tmp_path):
+    rng = random.Random(1123)
+    database = tmp_path / "crash.sqlite3"
+    start = datetime.now(UTC)
+    await prepare(database, start)
+    guild = FakeGuild(name="Crash", id=GUILD, channels=[FakeChannel("alerts", id=CHANNEL)])
+    async with FakeDiscord(guilds=[guild], timeout=20.0) as fake:
+        # Discord creates each message at once but answers late: a kill then lands between the
+        # post and the bot learning its id, the window where a naive bot would post twice.
+        fake.slow("POST", rf"/channels/{CHANNEL}/messages$", 0.4)
+        env = {k: v for k, v in os.environ.items() if k not in ("DEV_GUILD_ID",)}
+        env.update(
+            DISCORD_TOKEN=fake.token,
+            DISCORD_API_BASE=fake.api_base,
+            DATABASE_PATH=str(database),
+            LOG_LEVEL="INFO",
+        )
+        with (tmp_path / "bot.log").open("ab") as log:
+            for _ in range(CYCLES):
+                process = await start_bot(fake, env, log)
+                await asyncio.sleep(rng.uniform(0.4, 1.8))
+                process.send_signal(signal.SIGKILL)
+                await process.wait()
+            process = await start_bot(fake, env, log)
+            try:
+                deadline = start + timedelta(seconds=3 + REMINDERS * 1.5 + 30)
+                while datetime.now(UTC) < deadline:
+                    async with Store.open(database) as store:
+                        rows = await reminders_sql.of_guild(store.conn, GUILD)
+                    if rows and all(r.state in ("sent", "skipped", "failed") for r in rows):
+                        break
+                    await asyncio.sleep(0.5)
+            finally:
+                process.send_signal(signal.SIGTERM)
+                await asyncio.wait_for(process.wait(), timeout=20)
+        posts = [r.body for r in fake.requests_to("POST", rf"/channels/{CHANNEL}/messages$")]
+        messages = fake.channel_messages(CHANNEL)
+    assert len(rows) == REMINDERS
+    assert {r.state for r in rows} == {"sent"}, [(r.id, r.state, r.note) for r in rows]
+    nonces = [m["nonce"] for m in messages]
+    assert sorted(nonces) == sorted(f"reminder-{r.id}" for r in rows)  # each exactly once
+    assert {int(m["id"]) for m in messages} == {r.message_id for r in rows}
+    assert len(posts) > REMINDERS  # some were sent again after a kill: the nonce held
+    log = (tmp_path / "bot.log").read_text(encoding="utf-8", errors="replace")
+    assert "sending again with the same nonce" in log
