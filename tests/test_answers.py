@@ -71,8 +71,68 @@ async def test_near_miss_offers_suggestions(engine):
 
 
 async def test_hostile_input_is_just_a_question(engine):
-    for question in ["", "   ", "'; DROP TABLE items; --", "\"unbalanced", "NEAR(a b)", "*", "🚀" * 50,
-                     "@everyone deadline", "x" * 6000]:
+    for question in [
+        "",
+        "   ",
+        "'; DROP TABLE items; --",
+        '"unbalanced',
+        "NEAR(a b)",
+        "*",
+        "🚀" * 50,
+        "@everyone deadline",
+        "x" * 6000,
+    ]:
         answer = await engine.ask(question)
         assert isinstance(answer.text, str) and answer.text
     assert (await engine.ask("deadline AMI")).answered
+
+
+async def test_real_words_are_not_corrected_into_words_of_the_index(engine):
+    vocabulary = await engine.vocabulary()
+    assert vocabulary.correct("president") == "president"
+    assert vocabulary.correct("thing") == "thing"
+    assert vocabulary.correct("deadlne") == "deadline"
+    assert vocabulary.correct("taiwn") == "taiwan"
+    assert vocabulary.correct("pushing") == "push"
+
+
+async def test_typos_still_find_the_item(engine):
+    assert (await engine.ask("deadlne AMI")).item.id == "fr-tw-ami-deadline"
+    assert (await engine.ask("France Taiwn call")).item.id == "fr-tw-ami"
+
+
+async def test_unknown_words_weigh_against_in_scope_ones(engine):
+    for question in [
+        "Who is the president of Taiwan?",
+        "who is the CEO of Nvidia",
+        "When will TSMC build a fab in Japan?",
+        "what is the price of a TSMC wafer",
+        "Combien coûte une puce Nvidia H100 ?",
+    ]:
+        answer = await engine.ask(question)
+        assert not answer.answered, question
+
+
+async def test_a_match_in_the_text_alone_is_not_an_answer(engine):
+    # "population" appears once, in the text of a fact about who decides Taiwan's future.
+    assert not (await engine.ask("what's the population of taiwan")).answered
+
+
+async def test_question_words_prefer_items_that_answer_them(engine):
+    why = await engine.ask("why does Taiwan want low-orbit satellites")
+    assert why.item.id == "us-tw-leo-backup-communications"
+    how = await engine.ask("how do I apply to the AMI")
+    assert how.item.id == "fr-tw-ami-how-to-apply"
+    who = await engine.ask("who can apply to the AMI")
+    assert who.item.id == "fr-tw-ami-consortium-rule"
+
+
+async def test_filler_and_synonyms_reach_the_item(engine):
+    assert (await engine.ask("le cutoff de l'AMI stp")).item.id == "fr-tw-ami-deadline"
+    assert (await engine.ask("when did france kick off the call")).item.id in (
+        "fr-tw-ami-announcement",
+        "fr-tw-ami",
+    )
+    govt = await engine.ask("who is in charge of the AMI in the French govt")
+    assert govt.item.id == "fr-tw-ami-minister"
+    assert (await engine.ask("quels sont les axes de l'AMI")).item.id == "fr-tw-ami-priority-themes"

@@ -21,8 +21,15 @@ from bot.answer.vocabulary import (
 MAX_QUESTION_CHARS = 500  # longer input is cut before it is normalised
 
 _US_UPPER = re.compile(r"\b(?:U\.?S\.?A?\.?|É\.?-?U\.?)(?=\W|$)")
+_EU_UPPER = re.compile(r"\b(?:E\.?U\.?|U\.?E\.?)(?=\W|$)")  # "eu" is also French for "had"
 _APOSTROPHES = re.compile(r"[’'`´ʼ]")
 _TOKEN = re.compile(r"[a-z0-9]+|[%$]")
+_FRENCH_ENDINGS = (
+    *("mique", "miques", "gique", "giques", "tique", "tiques"),
+    *("aux", "ssement", "ssements", "ais", "aise", "aises"),
+)
+_AMOUNT = re.compile(r"(\d)(bn|b|md|mds|mrd|mrds|m|k)\b")
+_MAGNITUDES = {"m": "million", "k": "thousand"}  # the others are billions
 _PHRASES = re.compile(
     r"\b(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")\b"
 )
@@ -31,10 +38,12 @@ _PHRASES = re.compile(
 def fold(text: str) -> str:
     """Lowercase, without accents, apostrophes split ("l'AMI" → "l ami"), emoji dropped."""
     text = _US_UPPER.sub(" usa ", text)
+    text = _EU_UPPER.sub(" europe ", text)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub(" ", text.casefold())
     text = text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    text = _AMOUNT.sub(lambda m: f"{m[1]} {_MAGNITUDES.get(m[2], 'billion')}", text)
     return " ".join(_TOKEN.findall(text))
 
 
@@ -60,30 +69,44 @@ class Normalized:
         return " ".join(self.tokens)
 
 
+def _content(words: list[str]) -> list[str]:
+    """Canonical content tokens of phrased words: stop words (also once stemmed) dropped."""
+    tokens = []
+    for word in words:
+        if word in STOP_WORDS or (len(word) == 1 and not word.isdigit() and word not in "%$"):
+            continue
+        token = canonical(word)
+        if token in STOP_WORDS:
+            continue
+        tokens.append(token)
+    return tokens
+
+
+def phrase(folded: str) -> list[str]:
+    """Folded words with the phrases of several words replaced by their token."""
+    return _PHRASES.sub(lambda m: PHRASES[m.group(0)], folded).split()
+
+
+def intents_of(words: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """The kinds of answer that phrased words (stop words included) ask for."""
+    present = set(words)
+    return frozenset(intent for intent, cues in INTENT_WORDS.items() if cues & present)
+
+
 def normalize(text: str) -> Normalized:
     folded = fold(text[:MAX_QUESTION_CHARS])
     words = tuple(folded.split())
-    phrased = _PHRASES.sub(lambda m: PHRASES[m.group(0)], folded)
-    tokens = []
-    for word in phrased.split():
-        if word in STOP_WORDS or (len(word) == 1 and not word.isdigit() and word not in "%$"):
-            continue
-        tokens.append(canonical(word))
-    intents = frozenset(
-        intent
-        for intent, cues in INTENT_WORDS.items()
-        if cues.intersection(words) or cues.intersection(tokens)
-    )
+    phrased = phrase(folded)
+    tokens = _content(phrased)
+    # A question that opens with "ou" asks where ("où"), not "or".
+    cues = [*phrased, *tokens, *(["where"] if words[:1] == ("ou",) else [])]
+    intents = intents_of(cues)
     return Normalized(tuple(tokens), words, intents)
 
 
 def index_text(text: str) -> str:
     """Normalised text for the full-text index."""
-    folded = fold(text)
-    phrased = _PHRASES.sub(lambda m: PHRASES[m.group(0)], folded)
-    return " ".join(
-        canonical(w) for w in phrased.split() if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())
-    )
+    return " ".join(_content(phrase(fold(text))))
 
 
 def detect_language(text: str) -> str:
@@ -92,4 +115,6 @@ def detect_language(text: str) -> str:
     fr = sum(w in LANGUAGE_MARKERS["fr"] for w in words)
     en = sum(w in LANGUAGE_MARKERS["en"] for w in words)
     fr += 2 * len(re.findall(r"[éèêàùçôîâœ]", text.lower()))
+    # Without accents, French endings still tell ("economique", "fiscaux", "investissement").
+    fr += 0.5 * sum(len(w) >= 7 and w.endswith(_FRENCH_ENDINGS) for w in words)
     return "fr" if fr > en else "en"
