@@ -5,6 +5,7 @@ One object the Discord cogs, the console and the command line all use; no Discor
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot.answer import normalize, vocabulary
 from bot.answer.engine import Answer, AnswerEngine, index_for
 from bot.answer.normalize import fold
 from store import items as items_sql
@@ -29,19 +31,28 @@ MAX_CHOICES = 25
 NAME_MATCH = 88  # rapidfuzz score from which typed text names an item
 
 
+def index_version() -> str:
+    """A digest of the code that normalises text for the index: when it changes, re-index."""
+    digest = hashlib.sha256()
+    for module in (vocabulary, normalize):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 async def ensure_seeds(store: Store, directory: Path) -> seed.LoadReport | None:
-    """Load the seed files when the store has none or older ones; return what was loaded."""
-    current = seed.fingerprint(directory)
-    if current and current == await seed.loaded_fingerprint(store):
+    """Load the seed files when the store has none, older ones, or an older index."""
+    version = index_version()
+    current = f"{seed.fingerprint(directory)}:{version}"
+    if current == await seed.loaded_fingerprint(store):
         return None
-    report = await seed.load(store, directory, index_for)
+    report = await seed.load(store, directory, index_for, version=version)
     log.info("loaded %d seed items (%d removed)", report.loaded, report.removed)
     return report
 
 
 async def load_seeds(store: Store, directory: Path) -> seed.LoadReport:
     """Load the seed files now, whatever was loaded before."""
-    return await seed.load(store, directory, index_for)
+    return await seed.load(store, directory, index_for, version=index_version())
 
 
 @dataclass(frozen=True)

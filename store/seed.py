@@ -403,9 +403,17 @@ def _check_across_files(seeds: SeedSet, problems: list[SeedProblem]) -> None:
             )
 
 
-async def load(store: Store, directory: Path, index: Callable[[Item], IndexText]) -> LoadReport:
-    """Validate then load the seeds in one transaction; admin rows are never touched."""
+async def load(
+    store: Store, directory: Path, index: Callable[[Item], IndexText], *, version: str = ""
+) -> LoadReport:
+    """Validate then load the seeds in one transaction; admin rows keep their content.
+
+    ``version`` names the way ``index`` normalises text: it is part of the recorded
+    fingerprint, and every item, admin ones included, is indexed again with ``index``.
+    """
     seeds = read(directory)
+    if version:
+        seeds.fingerprint = f"{seeds.fingerprint}:{version}"
     async with store.transaction() as conn:
         admin_ids = await items_sql.ids_by_origin(conn, "admin")
         clashes = sorted(admin_ids & {item.id for item in seeds.items})
@@ -419,6 +427,10 @@ async def load(store: Store, directory: Path, index: Callable[[Item], IndexText]
         # Partnerships first: other items refer to them.
         ordered = sorted(seeds.items, key=lambda item: item.kind != "partnership")
         await items_sql.upsert_many(conn, [(item, index(item)) for item in ordered])
+        kept = await items_sql.get_many(conn, sorted(admin_ids))
+        await items_sql.upsert_many(conn, [(item, index(item)) for item in kept.values()])
+        kept = await items_sql.get_many(conn, sorted(admin_ids))
+        await items_sql.upsert_many(conn, [(item, index(item)) for item in kept.values()])
         gone = before - {item.id for item in seeds.items}
         await items_sql.delete(conn, gone)
         await sources_sql.delete_unused_seed_sources(conn, {s.id for s in seeds.sources})
