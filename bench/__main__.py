@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bench import answers, interactions
+from bench import answers, interactions, reminders
 
 
 def main() -> None:
@@ -18,6 +18,10 @@ def main() -> None:
         print(line, flush=True)
     print()
     for line in asyncio.run(interactions.run(count=asks)):
+        print(line, flush=True)
+    print()
+    deadlines = 2_000 if args.quick else 10_000
+    for line in asyncio.run(reminders.run(deadlines=deadlines, due_now=deadlines // 10)):
         print(line, flush=True)
 
 

@@ -305,21 +305,30 @@ _ITEMS_WITH_DETAILS = """
 """
 
 
-async def get_many(conn: aiosqlite.Connection, item_ids: list[str]) -> dict[str, Item]:
-    """Items by id, with their details; unknown ids are left out. Three queries in all."""
+async def get_many(
+    conn: aiosqlite.Connection, item_ids: list[str], *, terms: bool = True
+) -> dict[str, Item]:
+    """Items by id, with their details; unknown ids are left out. Three queries at most.
+
+    ``terms=False`` leaves aliases and keywords out, for callers that only show the item.
+    """
     if not item_ids:
         return {}
     ids = (json.dumps(item_ids),)
     rows = await conn.execute_fetchall(_ITEMS_WITH_DETAILS, ids)
     if not rows:
         return {}
-    terms: dict[str, dict[str, list[str]]] = {}
-    for row in await conn.execute_fetchall(
-        "SELECT item_id, role, term FROM item_terms "
-        "WHERE item_id IN (SELECT value FROM json_each(?)) ORDER BY item_id, role, position",
-        ids,
+    found_terms: dict[str, dict[str, list[str]]] = {}
+    for row in (
+        []
+        if not terms
+        else await conn.execute_fetchall(
+            "SELECT item_id, role, term FROM item_terms "
+            "WHERE item_id IN (SELECT value FROM json_each(?)) ORDER BY item_id, role, position",
+            ids,
+        )
     ):
-        terms.setdefault(row["item_id"], {"alias": [], "keyword": []})[row["role"]].append(
+        found_terms.setdefault(row["item_id"], {"alias": [], "keyword": []})[row["role"]].append(
             row["term"]
         )
     points: dict[tuple[str, str], list[aiosqlite.Row]] = {}
@@ -330,7 +339,7 @@ async def get_many(conn: aiosqlite.Connection, item_ids: list[str]) -> dict[str,
             ids,
         ):
             points.setdefault((row["item_id"], row["role"]), []).append(row)
-    return {row["id"]: _item(row, terms.get(row["id"], {}), points) for row in rows}
+    return {row["id"]: _item(row, found_terms.get(row["id"], {}), points) for row in rows}
 
 
 def _item(

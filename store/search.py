@@ -19,12 +19,31 @@ class Candidate:
 
 
 async def candidates(
-    conn: aiosqlite.Connection, match: str, *, limit: int, guild_id: int | None = None
+    conn: aiosqlite.Connection,
+    match: str,
+    *,
+    limit: int,
+    guild_id: int | None = None,
+    ranked: bool = True,
 ) -> list[Candidate]:
     """Items matching an FTS5 query, best first, limited to those the server may see.
 
-    The ranking runs on the index alone (so FTS5 can stop early), then the visible items are kept.
+    The ranking runs on the index alone, then the visible items are kept. ``ranked=False`` takes
+    the first matches unranked, for queries whose words are everywhere (ranking them all would
+    cost more than it tells).
     """
+    if not ranked:
+        sql = """
+            SELECT hits.item_id, items.kind, facts.category, hits.names, hits.keywords,
+                   hits.body, 0.0
+            FROM (SELECT item_id, names, keywords, body FROM search_index
+                  WHERE search_index MATCH ? LIMIT ?) AS hits
+            JOIN items ON items.id = hits.item_id
+            LEFT JOIN facts ON facts.item_id = hits.item_id
+            WHERE items.guild_id IS NULL OR items.guild_id = ?
+        """
+        rows = await conn.execute_fetchall(sql, (match, limit, guild_id))
+        return [Candidate(*row) for row in rows]
     sql = """
         SELECT hits.item_id, items.kind, facts.category, hits.names, hits.keywords, hits.body,
                hits.rank

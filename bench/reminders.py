@@ -1,0 +1,122 @@
+"""The scheduler with 10,000 deadlines across 100 channels: lateness, idle CPU, memory.
+
+Posting is a stub that records when each reminder went out, so what is measured is the scheduler
+and its database work. The baseline is how late a plain ``asyncio.sleep`` wakes up in this same
+process and moment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.answers import SEEDS, percentile
+from bot.answer.engine import index_for
+from bot.knowledge import Knowledge, load_seeds
+from bot.reminders.service import Reminders
+from bot.scheduler import Scheduler
+from store import items as items_sql
+from store.db import Store
+from store.items import DeadlineDetails, Item
+
+CHANNELS = 100
+
+
+class StubPoster:
+    def __init__(self) -> None:
+        self.lateness: list[float] = []
+
+    async def post(self, reminder, item, settings, *, late):
+        self.lateness.append((datetime.now(UTC) - reminder.due_at).total_seconds())
+        return len(self.lateness)
+
+
+async def _sleep_overshoot(samples: int = 200) -> list[float]:
+    overshoot = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        await asyncio.sleep(0.005)
+        overshoot.append(time.perf_counter() - start - 0.005)
+    return overshoot
+
+
+async def run(deadlines: int = 10_000, due_now: int = 1_000, window: float = 20.0) -> list[str]:
+    """``deadlines`` deadlines with 4 reminders each; ``due_now`` of the reminders fall due
+    within the next ``window`` seconds, the rest weeks ahead."""
+    lines = []
+    start = datetime.now(UTC) + timedelta(seconds=5)
+    with tempfile.TemporaryDirectory() as tmp:
+        async with Store.open(Path(tmp) / "bench.sqlite3") as store:
+            await load_seeds(store, SEEDS)
+            setup_clock = start - timedelta(minutes=5)
+            service = Reminders(store, Knowledge(store), clock=lambda: setup_clock)
+            for channel in range(CHANNELS):
+                await service.set_channel(channel + 1, 0, 10_000 + channel, language="en")
+            made = []
+            for n in range(deadlines):
+                soon = n < due_now
+                due = (
+                    start + timedelta(hours=1, seconds=window * n / due_now)
+                    if soon
+                    else start + timedelta(days=40 + n % 300, minutes=n % 1440)
+                )
+                guild = n % CHANNELS + 1
+                made.append(
+                    Item(
+                        id=f"admin-{guild}-bench{n}",
+                        kind="deadline",
+                        title_fr=f"Échéance {n}",
+                        title_en=f"Deadline {n}",
+                        text_fr="Banc d'essai.",
+                        text_en="Benchmark.",
+                        origin="admin",
+                        guild_id=guild,
+                        deadline=DeadlineDetails(due=due, timezone="Europe/Paris", date_only=False),
+                    )
+                )
+            async with store.transaction() as conn:
+                await items_sql.upsert_many(
+                    conn, [(i, index_for(i)) for i in made], now=setup_clock
+                )
+            await service.replan_all()
+            rows = await store.conn.execute_fetchall(
+                "SELECT count(*) FROM reminders WHERE state = 'pending'"
+            )
+            planned = rows[0][0]
+
+            poster = StubPoster()
+            scheduler = Scheduler(store, poster)
+            baseline = await _sleep_overshoot()
+            scheduler.start()
+            give_up = start + timedelta(seconds=window + 60)
+            while len(poster.lateness) < due_now and datetime.now(UTC) < give_up:  # noqa: ASYNC110
+                await asyncio.sleep(0.5)
+            # Idle: everything left is weeks away.
+            cpu_before, wall_before = time.process_time(), time.perf_counter()
+            await asyncio.sleep(5)
+            idle_cpu = time.process_time() - cpu_before
+            idle_wall = time.perf_counter() - wall_before
+            await scheduler.stop()
+    late = poster.lateness
+    base50 = statistics.median(baseline)
+    lines.append(
+        f"reminders: {deadlines:,} deadlines in {CHANNELS} channels, {planned:,} planned, "
+        f"{len(late):,} of {due_now:,} due in a {window:.0f} s window posted"
+    )
+    lines.append(
+        f"lateness after due (ms): p50 {statistics.median(late) * 1000:.1f}, "
+        f"p99 {percentile(late, 99) * 1000:.1f}, max {max(late) * 1000:.1f}; "
+        f"baseline asyncio.sleep overshoot p50 {base50 * 1000:.2f}"
+    )
+    lines.append(
+        f"idle: {idle_cpu * 1000:.1f} ms CPU over {idle_wall:.1f} s "
+        f"({idle_cpu / idle_wall:.2%} of a core)"
+    )
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines.append(f"peak memory: {rss:.0f} MiB resident")
+    return lines
