@@ -14,8 +14,10 @@ from typing import TextIO
 from bot import cards
 from bot.answer import formatting
 from bot.answer.normalize import detect_language
+from bot.errors import UserError
 from bot.i18n import t
 from bot.knowledge import Knowledge
+from bot.tree import user_message
 
 PROMPT = "silicon-bridge> "
 COMMANDS = {
@@ -104,10 +106,10 @@ class Console:
     async def _find(self, text: str, kind: str, lang: str):
         if not text:
             return None, t("error.empty", lang)
-        item = await self.knowledge.find(text, kind=kind, guild_id=None)
-        if item is None:
-            return None, t("error.not_found", lang, what=t(f"what.{kind}", lang), query=text)
-        return item, ""
+        try:
+            return await self.knowledge.lookup(text, kind=kind, guild_id=None, lang=lang), ""
+        except UserError as error:
+            return None, user_message(error, lang)
 
     async def _partnership(self, text: str, lang: str) -> str:
         item, error = await self._find(text, "partnership", lang)

@@ -13,7 +13,7 @@ class UserError(Exception):
 
 
 class NotFound(UserError):
-    """Nothing matches what the user typed."""
+    """Nothing of a kind (partnership, deadline, figure, source) matches what the user typed."""
 
     def __init__(self, what: str, query: str, suggestions: list[str] | None = None) -> None:
         if suggestions:

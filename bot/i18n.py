@@ -62,6 +62,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Ces boutons appartiennent à la personne qui a lancé la commande.",
     },
     # what things are called, for "no {what} matching"
+    "what.item": {"en": "item", "fr": "élément"},
     "what.partnership": {"en": "partnership", "fr": "partenariat"},
     "what.deadline": {"en": "deadline", "fr": "échéance"},
     "what.figure": {"en": "figure", "fr": "chiffre"},

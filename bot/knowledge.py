@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 from bot.answer import normalize, vocabulary
 from bot.answer.engine import Answer, AnswerEngine, index_for
 from bot.answer.normalize import fold
+from bot.errors import NotFound
 from store import items as items_sql
 from store import seed
 from store import sources as sources_sql
@@ -122,6 +123,15 @@ class Knowledge:
         }
         best = process.extractOne(fold(text), table, scorer=fuzz.WRatio, score_cutoff=NAME_MATCH)
         return await self.item(best[2], guild_id=guild_id) if best else None
+
+    async def lookup(self, text: str, *, kind: str, guild_id: int | None, lang: str) -> Item:
+        """The item of a kind that ``text`` names; NotFound with what was probably meant."""
+        item = await self.find(text, kind=kind, guild_id=guild_id)
+        if item is not None:
+            return item
+        near = await self.suggest(text, kind=kind, guild_id=guild_id, lang=lang, limit=3)
+        near = near or await self.suggest("", kind=kind, guild_id=guild_id, lang=lang, limit=3)
+        raise NotFound(kind, text[:100], [choice.name for choice in near])
 
     async def partnership(self, item: Item, *, guild_id: int | None) -> PartnershipView:
         linked_ids = await items_sql.list_ids(

@@ -19,7 +19,10 @@ def user_message(error: Exception, lang: str) -> str | None:
     if isinstance(error, app_commands.TransformerError) and error.__cause__ is not None:
         original = error.__cause__  # raised by one of our transformers
     if isinstance(original, UserError):
-        return t(original.key, lang, **original.fields)
+        fields = dict(original.fields)
+        if "what" in fields:  # the kind of thing not found, named in the user's language
+            fields["what"] = t(f"what.{fields['what']}", lang)
+        return t(original.key, lang, **fields)
     if isinstance(error, app_commands.MissingPermissions):
         return t("error.missing_permissions", lang)
     if isinstance(error, app_commands.BotMissingPermissions):
@@ -33,7 +36,7 @@ def user_message(error: Exception, lang: str) -> str | None:
     if isinstance(error, app_commands.CheckFailure):
         return t("error.missing_permissions", lang)
     if isinstance(error, app_commands.TransformerError):
-        return t("error.not_found", lang, what="", query=str(error.value)[:100])
+        return t("error.not_found", lang, what=t("what.item", lang), query=str(error.value)[:100])
     return None
 
 

@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import calendar, cards
-from bot.errors import NotFound, UserError
+from bot.errors import UserError
 from bot.i18n import language, t
 from bot.reminders.service import DeadlineForm
 from bot.tree import report
@@ -56,12 +56,9 @@ class Deadlines(
         """One deadline in detail"""
         lang = language(interaction.locale)
         knowledge = self.bot.knowledge
-        item = await knowledge.find(name, kind="deadline", guild_id=interaction.guild_id)
-        if item is None:
-            near = await knowledge.suggest(
-                "", kind="deadline", guild_id=interaction.guild_id, lang=lang, limit=3
-            )
-            raise NotFound(t("what.deadline", lang), name[:100], [c.name for c in near])
+        item = await knowledge.lookup(
+            name, kind="deadline", guild_id=interaction.guild_id, lang=lang
+        )
         source = await knowledge.source(item.source_id)
         card = cards.item_card(item, source, lang, knowledge.clock(), stamp)
         if item.partnership_id:
@@ -162,9 +159,9 @@ class Deadlines(
         self, interaction: discord.Interaction, name: app_commands.Transform[str, Text]
     ) -> None:
         lang = language(interaction.locale)
-        item = await self.bot.knowledge.find(name, kind="deadline", guild_id=interaction.guild_id)
-        if item is None:
-            raise NotFound(t("what.deadline", lang), name[:100])
+        item = await self.bot.knowledge.lookup(
+            name, kind="deadline", guild_id=interaction.guild_id, lang=lang
+        )
         due = item.deadline.due
         if due <= self.bot.knowledge.clock():
             raise UserError("event.past")

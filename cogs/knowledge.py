@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot import cards
 from bot.errors import NotFound
-from bot.i18n import language, t
+from bot.i18n import language
 from cogs._ui import Text, reply, stamp
 
 if TYPE_CHECKING:
@@ -32,18 +32,6 @@ class Knowledge(commands.Cog):
             )
         )
 
-    async def _find(self, interaction: discord.Interaction, text: str, kind: str):
-        """The item named, or NotFound with up to three suggestions."""
-        knowledge = self.bot.knowledge
-        item = await knowledge.find(text, kind=kind, guild_id=interaction.guild_id)
-        if item is None:
-            lang = language(interaction.locale)
-            near = await knowledge.suggest(
-                "", kind=kind, guild_id=interaction.guild_id, lang=lang, limit=3
-            )
-            raise NotFound(t(f"what.{kind}", lang), text[:100], [c.name for c in near])
-        return item
-
     @app_commands.command(name="partnership")
     @app_commands.describe(name="The partnership's name")
     async def partnership(
@@ -51,7 +39,9 @@ class Knowledge(commands.Cog):
     ) -> None:
         """Show a partnership: parties, programme, themes, deadlines and figures"""
         lang = language(interaction.locale)
-        item = await self._find(interaction, name, "partnership")
+        item = await self.bot.knowledge.lookup(
+            name, kind="partnership", guild_id=interaction.guild_id, lang=lang
+        )
         view = await self.bot.knowledge.partnership(item, guild_id=interaction.guild_id)
         await reply(
             interaction, cards.partnership_card(view, lang, self.bot.knowledge.clock(), stamp)
@@ -68,7 +58,9 @@ class Knowledge(commands.Cog):
     ) -> None:
         """A figure with its qualifier, date, context and source"""
         lang = language(interaction.locale)
-        item = await self._find(interaction, query, "figure")
+        item = await self.bot.knowledge.lookup(
+            query, kind="figure", guild_id=interaction.guild_id, lang=lang
+        )
         source = await self.bot.knowledge.source(item.source_id)
         await reply(
             interaction, cards.item_card(item, source, lang, self.bot.knowledge.clock(), stamp)
@@ -92,7 +84,7 @@ class Knowledge(commands.Cog):
             found = await knowledge.source(matches[0].value) if matches else None
         if found is None:
             sources = await knowledge.sources()
-            raise NotFound(t("what.source", lang), id[:100], [s.id for s in sources[:3]])
+            raise NotFound("source", id[:100], [s.id for s in sources[:3]])
         items = await knowledge.items_from_source(found.id, guild_id=interaction.guild_id)
         await reply(interaction, cards.source_card(found, items, lang))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,3 +61,43 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
+
+
+@contextlib.asynccontextmanager
+async def fake_discord(guild):
+    """A fake Discord with one guild; discord.py's endpoints are put back afterwards (the bot
+    under test points them at the fake itself, through DISCORD_API_BASE)."""
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
+
+    from tests.fakediscord import FakeDiscord
+
+    base, gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+    try:
+        async with FakeDiscord(guilds=[guild], timeout=5.0) as server:
+            yield server
+    finally:
+        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
+
+
+@contextlib.asynccontextmanager
+async def bot_on(fake, database: Path, clock, dev_guild_id: int):
+    """The real bot, started through its start-up path against the fake, ready."""
+    from bot.client import SiliconBridge
+    from bot.config import Settings
+    from tests.fakediscord import running_bot
+
+    class QuickBot(SiliconBridge):
+        async def before_identify_hook(self, shard_id, *, initial=False) -> None:
+            """No pause before a repeated IDENTIFY: the fake does not rate-limit."""
+
+    settings = Settings(
+        token=fake.token,
+        database=database,
+        seeds_dir=SEEDS,
+        api_base=fake.api_base,
+        dev_guild_id=dev_guild_id,
+    )
+    client = QuickBot(settings, clock=clock, guild_ready_timeout=0.05)
+    async with running_bot(client, fake):
+        yield client

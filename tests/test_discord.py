@@ -6,13 +6,10 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.client import SiliconBridge
-from bot.config import Settings
-from tests.conftest import SEEDS, TODAY
-from tests.fakediscord import FakeChannel, FakeDiscord, FakeGuild, Perm, running_bot
+from tests.conftest import TODAY, bot_on, fake_discord
+from tests.fakediscord import FakeChannel, FakeGuild, Perm
 
 GUILD = 1_200_000_000_000_000_001
 CHANNEL = 1_200_000_000_000_000_002
@@ -20,38 +17,21 @@ EPHEMERAL = 1 << 6
 NAME_RULE = re.compile(r"^[-_\w]{1,32}$")
 
 
-class QuickBot(SiliconBridge):
-    async def before_identify_hook(self, shard_id, *, initial=False) -> None:
-        """No pause before a repeated IDENTIFY: the fake does not rate-limit."""
-
-
 @pytest.fixture
 async def fake():
-    base, gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
     guild = FakeGuild(
         name="Silicon Test",
         id=GUILD,
         channels=[FakeChannel("general", id=CHANNEL)],
         preferred_locale="fr",
     )
-    try:
-        async with FakeDiscord(guilds=[guild], timeout=5.0) as server:
-            yield server
-    finally:  # the bot points discord.py at the fake; put it back for other tests
-        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
+    async with fake_discord(guild) as server:
+        yield server
 
 
 @pytest.fixture
 async def bot(fake, tmp_path):
-    settings = Settings(
-        token=fake.token,
-        database=tmp_path / "bot.sqlite3",
-        seeds_dir=SEEDS,
-        api_base=fake.api_base,
-        dev_guild_id=GUILD,
-    )
-    client = QuickBot(settings, clock=lambda: TODAY, guild_ready_timeout=0.05)
-    async with running_bot(client, fake):
+    async with bot_on(fake, tmp_path / "bot.sqlite3", lambda: TODAY, GUILD) as client:
         yield client
 
 

@@ -6,13 +6,10 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 
-from bot.config import Settings
-from tests.conftest import SEEDS, Clock
-from tests.fakediscord import FakeChannel, FakeDiscord, FakeGuild, FakeRole, Perm, running_bot
-from tests.test_discord import QuickBot, embed_text, is_ephemeral
+from tests.conftest import Clock, bot_on, fake_discord
+from tests.fakediscord import FakeChannel, FakeGuild, FakeRole, Perm
+from tests.test_discord import embed_text, is_ephemeral
 
 GUILD = 1_400_000_000_000_000_001
 CHANNEL = 1_400_000_000_000_000_002
@@ -22,7 +19,6 @@ ADMIN = Perm.MANAGE_GUILD | Perm.SEND_MESSAGES | Perm.VIEW_CHANNEL
 
 @pytest.fixture
 async def fake():
-    base, gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
     guild = FakeGuild(
         name="Reminders",
         id=GUILD,
@@ -30,24 +26,13 @@ async def fake():
         roles=[FakeRole("watchers", id=ROLE)],
         preferred_locale="fr",
     )
-    try:
-        async with FakeDiscord(guilds=[guild], timeout=5.0) as server:
-            yield server
-    finally:
-        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
+    async with fake_discord(guild) as server:
+        yield server
 
 
 @pytest.fixture
 async def bot(fake, tmp_path, clock: Clock):
-    settings = Settings(
-        token=fake.token,
-        database=tmp_path / "bot.sqlite3",
-        seeds_dir=SEEDS,
-        api_base=fake.api_base,
-        dev_guild_id=GUILD,
-    )
-    client = QuickBot(settings, clock=clock, guild_ready_timeout=0.05)
-    async with running_bot(client, fake):
+    async with bot_on(fake, tmp_path / "bot.sqlite3", clock, GUILD) as client:
         yield client
 
 
