@@ -14,6 +14,7 @@ import tempfile
 import time
 import tomllib
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.answer.engine import AnswerEngine, index_for
@@ -123,12 +124,16 @@ def _time_difflib(names: list[str], questions: list[str]) -> list[float]:
     return timings
 
 
-async def run(sizes: tuple[int, ...] = (10_000, 100_000), asks: int = 1000) -> list[str]:
+async def run(
+    sizes: tuple[int, ...] = (10_000, 100_000),
+    asks: int = 1000,
+    emit: Callable[[str], None] = print,
+) -> None:
     rng = random.Random(20261123)
-    lines = [
+    emit(
         "answer latency (ms)         engine p50   engine p99   difflib p50   difflib p99   "
-        "p50 ratio   p99 ratio",
-    ]
+        "p50 ratio   p99 ratio"
+    )
     seed_items = seed.read(SEEDS).items
     stores: list[tuple[str, list[Item]]] = [("seed store", [])]
     stores += [(f"{size:,} facts", synthetic_items(size, rng)) for size in sizes]
@@ -160,10 +165,9 @@ async def run(sizes: tuple[int, ...] = (10_000, 100_000), asks: int = 1000) -> l
                 theirs = _time_difflib(names, sample)
         p50, p99 = statistics.median(ours), percentile(ours, 99)
         d50, d99 = statistics.median(theirs), percentile(theirs, 99)
-        lines.append(
+        emit(
             f"{label:<26} {p50:>10.2f}   {p99:>10.2f}   {d50:>11.2f}   {d99:>11.2f}   "
             f"{d50 / p50:>8.0f}x   {d99 / p99:>8.0f}x"
         )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    lines.append(f"peak memory: {rss:.0f} MiB resident; engine caches {heap_peak / 2**20:.1f} MiB")
-    return lines
+    emit(f"peak memory: {rss:.0f} MiB resident; engine caches {heap_peak / 2**20:.1f} MiB")

@@ -11,6 +11,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from discord.gateway import DiscordWebSocket
@@ -32,11 +33,11 @@ async def _timed(call) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-async def run(count: int = 1000, in_flight: int = 50) -> list[str]:
+async def run(count: int = 1000, in_flight: int = 50, emit: Callable[[str], None] = print) -> None:
     rng = random.Random(7)
     base, gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
     guild = FakeGuild(name="Bench", id=GUILD, channels=[FakeChannel("general", id=CHANNEL)])
-    lines = ["interaction → callback (ms)   p50      p99      p50 / baseline"]
+    emit("interaction → callback (ms)   p50      p99      p50 / baseline")
     try:
         with tempfile.TemporaryDirectory() as tmp:
             async with FakeDiscord(guilds=[guild], timeout=30.0, settle=0) as fake:
@@ -72,18 +73,15 @@ async def run(count: int = 1000, in_flight: int = 50) -> list[str]:
                     baseline = statistics.median(results["baseline /help"])
                     for label, timings in results.items():
                         p50, p99 = statistics.median(timings), percentile(timings, 99)
-                        lines.append(
-                            f"{label:<28} {p50:>6.2f}   {p99:>6.2f}   {p50 / baseline:>6.2f}x"
-                        )
+                        emit(f"{label:<28} {p50:>6.2f}   {p99:>6.2f}   {p50 / baseline:>6.2f}x")
                     start = time.perf_counter()
                     for _ in range(count // in_flight):
                         await asyncio.gather(*(runs["/ask"]() for _ in range(in_flight)))
                     elapsed = time.perf_counter() - start
                     done = (count // in_flight) * in_flight
-                    lines.append(
+                    emit(
                         f"throughput, {in_flight} /ask in flight: "
                         f"{done / elapsed:.0f} interactions/s"
                     )
     finally:
         Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
-    return lines

@@ -12,6 +12,7 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -45,10 +46,14 @@ async def _sleep_overshoot(samples: int = 200) -> list[float]:
     return overshoot
 
 
-async def run(deadlines: int = 10_000, due_now: int = 1_000, window: float = 20.0) -> list[str]:
+async def run(
+    deadlines: int = 10_000,
+    due_now: int = 1_000,
+    window: float = 20.0,
+    emit: Callable[[str], None] = print,
+) -> None:
     """``deadlines`` deadlines with 4 reminders each; ``due_now`` of the reminders fall due
     within the next ``window`` seconds, the rest weeks ahead."""
-    lines = []
     start = datetime.now(UTC) + timedelta(seconds=5)
     with tempfile.TemporaryDirectory() as tmp:
         async with Store.open(Path(tmp) / "bench.sqlite3") as store:
@@ -104,19 +109,18 @@ async def run(deadlines: int = 10_000, due_now: int = 1_000, window: float = 20.
             await scheduler.stop()
     late = poster.lateness
     base50 = statistics.median(baseline)
-    lines.append(
+    emit(
         f"reminders: {deadlines:,} deadlines in {CHANNELS} channels, {planned:,} planned, "
         f"{len(late):,} of {due_now:,} due in a {window:.0f} s window posted"
     )
-    lines.append(
+    emit(
         f"lateness after due (ms): p50 {statistics.median(late) * 1000:.1f}, "
         f"p99 {percentile(late, 99) * 1000:.1f}, max {max(late) * 1000:.1f}; "
         f"baseline asyncio.sleep overshoot p50 {base50 * 1000:.2f}"
     )
-    lines.append(
+    emit(
         f"idle: {idle_cpu * 1000:.1f} ms CPU over {idle_wall:.1f} s "
         f"({idle_cpu / idle_wall:.2%} of a core)"
     )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    lines.append(f"peak memory: {rss:.0f} MiB resident")
-    return lines
+    emit(f"peak memory: {rss:.0f} MiB resident")
