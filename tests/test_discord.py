@@ -9,7 +9,7 @@ import pytest
 from discord.http import Route
 
 from tests.conftest import TODAY, bot_on, fake_discord
-from tests.fakediscord import FakeChannel, FakeGuild, Perm
+from tests.fakediscord import FakeChannel, FakeGuild, FakeUser, Perm
 
 GUILD = 1_200_000_000_000_000_001
 CHANNEL = 1_200_000_000_000_000_002
@@ -207,3 +207,50 @@ async def test_unexpected_error_leaks_nothing(bot, fake, monkeypatch):
 
 def test_fixed_clock_is_after_the_seed_deadline():
     assert datetime(2025, 5, 15, tzinfo=UTC) < TODAY
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "english", "french"),
+    [
+        ("ask", {"question": "pax silica"}, "Source", "Source"),
+        ("partnership", {"name": "fr-tw-ami"}, "Themes", "Thèmes"),
+        ("deadline list", {}, "Recently passed", "Récemment passées"),
+        ("deadline show", {"name": "fr-tw-ami-deadline"}, "Status", "Statut"),
+        ("figure", {"query": "450 million"}, "What it measures", "Ce qu'il mesure"),
+        ("source", {"id": "src-fr-tw-ami"}, "Publisher", "Éditeur"),
+        ("help", {}, "Commands", "Commandes"),
+        ("about", {}, "What I know", "Ce que je sais"),
+    ],
+)
+async def test_every_command_answers_in_both_languages(
+    bot, fake, command, options, english, french
+):
+    for locale, expected in (("en-GB", english), ("fr", french)):
+        response = await fake.slash(command, options, guild_id=GUILD, locale=locale)
+        assert expected in embed_text(response), (command, locale)
+        assert_no_mentions(response)
+
+
+async def test_a_long_deadline_list_pages_for_its_owner_only(bot, fake):
+    from bot.reminders.service import DeadlineForm
+
+    for day in range(1, 15):
+        await bot.reminders.add_deadline(
+            GUILD,
+            1,
+            DeadlineForm(
+                f"Échéance {day}", f"Deadline {day}", f"2026-12-{day:02d} 12:00", "Europe/Paris"
+            ),
+        )
+    first = await fake.slash("deadline list", guild_id=GUILD, channel_id=CHANNEL)
+    assert "Page 1/3" in embed_text(first)
+    assert "Deadline 1" in embed_text(first) and "Deadline 9" not in embed_text(first)
+    buttons = {b["custom_id"]: b for row in first["data"]["components"] for b in row["components"]}
+    assert buttons["pages:previous"]["disabled"] is True
+    stranger = await fake.click(
+        "pages:next", message=first["message"], user=FakeUser("someone-else")
+    )
+    assert is_ephemeral(stranger) and "belong" in stranger["data"]["content"]
+    second = await fake.click("pages:next", message=first["message"])
+    assert "Page 2/3" in embed_text(second)
+    assert "Deadline 7" in embed_text(second)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -221,3 +221,24 @@ async def test_seed_reload_keeps_admin_deadlines_and_every_change_is_audited(set
     actions = [e.action for e in await audit.recent(service.store.conn, GUILD)]
     assert actions[:3] == ["deadline.remove", "deadline.edit", "deadline.add"]
     assert "reminders.channel" in actions
+
+
+async def test_one_failing_server_does_not_stop_the_others(seeded, clock):
+    class PickyPoster(RecordingPoster):
+        async def post(self, reminder, item, settings, *, late):
+            if settings.guild_id == GUILD:
+                raise RuntimeError("something unexpected in this server")
+            return await super().post(reminder, item, settings, late=late)
+
+    poster = PickyPoster()
+    scheduler = Scheduler(seeded, poster, clock=clock, worker="test:1")
+    service = Reminders(seeded, Knowledge(seeded, clock=clock), clock=clock)
+    for guild in (GUILD, GUILD + 1):
+        await service.set_channel(guild, ADMIN, CHANNEL + guild, language="en")
+        await service.add_deadline(guild, ADMIN, form("2026-11-24 12:00"))
+    clock.now = datetime.fromisoformat("2026-11-24T10:30:00+00:00")
+    assert await scheduler.run_once() == 2
+    assert [p[1].split("-")[1] for p in poster.posts] == [str(GUILD + 1)]
+    rows = await reminders_sql.of_guild(seeded.conn, GUILD)
+    assert [(r.state, r.note) for r in rows] == [("pending", "unexpected error")]
+    assert rows[0].retry_at > clock()
