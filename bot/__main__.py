@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import sys
@@ -64,9 +65,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         changes["database"] = args.db
     if args.seeds is not None:
         changes["seeds_dir"] = args.seeds
-    if changes:
-        settings = Settings(**{**settings.__dict__, **changes})
-    return settings
+    return dataclasses.replace(settings, **changes) if changes else settings
 
 
 async def _ask(settings: Settings, args: argparse.Namespace) -> int:
@@ -205,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     except (ConfigError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # Discord unreachable, a file that cannot be written, …
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
