@@ -7,6 +7,7 @@ holds on a noisy shared machine even when the absolute numbers move.
 from __future__ import annotations
 
 import difflib
+import itertools
 import random
 import resource
 import statistics
@@ -50,10 +51,10 @@ def _word(rng: random.Random) -> str:
 def synthetic_items(count: int, rng: random.Random) -> list[Item]:
     """Facts and figures with made-up words drawn from a Zipf-like vocabulary."""
     vocabulary = [_word(rng) for _ in range(max(2000, count // 2))]
-    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
+    cumulative = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(vocabulary))))
 
     def words(n: int) -> str:
-        return " ".join(rng.choices(vocabulary, weights, k=n))
+        return " ".join(rng.choices(vocabulary, cum_weights=cumulative, k=n))
 
     made = []
     for n in range(count):
