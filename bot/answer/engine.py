@@ -37,14 +37,14 @@ from store.db import Store
 from store.items import IndexText, Item
 from store.sources import Source
 
-CANDIDATES = 50
+CANDIDATES = 30
 ALTERNATIVES = 3
 MIN_COVERAGE = 0.55  # share of the question's weight the best item must cover
 MIN_SCORE = 0.55  # and its overall score
 MIN_NAMED = 0.2  # and this share in its names or keywords: its text alone is not enough
 ALTERNATIVE_SCORE = 0.3  # weakest score still offered as "did you mean"
 COMMON_SHARE = 0.4  # words in more than this share of items do not select candidates
-SELECT_BUDGET = 3000  # items the selecting words may match in all, rarest words first
+SELECT_BUDGET = 1500  # items the selecting words may match in all, rarest words first
 KEYWORD_SHARE = 0.85  # a word found in an item's keywords counts for this much of a name
 BODY_SHARE = 0.6  # a word found only in an item's text counts for this much of a name
 COVERAGE_PART = 0.6  # the score: coverage, similarity of names, and bm25 rank
@@ -298,9 +298,10 @@ class AnswerEngine:
             return []
         best_rank = min(c.bm25 for c in found) or -1.0
         question = " ".join(tokens)
-        scored = []
+        # First what is cheap: coverage, bm25 rank, question type. Name similarity, the costly
+        # part, is then worked out best bound first, until no candidate left can still enter.
+        partial = []
         for cand in found:
-            names = cand.names.split(" | ")
             named = f" {cand.names} "
             keywords = f" {cand.keywords} "
             body = f" {cand.body} "
@@ -315,23 +316,19 @@ class AnswerEngine:
                 elif _covers(token, body):
                     covered += BODY_SHARE * weight
             coverage = covered / total_weight
-            similarity = _name_similarity(question, names)
             relevance = cand.bm25 / best_rank if best_rank < 0 else 0.0
-            score = (
-                COVERAGE_PART * coverage
-                + SIMILARITY_PART * similarity
-                + (1.0 - COVERAGE_PART - SIMILARITY_PART) * relevance
-            )
+            score = COVERAGE_PART * coverage + (1.0 - COVERAGE_PART - SIMILARITY_PART) * relevance
             score += INTENT_BONUS * _intent_fit(query, cand.kind, cand.category, keywords)
-            scored.append(
-                (
-                    score,
-                    Scored(
-                        cand.item_id, cand.kind, min(score, 1.0), coverage, titled / total_weight
-                    ),
-                )
-            )
-        scored.sort(key=lambda pair: pair[0], reverse=True)
+            partial.append((score, cand, coverage, titled / total_weight))
+        partial.sort(key=lambda entry: entry[0], reverse=True)
+        scored: list[tuple[float, Scored]] = []
+        for score, cand, coverage, named_share in partial:
+            if len(scored) >= limit and score + SIMILARITY_PART < scored[limit - 1][0]:
+                break
+            score += SIMILARITY_PART * _name_similarity(question, cand.names.split(" | "))
+            entry = Scored(cand.item_id, cand.kind, min(score, 1.0), coverage, named_share)
+            scored.append((score, entry))
+            scored.sort(key=lambda pair: pair[0], reverse=True)
         return [s for _, s in scored[:limit]]
 
     @staticmethod
