@@ -190,7 +190,8 @@ async def upsert_many(
         "DELETE FROM deadlines WHERE item_id = ?",
         "DELETE FROM figures WHERE item_id = ?",
         "DELETE FROM facts WHERE item_id = ?",
-        "DELETE FROM search_index WHERE item_id = ?",
+        # The index row shares the item's rowid: found without scanning the index.
+        "DELETE FROM search_index WHERE rowid = (SELECT rowid FROM items WHERE id = ?)",
     ):
         await conn.executemany(delete, ids)
     await conn.executemany(
@@ -268,14 +269,17 @@ async def upsert_many(
         [(i.id, i.category) for i in items if i.category is not None],
     )
     await conn.executemany(
-        "INSERT INTO search_index (item_id, names, keywords, body) VALUES (?, ?, ?, ?)",
-        [(item.id, index.names, index.keywords, index.body) for item, index in entries],
+        "INSERT INTO search_index (rowid, item_id, names, keywords, body) "
+        "VALUES ((SELECT rowid FROM items WHERE id = ?), ?, ?, ?, ?)",
+        [(item.id, item.id, index.names, index.keywords, index.body) for item, index in entries],
     )
 
 
 async def delete(conn: aiosqlite.Connection, item_ids: Iterable[str]) -> None:
     ids = [(i,) for i in item_ids]
-    await conn.executemany("DELETE FROM search_index WHERE item_id = ?", ids)
+    await conn.executemany(
+        "DELETE FROM search_index WHERE rowid = (SELECT rowid FROM items WHERE id = ?)", ids
+    )
     await conn.executemany("DELETE FROM items WHERE id = ?", ids)
 
 

@@ -217,7 +217,10 @@ async def test_seed_reload_keeps_admin_deadlines_and_every_change_is_audited(set
     kept = await service.own_deadline(GUILD, item.id)
     assert kept.title_en == "New"
     assert kept.deadline.date_only
+    indexed = "SELECT count(*) FROM search_index WHERE item_id = ?"
+    assert (await service.store.conn.execute_fetchall(indexed, (item.id,)))[0][0] == 1
     await service.remove_deadline(GUILD, ADMIN, item.id)
+    assert (await service.store.conn.execute_fetchall(indexed, (item.id,)))[0][0] == 0
     actions = [e.action for e in await audit.recent(service.store.conn, GUILD)]
     assert actions[:3] == ["deadline.remove", "deadline.edit", "deadline.add"]
     assert "reminders.channel" in actions
