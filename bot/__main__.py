@@ -152,7 +152,7 @@ async def _sync(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.client import SiliconBridge
 
-    async with SiliconBridge(settings) as bot:
+    async with SiliconBridge(settings, reminders=False) as bot:
         try:
             await bot.login(settings.token)  # runs setup_hook: the commands are loaded
         except discord.LoginFailure:

@@ -39,8 +39,14 @@ class SiliconBridge(commands.Bot):
     store: Store
 
     def __init__(
-        self, settings: Settings, *, clock: Callable[[], datetime] | None = None, **options
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        reminders: bool = True,
+        **options,
     ) -> None:
+        """``reminders=False`` for a process that must not post (``python -m bot sync``)."""
         intents = discord.Intents.default()
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -58,6 +64,7 @@ class SiliconBridge(commands.Bot):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.started_at = self.clock()
         self._resources = contextlib.AsyncExitStack()
+        self.posts_reminders = reminders
 
     async def login(self, token: str) -> None:
         """Log in; with a custom API base, ask that API where its gateway is."""
@@ -80,8 +87,9 @@ class SiliconBridge(commands.Bot):
         await self.tree.set_translator(Translator())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        await self.reminders.replan_all()
-        self.scheduler.start()
+        if self.posts_reminders:
+            await self.reminders.replan_all()
+            self.scheduler.start()
         if self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)

@@ -127,13 +127,17 @@ class Scheduler:
         self._task.add_done_callback(_log_end)
         return self._task
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 10.0) -> None:
+        """Let the sends under way finish (up to ``grace`` seconds), then stop."""
         self._stopping = True
         self.wake()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), timeout=grace)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
             self._task = None
 
     # the loop ------------------------------------------------------------------------------
@@ -220,6 +224,9 @@ class Scheduler:
         settings = await settings_sql.get(conn, reminder.guild_id)
         if item is None or item.deadline is None:
             await self._finish(reminder, "skipped", "the deadline was removed")
+            return
+        if item.deadline.due != reminder.deadline_at:
+            await self._finish(reminder, "skipped", "the deadline moved; planned again for it")
             return
         if item.deadline.due <= now:
             log.info(

@@ -96,6 +96,12 @@ class ShowItem(discord.ui.DynamicItem[discord.ui.Button], template=r"show:(?P<id
         return cls(match["id"])
 
     async def callback(self, interaction: discord.Interaction[SiliconBridge]) -> None:
+        try:
+            await self._show(interaction)
+        except Exception as error:  # a dynamic item has no view to report for it
+            await report(interaction, error)
+
+    async def _show(self, interaction: discord.Interaction[SiliconBridge]) -> None:
         bot = interaction.client
         lang = language(interaction.locale)
         found = await bot.knowledge.item(self.item_id, guild_id=interaction.guild_id)

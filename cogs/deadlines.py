@@ -165,6 +165,7 @@ class Deadlines(
         due = item.deadline.due
         if due <= self.bot.knowledge.clock():
             raise UserError("event.past")
+        await interaction.response.defer(ephemeral=True, thinking=True)
         event = await interaction.guild.create_scheduled_event(
             name=clip(item.title(lang), 100),
             start_time=due,
@@ -174,7 +175,7 @@ class Deadlines(
             privacy_level=discord.PrivacyLevel.guild_only,
             description=clip(item.text(lang), 1000),
         )
-        await interaction.response.send_message(
+        await interaction.followup.send(
             t("event.created", lang, name=event.name), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
 
@@ -217,7 +218,11 @@ class DeadlineModal(discord.ui.Modal):
         self.title_fr = field("deadline.form.title_fr", editing.title_fr if editing else None)
         self.title_en = field("deadline.form.title_en", editing.title_en if editing else None)
         self.when = field(
-            "deadline.form.when", f"{local:%Y-%m-%d %H:%M}" if local else None, max_length=40
+            "deadline.form.when",
+            (f"{local:%Y-%m-%d}" if editing.deadline.date_only else f"{local:%Y-%m-%d %H:%M}")
+            if local
+            else None,
+            max_length=40,
         )
         self.timezone = field("deadline.form.timezone", timezone, max_length=64)
         link = (editing.partnership_id or editing.link) if editing else None

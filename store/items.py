@@ -123,10 +123,18 @@ def _date(value: str | None) -> date | None:
 
 
 async def upsert(
-    conn: aiosqlite.Connection, item: Item, index: IndexText, *, now: datetime | None = None
+    conn: aiosqlite.Connection,
+    item: Item,
+    index: IndexText,
+    *,
+    now: datetime | None = None,
+    touch: bool = False,
 ) -> None:
-    """Insert or replace one item, its details, its terms and its index row."""
-    await upsert_many(conn, [(item, index)], now=now)
+    """Insert or replace one item, its details, its terms and its index row.
+
+    ``touch`` marks the item as written now even if only its details (a deadline's date) changed.
+    """
+    await upsert_many(conn, [(item, index)], now=now, touch=touch)
 
 
 async def upsert_many(
@@ -134,6 +142,7 @@ async def upsert_many(
     entries: list[tuple[Item, IndexText]],
     *,
     now: datetime | None = None,
+    touch: bool = False,
 ) -> None:
     """Insert or replace items with their details, terms and index rows, a statement per table.
 
@@ -160,7 +169,7 @@ async def upsert_many(
                 IS (excluded.kind, excluded.title_fr, excluded.title_en, excluded.text_fr,
                     excluded.text_en, excluded.source_id, excluded.paragraph, excluded.quote,
                     excluded.link, excluded.partnership_id)
-                THEN items.updated_at ELSE excluded.updated_at END
+                AND NOT ? THEN items.updated_at ELSE excluded.updated_at END
         """,
         [
             (
@@ -179,6 +188,7 @@ async def upsert_many(
                 i.guild_id,
                 now,
                 now,
+                int(touch),
             )
             for i in items
         ],

@@ -175,11 +175,11 @@ async def expired_claims(
     a transaction.
     """
     cutoff = iso(now - timedelta(seconds=lease_seconds))
-    rows = await conn.execute_fetchall(
-        "SELECT * FROM reminders WHERE state = 'claimed' AND claimed_by IS NOT ?", (worker,)
-    )
+    rows = await conn.execute_fetchall("SELECT * FROM reminders WHERE state = 'claimed'")
     taken = [
-        _reminder(row) for row in rows if row["claimed_at"] <= cutoff or gone(row["claimed_by"])
+        _reminder(row)
+        for row in rows
+        if row["claimed_at"] <= cutoff or (row["claimed_by"] != worker and gone(row["claimed_by"]))
     ]
     await conn.executemany(
         "UPDATE reminders SET claimed_by = ? WHERE id = ? AND state = 'claimed'",

@@ -245,3 +245,35 @@ async def test_one_failing_server_does_not_stop_the_others(seeded, clock):
     rows = await reminders_sql.of_guild(seeded.conn, GUILD)
     assert [(r.state, r.note) for r in rows] == [("pending", "unexpected error")]
     assert rows[0].retry_at > clock()
+
+
+async def test_moving_only_the_date_does_not_post_reminders_already_past(setup, clock):
+    service, scheduler, poster = setup
+    item = await service.add_deadline(GUILD, ADMIN, form("2027-03-01 12:00"))
+    clock.now = datetime.fromisoformat("2027-02-23T12:00:00+00:00")
+    await scheduler.run_once()
+    assert [p[0] for p in poster.posts] == [43200, 10080]  # 30 and 7 days before (one late)
+    poster.posts.clear()
+    moved = await service.edit_deadline(GUILD, ADMIN, item.id, form("2027-02-25 12:00"))
+    assert moved.deadline.due < item.deadline.due
+    assert await scheduler.run_once() == 0  # the new date's 30d and 7d reminders were already past
+    clock.now = moved.deadline.due - timedelta(days=1)
+    await scheduler.run_once()
+    assert [p[0] for p in poster.posts] == [1440]
+
+
+async def test_a_reminder_for_a_date_that_moved_under_it_is_skipped(setup, clock):
+    service, scheduler, poster = setup
+    item = await service.add_deadline(GUILD, ADMIN, form("2026-11-24 12:00"))
+    async with service.store.transaction() as conn:  # moved behind the planner's back
+        await conn.execute(
+            "UPDATE deadlines SET due_utc = ? WHERE item_id = ?",
+            ((item.deadline.due + timedelta(days=14)).isoformat(), item.id),
+        )
+    clock.now = item.deadline.due - timedelta(minutes=59)
+    await scheduler.run_once()
+    assert poster.posts == []
+    rows = await reminders_sql.of_guild(service.store.conn, GUILD)
+    assert {(r.state, r.note) for r in rows} == {
+        ("skipped", "the deadline moved; planned again for it")
+    }

@@ -103,9 +103,9 @@ class Reminders:
         self, guild_id: int, user_id: int | None, action: str, details: str, **changes
     ) -> GuildSettings:
         now = self.clock()
-        current = await self.settings(guild_id)
-        updated = current.but(**changes)
         async with self.store.transaction() as conn:
+            current = await settings_sql.get(conn, guild_id) or GuildSettings(guild_id=guild_id)
+            updated = current.but(**changes)
             await settings_sql.save(conn, updated, now)
             await audit.record(conn, audit.Entry(guild_id, user_id, now, action, None, details))
             await self._replan(conn, updated)
@@ -247,7 +247,7 @@ class Reminders:
     ) -> None:
         now = self.clock()
         async with self.store.transaction() as conn:
-            await items_sql.upsert(conn, item, index_for(item), now=now)
+            await items_sql.upsert(conn, item, index_for(item), now=now, touch=True)
             await audit.record(conn, audit.Entry(guild_id, user_id, now, action, item.id, details))
             await self._replan(conn, await settings_sql.get(conn, guild_id))
         self.wake()
