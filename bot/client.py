@@ -8,12 +8,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import discord
-import yarl
 from discord import app_commands
 from discord.ext import commands
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 
+from bot import discord_api
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.knowledge import Knowledge, ensure_seeds
@@ -25,11 +23,6 @@ from cogs.reminders import ChannelPoster
 from store.db import Store
 
 log = logging.getLogger(__name__)
-
-
-def point_at_api(api_base: str) -> None:
-    """Send every REST call to ``api_base`` (a rate-limit proxy, or the local test server)."""
-    Route.BASE = api_base
 
 
 class SiliconBridge(commands.Bot):
@@ -69,11 +62,11 @@ class SiliconBridge(commands.Bot):
     async def login(self, token: str) -> None:
         """Log in; with a custom API base, ask that API where its gateway is."""
         if self.settings.api_base:
-            point_at_api(self.settings.api_base)
+            self._resources.enter_context(discord_api.pointed_at(self.settings.api_base))
         await super().login(token)
         if self.settings.api_base:
             _, url, _ = await self.http.get_bot_gateway()
-            DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+            discord_api.use_gateway(url)
 
     async def setup_hook(self) -> None:
         """Open the store, load the seeds if they are newer, load the cogs."""
