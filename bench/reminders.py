@@ -19,8 +19,8 @@ from pathlib import Path
 from bench.answers import SEEDS, percentile
 from bot.answer.engine import index_for
 from bot.knowledge import Knowledge, load_seeds
-from bot.reminders.service import Reminders
-from bot.scheduler import Scheduler
+from bot.reminders.scheduler import ReminderScheduler
+from bot.reminders.service import ReminderService
 from store import items as items_sql
 from store.db import Store
 from store.items import DeadlineDetails, Item
@@ -59,9 +59,11 @@ async def run(
         async with Store.open(Path(tmp) / "bench.sqlite3") as store:
             await load_seeds(store, SEEDS)
             setup_clock = start - timedelta(minutes=5)
-            service = Reminders(store, Knowledge(store), clock=lambda: setup_clock)
+            service = ReminderService(store, Knowledge(store), clock=lambda: setup_clock)
             for channel in range(CHANNELS):
-                await service.set_channel(channel + 1, 0, 10_000 + channel, language="en")
+                await service.set_channel(
+                    channel + 1, 0, 10_000 + channel, guild_locale=None, user_locale="en-US"
+                )
             made = []
             for n in range(deadlines):
                 soon = n < due_now
@@ -95,7 +97,7 @@ async def run(
             planned = rows[0][0]
 
             poster = StubPoster()
-            scheduler = Scheduler(store, poster)
+            scheduler = ReminderScheduler(store, poster)
             baseline = await _sleep_overshoot()
             scheduler.start()
             give_up = start + timedelta(seconds=window + 60)

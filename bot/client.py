@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import discord
 from discord import app_commands
@@ -15,20 +15,23 @@ from bot import discord_api
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.knowledge import Knowledge, ensure_seeds
-from bot.reminders.service import Reminders
-from bot.scheduler import Scheduler
+from bot.poster import ChannelPoster
+from bot.reminders.scheduler import ReminderScheduler
+from bot.reminders.service import ReminderService
 from bot.tree import BridgeTree
-from cogs import EXTENSIONS
-from cogs.reminders import ChannelPoster
+from store import times
 from store.db import Store
 
 log = logging.getLogger(__name__)
 
+# The commands, one extension per feature, loaded by name: the bot never imports a cog.
+EXTENSIONS = ("cogs.ask", "cogs.knowledge", "cogs.deadlines", "cogs.reminders", "cogs.meta")
+
 
 class SiliconBridge(commands.Bot):
     knowledge: Knowledge
-    reminders: Reminders
-    scheduler: Scheduler | None = None
+    reminders: ReminderService
+    scheduler: ReminderScheduler | None = None
     store: Store
 
     def __init__(
@@ -54,7 +57,7 @@ class SiliconBridge(commands.Bot):
             guild=True, dm_channel=True, private_channel=True
         )
         self.settings = settings
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock or times.utc_now
         self.started_at = self.clock()
         self._resources = contextlib.AsyncExitStack()
         self.posts_reminders = reminders
@@ -73,8 +76,8 @@ class SiliconBridge(commands.Bot):
         self.store = await self._resources.enter_async_context(Store.open(self.settings.database))
         await ensure_seeds(self.store, self.settings.seeds_dir)
         self.knowledge = Knowledge(self.store, clock=self.clock)
-        self.scheduler = Scheduler(self.store, ChannelPoster(self), clock=self.clock)
-        self.reminders = Reminders(
+        self.scheduler = ReminderScheduler(self.store, ChannelPoster(self), clock=self.clock)
+        self.reminders = ReminderService(
             self.store, self.knowledge, clock=self.clock, wake=self.scheduler.wake
         )
         await self.tree.set_translator(Translator())

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
 
-from bot import cards
+from bot import cards, replies
 from bot.answer import formatting
 from bot.answer.normalize import detect_language
 from bot.errors import UserError
@@ -100,60 +100,47 @@ class Console:
     async def _ask(self, text: str, lang: str) -> str:
         if not text:
             return t("error.empty", lang)
-        answer = await self.knowledge.ask(text, lang=lang, guild_id=None)
-        return render(cards.answer_card(answer, lang, self.knowledge.clock(), self._stamp(lang)))
+        return render(
+            await replies.answer(
+                self.knowledge, text, guild_id=None, lang=lang, stamp=self._stamp(lang)
+            )
+        )
 
-    async def _find(self, text: str, kind: str, lang: str):
+    async def _named(self, text: str, kind: str, lang: str) -> str:
         if not text:
-            return None, t("error.empty", lang)
+            return t("error.empty", lang)
         try:
-            return await self.knowledge.lookup(text, kind=kind, guild_id=None, lang=lang), ""
+            card = await replies.named(
+                self.knowledge, text, kind=kind, guild_id=None, lang=lang, stamp=self._stamp(lang)
+            )
         except UserError as error:
-            return None, user_message(error, lang)
+            return user_message(error, lang)
+        return render(card)
 
     async def _partnership(self, text: str, lang: str) -> str:
-        item, error = await self._find(text, "partnership", lang)
-        if item is None:
-            return error
-        view = await self.knowledge.partnership(item, guild_id=None)
-        return render(cards.partnership_card(view, lang, self.knowledge.clock(), self._stamp(lang)))
+        return await self._named(text, "partnership", lang)
 
     async def _deadline(self, text: str, lang: str) -> str:
         action, _, rest = text.partition(" ")
         if action in ("show", "voir"):
-            item, error = await self._find(rest.strip(), "deadline", lang)
-            if item is None:
-                return error
-            source = await self.knowledge.source(item.source_id)
-            return render(
-                cards.item_card(item, source, lang, self.knowledge.clock(), self._stamp(lang))
-            )
-        listing = await self.knowledge.deadlines(guild_id=None)
-        pages = cards.deadline_pages(listing, lang, self.knowledge.clock(), self._stamp(lang))
+            return await self._named(rest.strip(), "deadline", lang)
+        pages = await replies.deadline_pages(
+            self.knowledge, guild_id=None, lang=lang, stamp=self._stamp(lang)
+        )
         return "\n\n".join(render(page) for page in pages)
 
     async def _figure(self, text: str, lang: str) -> str:
-        item, error = await self._find(text, "figure", lang)
-        if item is None:
-            return error
-        source = await self.knowledge.source(item.source_id)
-        return render(
-            cards.item_card(item, source, lang, self.knowledge.clock(), self._stamp(lang))
-        )
+        return await self._named(text, "figure", lang)
 
     async def _source(self, text: str, lang: str) -> str:
-        sources = await self.knowledge.sources()
-        found = next((s for s in sources if s.id == text), None)
-        if found is None and text:
-            choices = await self.knowledge.suggest(
-                text, kind="source", guild_id=None, lang=lang, limit=1
-            )
-            found = next((s for s in sources if choices and s.id == choices[0].value), None)
-        if found is None:
-            listed = ", ".join(s.id for s in sources)
+        if not text:
+            listed = ", ".join(s.id for s in await self.knowledge.sources())
             return f"{t('what.source', lang)}: {listed}"
-        items = await self.knowledge.items_from_source(found.id, guild_id=None)
-        return render(cards.source_card(found, items, lang))
+        try:
+            card = await replies.source(self.knowledge, text, guild_id=None, lang=lang)
+        except UserError as error:
+            return user_message(error, lang)
+        return render(card)
 
     async def _help(self, text: str, lang: str) -> str:
         return render(cards.help_card(lang))

@@ -9,7 +9,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -17,9 +17,9 @@ from rapidfuzz import fuzz, process
 from bot.answer import normalize, vocabulary
 from bot.answer.engine import Answer, AnswerEngine, index_for
 from bot.answer.normalize import fold
-from bot.errors import NotFound
+from bot.errors import NotFound, UserError
 from store import items as items_sql
-from store import seed
+from store import seed, times
 from store import sources as sources_sql
 from store.db import Store
 from store.items import Item
@@ -82,7 +82,7 @@ class DeadlineList:
 class Knowledge:
     def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock or times.utc_now
         self.engine = AnswerEngine(store, clock=self.clock)
         self._titles: dict[str | None, list[tuple[str, str, str, int | None]]] = {}
         self._titles_generation = -1
@@ -97,7 +97,7 @@ class Knowledge:
     async def item(self, item_id: str, *, guild_id: int | None) -> Item | None:
         """An item by id, if this server may see it."""
         item = await items_sql.get(self.store.conn, item_id)
-        if item is None or item.guild_id not in (None, guild_id):
+        if item is None or not item.visible_to(guild_id):
             return None
         return item
 
@@ -106,6 +106,17 @@ class Knowledge:
 
     async def sources(self) -> list[Source]:
         return await sources_sql.list_all(self.store.conn)
+
+    async def find_source(self, text: str, *, lang: str) -> Source:
+        """The source document ``text`` names: its id, else the closest title or publisher."""
+        found = await self.source(text.strip())
+        if found is None:
+            matches = await self.suggest(text, kind="source", guild_id=None, lang=lang, limit=1)
+            found = await self.source(matches[0].value) if matches else None
+        if found is None:
+            sources = await self.sources()
+            raise NotFound("source", text[:100], [s.id for s in sources[:3]])
+        return found
 
     async def find(self, text: str, *, kind: str, guild_id: int | None) -> Item | None:
         """The item of a kind named by an autocomplete value (an id) or by free text."""
@@ -119,7 +130,9 @@ class Knowledge:
         if ranked and self.engine.confident(ranked[0]):
             return await self.item(ranked[0].item_id, guild_id=guild_id)
         table = {
-            row[0]: row[1] for row in await self._title_table(kind) if row[3] in (None, guild_id)
+            row[0]: row[1]
+            for row in await self._title_table(kind)
+            if items_sql.visible(row[3], guild_id)
         }
         best = process.extractOne(fold(text), table, scorer=fuzz.WRatio, score_cutoff=NAME_MATCH)
         return await self.item(best[2], guild_id=guild_id) if best else None
@@ -132,6 +145,13 @@ class Knowledge:
         near = await self.suggest(text, kind=kind, guild_id=guild_id, lang=lang, limit=3)
         near = near or await self.suggest("", kind=kind, guild_id=guild_id, lang=lang, limit=3)
         raise NotFound(kind, text[:100], [choice.name for choice in near])
+
+    async def upcoming_deadline(self, text: str, *, guild_id: int | None, lang: str) -> Item:
+        """The deadline ``text`` names, if it is still to come (an event needs a future date)."""
+        item = await self.lookup(text, kind="deadline", guild_id=guild_id, lang=lang)
+        if item.deadline.due <= self.clock():
+            raise UserError("event.past")
+        return item
 
     async def partnership(self, item: Item, *, guild_id: int | None) -> PartnershipView:
         linked_ids = await items_sql.list_ids(
@@ -192,9 +212,17 @@ class Knowledge:
         guild_id: int | None,
         lang: str,
         limit: int = MAX_CHOICES,
+        own: bool = False,
     ) -> list[Choice]:
-        """Autocomplete choices: the most useful items for an empty input, else fuzzy matches."""
+        """Autocomplete choices: the most useful items for an empty input, else fuzzy matches.
+
+        ``own``: only the items this server's admins added (what they may edit or remove).
+        """
         text = text.strip()[:100]
+
+        def shown(owner: int | None) -> bool:
+            return owner == guild_id if own else items_sql.visible(owner, guild_id)
+
         if kind == "source":
             return self._source_choices(await self.sources(), text, lang, limit)
         if not text:
@@ -202,9 +230,11 @@ class Knowledge:
         else:
             ranked = [
                 s.item_id
-                for s in await self.engine.rank(text, guild_id=guild_id, kind=kind, limit=limit)
+                for s in await self.engine.rank(
+                    text, guild_id=guild_id, kind=kind, limit=limit * 4 if own else limit
+                )
             ]
-            table = [row for row in await self._title_table(kind) if row[3] in (None, guild_id)]
+            table = [row for row in await self._title_table(kind) if shown(row[3])]
             fuzzy = process.extract(
                 fold(text),
                 {row[0]: row[1] for row in table},
@@ -213,8 +243,9 @@ class Knowledge:
                 score_cutoff=60,
             )
             ids = list(dict.fromkeys(ranked + [key for _, _, key in fuzzy]))
-        found = await items_sql.get_many(self.store.conn, ids[:limit])
-        return [_choice(found[i].title(lang), i) for i in ids[:limit] if i in found]
+        found = await items_sql.get_many(self.store.conn, ids if own else ids[:limit])
+        chosen = [found[i] for i in ids if i in found and shown(found[i].guild_id)]
+        return [_choice(item.title(lang), item.id) for item in chosen[:limit]]
 
     async def _default_ids(self, kind: str | None, guild_id: int | None) -> list[str]:
         if kind == "deadline":

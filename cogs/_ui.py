@@ -1,16 +1,16 @@
-"""Shared Discord pieces: cards to embeds within Discord's limits, buttons, pages, text input."""
+"""Shared Discord pieces of the commands: the Details button handler, pages, text input, reply."""
 
 from __future__ import annotations
 
 import contextlib
 import re
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 
-from bot import cards
+from bot import cards, replies
+from bot.embeds import NO_MENTIONS, SHOW_TEMPLATE, details_button, embed, stamp
 from bot.errors import UserError
 from bot.i18n import language, t
 from bot.tree import report
@@ -18,77 +18,14 @@ from bot.tree import report
 if TYPE_CHECKING:
     from bot.client import SiliconBridge
 
-NO_MENTIONS = discord.AllowedMentions.none()
-
-# Discord's limits on embeds.
-TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE, FOOTER, TOTAL = (
-    256,
-    4096,
-    25,
-    256,
-    1024,
-    2048,
-    6000,
-)
-BUTTON_LABEL = 80
-FIELDS_RESERVE = 1500
 MAX_QUESTION = 500
 
 
-def clip(text: str, limit: int) -> str:
-    """Cut text to a limit at a word boundary, marking the cut with an ellipsis."""
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit * 0.6:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:") + "…"
-
-
-def stamp(moment: datetime, style: str) -> str:
-    return discord.utils.format_dt(moment, style)  # type: ignore[arg-type]
-
-
-def embed(card: cards.Card) -> discord.Embed:
-    """The card as an embed that Discord accepts: every part cut to its limit, 6,000 in all."""
-    title = clip(card.title, TITLE)
-    footer = clip(card.footer, FOOTER)
-    fields_size = sum(
-        len(f.name[:FIELD_NAME]) + len(f.value[:FIELD_VALUE]) for f in card.fields[:FIELDS]
-    )
-    # The description gives way so that some fields still fit within the 6,000 in all.
-    room = TOTAL - len(title) - len(footer) - min(fields_size, FIELDS_RESERVE)
-    description = clip(card.description, max(0, min(DESCRIPTION, room)))
-    result = discord.Embed(title=title, description=description or None, colour=card.colour)
-    budget = TOTAL - len(title) - len(description) - len(footer)
-    for field in card.fields[:FIELDS]:
-        name = clip(field.name, FIELD_NAME) or "—"
-        value = clip(field.value, FIELD_VALUE) or "—"
-        if len(name) + len(value) > budget:
-            if budget > len(name) + 20:
-                value = clip(value, budget - len(name))
-            else:
-                break
-        result.add_field(name=name, value=value, inline=field.inline)
-        budget -= len(name) + len(value)
-    if footer:
-        result.set_footer(text=footer)
-    return result
-
-
-class ShowItem(discord.ui.DynamicItem[discord.ui.Button], template=r"show:(?P<id>[a-z0-9-]{1,64})"):
-    """A button that shows an item's details; it keeps working after a restart."""
+class ShowItem(discord.ui.DynamicItem[discord.ui.Button], template=SHOW_TEMPLATE):
+    """Handles the Details buttons, also those of messages sent before a restart."""
 
     def __init__(self, item_id: str, label: str = "") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=clip(label, BUTTON_LABEL) or item_id,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"show:{item_id}",
-            )
-        )
+        super().__init__(details_button(item_id, label))
         self.item_id = item_id
 
     @classmethod
@@ -108,20 +45,12 @@ class ShowItem(discord.ui.DynamicItem[discord.ui.Button], template=r"show:(?P<id
         if found is None:
             await report(interaction, UserError("error.expired"))
             return
-        card = await item_details(bot, found, lang, interaction.guild_id)
+        card = await replies.details(
+            bot.knowledge, found, guild_id=interaction.guild_id, lang=lang, stamp=stamp
+        )
         await interaction.response.send_message(
             embed=embed(card), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
-
-
-async def item_details(bot: SiliconBridge, item, lang: str, guild_id: int | None) -> cards.Card:
-    """The card for any item: partnerships get their full card, others their detail card."""
-    now = bot.knowledge.clock()
-    if item.kind == "partnership":
-        view = await bot.knowledge.partnership(item, guild_id=guild_id)
-        return cards.partnership_card(view, lang, now, stamp)
-    source = await bot.knowledge.source(item.source_id)
-    return cards.item_card(item, source, lang, now, stamp)
 
 
 def links_view(card: cards.Card) -> discord.ui.View | discord.utils.MISSING:

@@ -8,15 +8,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import cards
+from bot import replies
+from bot.embeds import stamp
 from bot.i18n import language
-from cogs._ui import ShowItem, Text, reply, stamp
+from cogs._ui import ShowItem, Text, reply
 
 if TYPE_CHECKING:
     from bot.client import SiliconBridge
 
 
-class Ask(commands.Cog):
+class AskCog(commands.Cog):
     def __init__(self, bot: SiliconBridge) -> None:
         self.bot = bot
 
@@ -27,8 +28,9 @@ class Ask(commands.Cog):
     ) -> None:
         """Ask a question about AI and semiconductor cooperation"""
         lang = language(interaction.locale)
-        answer = await self.bot.knowledge.ask(question, lang=lang, guild_id=interaction.guild_id)
-        card = cards.answer_card(answer, lang, self.bot.knowledge.clock(), stamp)
+        card = await replies.answer(
+            self.bot.knowledge, question, guild_id=interaction.guild_id, lang=lang, stamp=stamp
+        )
         await reply(interaction, card)
 
     @ask.autocomplete("question")
@@ -45,4 +47,4 @@ class Ask(commands.Cog):
 
 async def setup(bot: SiliconBridge) -> None:
     bot.add_dynamic_items(ShowItem)
-    await bot.add_cog(Ask(bot))
+    await bot.add_cog(AskCog(bot))

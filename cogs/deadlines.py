@@ -5,27 +5,26 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import calendar, cards
+from bot import calendar, replies
+from bot.embeds import NO_MENTIONS, clip, embed, stamp
 from bot.errors import UserError
 from bot.i18n import language, t
 from bot.reminders.service import DeadlineForm
 from bot.tree import report
-from cogs._ui import NO_MENTIONS, Pages, Text, clip, embed, reply, stamp
-from cogs.reminders import manager_only
+from cogs._checks import manager_only
+from cogs._ui import Pages, Text, reply
 from store.items import Item
-from store.seed import ADMIN_ID_PREFIX
 
 if TYPE_CHECKING:
     from bot.client import SiliconBridge
 
 
-class Deadlines(
+class DeadlinesCog(
     commands.GroupCog, group_name="deadline", group_description="Deadlines of the partnerships"
 ):
     def __init__(self, bot: SiliconBridge) -> None:
@@ -36,9 +35,9 @@ class Deadlines(
     async def list_(self, interaction: discord.Interaction) -> None:
         """Upcoming deadlines first, then recent past ones"""
         lang = language(interaction.locale)
-        knowledge = self.bot.knowledge
-        listing = await knowledge.deadlines(guild_id=interaction.guild_id)
-        pages = cards.deadline_pages(listing, lang, knowledge.clock(), stamp)
+        pages = await replies.deadline_pages(
+            self.bot.knowledge, guild_id=interaction.guild_id, lang=lang, stamp=stamp
+        )
         if len(pages) == 1:
             await reply(interaction, pages[0])
             return
@@ -54,15 +53,14 @@ class Deadlines(
         self, interaction: discord.Interaction, name: app_commands.Transform[str, Text]
     ) -> None:
         """One deadline in detail"""
-        lang = language(interaction.locale)
-        knowledge = self.bot.knowledge
-        item = await knowledge.lookup(
-            name, kind="deadline", guild_id=interaction.guild_id, lang=lang
+        card = await replies.named(
+            self.bot.knowledge,
+            name,
+            kind="deadline",
+            guild_id=interaction.guild_id,
+            lang=language(interaction.locale),
+            stamp=stamp,
         )
-        source = await knowledge.source(item.source_id)
-        card = cards.item_card(item, source, lang, knowledge.clock(), stamp)
-        if item.partnership_id:
-            card.links.append(cards.Link(t("card.partnership", lang), item.partnership_id))
         await reply(interaction, card)
 
     @show.autocomplete("name")
@@ -78,19 +76,14 @@ class Deadlines(
     # admins ---------------------------------------------------------------------------------
 
     async def _own_choices(self, interaction: discord.Interaction, current: str):
-        prefix = f"{ADMIN_ID_PREFIX}{interaction.guild_id}-"
         found = await self.bot.knowledge.suggest(
             current,
             kind="deadline",
             guild_id=interaction.guild_id,
             lang=language(interaction.locale),
-            limit=100,
+            own=True,
         )
-        return [
-            app_commands.Choice(name=c.name, value=c.value)
-            for c in found
-            if c.value.startswith(prefix)
-        ][:25]
+        return [app_commands.Choice(name=c.name, value=c.value) for c in found]
 
     @app_commands.command(name="add", description="Add a deadline to this server (Manage Server)")
     @app_commands.check(manager_only)
@@ -159,12 +152,10 @@ class Deadlines(
         self, interaction: discord.Interaction, name: app_commands.Transform[str, Text]
     ) -> None:
         lang = language(interaction.locale)
-        item = await self.bot.knowledge.lookup(
-            name, kind="deadline", guild_id=interaction.guild_id, lang=lang
+        item = await self.bot.knowledge.upcoming_deadline(
+            name, guild_id=interaction.guild_id, lang=lang
         )
         due = item.deadline.due
-        if due <= self.bot.knowledge.clock():
-            raise UserError("event.past")
         await interaction.response.defer(ephemeral=True, thinking=True)
         event = await interaction.guild.create_scheduled_event(
             name=clip(item.title(lang), 100),
@@ -197,17 +188,14 @@ class DeadlineModal(discord.ui.Modal):
             title=t("deadline.form_title", lang), timeout=900, custom_id="deadline-form"
         )
         self.bot, self.lang, self.editing = bot, lang, editing
-        local = None
-        if editing is not None:
-            timezone = editing.deadline.timezone
-            local = editing.deadline.due.astimezone(ZoneInfo(timezone))
+        filled = DeadlineForm.of(editing) if editing else DeadlineForm("", "", "", timezone)
 
         def field(
-            key: str, default: str | None, *, required: bool = True, max_length: int = 100
+            key: str, default: str, *, required: bool = True, max_length: int = 100
         ) -> discord.ui.TextInput:
             text = discord.ui.TextInput(
                 label=t(key, lang),
-                default=default,
+                default=default or None,
                 required=required,
                 max_length=max_length,
                 custom_id=key.replace("deadline.form.", "deadline-form:"),
@@ -215,18 +203,11 @@ class DeadlineModal(discord.ui.Modal):
             self.add_item(text)
             return text
 
-        self.title_fr = field("deadline.form.title_fr", editing.title_fr if editing else None)
-        self.title_en = field("deadline.form.title_en", editing.title_en if editing else None)
-        self.when = field(
-            "deadline.form.when",
-            (f"{local:%Y-%m-%d}" if editing.deadline.date_only else f"{local:%Y-%m-%d %H:%M}")
-            if local
-            else None,
-            max_length=40,
-        )
-        self.timezone = field("deadline.form.timezone", timezone, max_length=64)
-        link = (editing.partnership_id or editing.link) if editing else None
-        self.link = field("deadline.form.link", link, required=False, max_length=500)
+        self.title_fr = field("deadline.form.title_fr", filled.title_fr)
+        self.title_en = field("deadline.form.title_en", filled.title_en)
+        self.when = field("deadline.form.when", filled.when, max_length=40)
+        self.timezone = field("deadline.form.timezone", filled.timezone, max_length=64)
+        self.link = field("deadline.form.link", filled.link, required=False, max_length=500)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         manager_only(interaction)
@@ -246,8 +227,9 @@ class DeadlineModal(discord.ui.Modal):
                 interaction.guild_id, interaction.user.id, self.editing.id, form
             )
             key = "deadline.edited"
-        source = await self.bot.knowledge.source(item.source_id)
-        card = cards.item_card(item, source, self.lang, self.bot.knowledge.clock(), stamp)
+        card = await replies.details(
+            self.bot.knowledge, item, guild_id=interaction.guild_id, lang=self.lang, stamp=stamp
+        )
         await interaction.response.send_message(
             t(key, self.lang, title=item.title(self.lang)),
             embed=embed(card),
@@ -260,4 +242,4 @@ class DeadlineModal(discord.ui.Modal):
 
 
 async def setup(bot: SiliconBridge) -> None:
-    await bot.add_cog(Deadlines(bot))
+    await bot.add_cog(DeadlinesCog(bot))

@@ -10,15 +10,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import cards
+from bot.embeds import NO_MENTIONS, stamp
 from bot.errors import UserError
 from bot.i18n import language, t
-from cogs._ui import NO_MENTIONS, reply, stamp
+from cogs._ui import reply
 
 if TYPE_CHECKING:
     from bot.client import SiliconBridge
 
 
-class Meta(commands.Cog):
+class MetaCog(commands.Cog):
     def __init__(self, bot: SiliconBridge) -> None:
         self.bot = bot
 
@@ -69,4 +70,4 @@ class Meta(commands.Cog):
 
 
 async def setup(bot: SiliconBridge) -> None:
-    await bot.add_cog(Meta(bot))
+    await bot.add_cog(MetaCog(bot))

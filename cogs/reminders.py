@@ -1,4 +1,4 @@
-"""/reminders channel|offsets|role|timezone|off|status, and the poster the scheduler sends with."""
+"""/reminders channel|offsets|role|timezone|off|status: where and when reminders go."""
 
 from __future__ import annotations
 
@@ -10,29 +10,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import cards
+from bot.embeds import NO_MENTIONS, stamp
 from bot.errors import UserError
 from bot.i18n import language, t
-from bot.reminders.schedule import format_offsets
-from bot.scheduler import ChannelGone, NoAccess, Transient
-from cogs._ui import NO_MENTIONS, ShowItem, embed, reply, stamp
-from store.items import Item
-from store.reminders import Reminder
-from store.settings import GuildSettings
+from bot.reminders.parsing import format_offsets
+from cogs._checks import manager_only
+from cogs._ui import reply
 
 if TYPE_CHECKING:
     from bot.client import SiliconBridge
 
 TIMEZONES = sorted(available_timezones())
 NEEDED = ("view_channel", "send_messages", "embed_links")
-
-
-def manager_only(interaction: discord.Interaction) -> bool:
-    """Checked by the bot itself, whatever the server's command permissions say."""
-    if interaction.guild is None:
-        raise app_commands.NoPrivateMessage()
-    if not interaction.permissions.manage_guild:
-        raise app_commands.MissingPermissions(["manage_guild"])
-    return True
 
 
 async def timezone_choices(interaction: discord.Interaction, current: str):
@@ -47,7 +36,7 @@ async def timezone_choices(interaction: discord.Interaction, current: str):
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
-class Reminders(
+class RemindersCog(
     commands.GroupCog,
     group_name="reminders",
     group_description="Deadline reminders in this server (Manage Server)",
@@ -69,9 +58,12 @@ class Reminders(
             allowed = resolved.permissions_for(me)
             if not all(getattr(allowed, name) for name in NEEDED):
                 raise UserError("reminders.cannot_post", channel=channel.mention)
-        server_lang = language(interaction.guild_locale) if interaction.guild_locale else lang
         settings = await self.bot.reminders.set_channel(
-            interaction.guild_id, interaction.user.id, channel.id, language=server_lang
+            interaction.guild_id,
+            interaction.user.id,
+            channel.id,
+            guild_locale=str(interaction.guild_locale) if interaction.guild_locale else None,
+            user_locale=str(interaction.locale),
         )
         await self._ok(
             interaction,
@@ -150,66 +142,5 @@ class Reminders(
         )
 
 
-class ChannelPoster:
-    """Posts reminders in Discord for the scheduler, turning HTTP errors into its terms."""
-
-    def __init__(self, bot: SiliconBridge) -> None:
-        self.bot = bot
-
-    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
-        channel = self.bot.get_channel(channel_id)
-        if channel is not None:
-            return channel
-        try:  # not cached (start-up) is not deleted: ask Discord
-            return await self.bot.fetch_channel(channel_id)
-        except discord.NotFound as exc:
-            raise ChannelGone(f"channel {channel_id} not found") from exc
-        except discord.Forbidden as exc:
-            raise NoAccess(f"channel {channel_id} not visible") from exc
-        except discord.HTTPException as exc:
-            raise Transient(f"fetching channel {channel_id}: HTTP {exc.status}") from exc
-
-    async def post(
-        self, reminder: Reminder, item: Item, settings: GuildSettings, *, late: bool
-    ) -> int:
-        knowledge = self.bot.knowledge
-        lang = settings.language
-        partnership = (
-            await knowledge.item(item.partnership_id, guild_id=settings.guild_id)
-            if item.partnership_id
-            else None
-        )
-        card = cards.reminder_card(
-            item, partnership, await knowledge.source(item.source_id), lang, late=late, stamp=stamp
-        )
-        view = discord.ui.View(timeout=None)
-        view.add_item(ShowItem(item.id, t("button.details", lang)))
-        content, mentions = None, NO_MENTIONS
-        if settings.role_id:  # the one mention an admin may opt into
-            content = f"<@&{settings.role_id}>"
-            mentions = discord.AllowedMentions(
-                everyone=False, users=False, roles=[discord.Object(settings.role_id)]
-            )
-        channel = await self._channel(reminder.channel_id or settings.channel_id)
-        try:
-            message = await channel.send(
-                content=content,
-                embed=embed(card),
-                view=view,
-                nonce=reminder.nonce,
-                allowed_mentions=mentions,
-            )
-        except discord.NotFound as exc:
-            raise ChannelGone(str(exc)) from exc
-        except discord.Forbidden as exc:
-            raise NoAccess(str(exc)) from exc
-        except discord.HTTPException as exc:
-            retry = getattr(exc, "retry_after", None)
-            raise Transient(f"HTTP {exc.status}: {exc.text[:200]}", retry) from exc
-        except (OSError, TimeoutError) as exc:
-            raise Transient(f"network: {exc}") from exc
-        return message.id
-
-
 async def setup(bot: SiliconBridge) -> None:
-    await bot.add_cog(Reminders(bot))
+    await bot.add_cog(RemindersCog(bot))

@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime
 
 import aiosqlite
 
+from store import times
+
 KINDS = ("partnership", "deadline", "figure", "fact")
 UNITS = ("%", "USD", "EUR", "count", "years")
 QUALIFIERS = ("exact", "more_than", "at_least", "about", "up_to")
@@ -94,6 +96,9 @@ class Item:
     created_at: datetime | None = field(default=None, compare=False)
     updated_at: datetime | None = field(default=None, compare=False)
 
+    def visible_to(self, guild_id: int | None) -> bool:
+        return visible(self.guild_id, guild_id)
+
     def title(self, lang: str) -> str:
         return self.title_fr if lang == "fr" else self.title_en
 
@@ -110,8 +115,17 @@ class IndexText:
     body: str
 
 
+def visible(owner: int | None, guild_id: int | None) -> bool:
+    """What a server sees: the shared items (no owner) and its own."""
+    return owner is None or owner == guild_id
+
+
+# The same rule in SQL, for queries on ``items`` with a ``:guild`` parameter.
+VISIBLE = "(items.guild_id IS NULL OR items.guild_id = :guild)"
+
+
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return times.utc_now().isoformat(timespec="seconds")
 
 
 def _iso(value: date | None) -> str | None:
@@ -428,10 +442,6 @@ async def get(conn: aiosqlite.Connection, item_id: str) -> Item | None:
     return (await get_many(conn, [item_id])).get(item_id)
 
 
-# In every query below, "guild_id IS NULL OR guild_id = ?" keeps the items a server sees:
-# the shared ones and its own.
-
-
 async def list_ids(
     conn: aiosqlite.Connection,
     *,
@@ -441,14 +451,14 @@ async def list_ids(
     source_id: str | None = None,
 ) -> list[str]:
     """Ids of the items a server sees, filtered (None: any), ordered by kind then title."""
-    sql = """
+    sql = f"""
         SELECT id FROM items
-        WHERE (guild_id IS NULL OR guild_id = :guild)
+        WHERE {VISIBLE}
           AND (:kind IS NULL OR kind = :kind)
           AND (:partnership IS NULL OR partnership_id = :partnership)
           AND (:source IS NULL OR source_id = :source)
         ORDER BY kind, title_en, id
-    """
+    """  # noqa: S608 (constant fragments only)
     params = {"guild": guild_id, "kind": kind, "partnership": partnership_id, "source": source_id}
     async with conn.execute(sql, params) as cur:
         return [row["id"] for row in await cur.fetchall()]
@@ -458,24 +468,21 @@ async def deadline_ids_by_due(
     conn: aiosqlite.Connection, *, guild_id: int | None = None
 ) -> list[tuple[str, datetime]]:
     """(id, due) of the deadlines a server sees, soonest first."""
-    sql = """
+    sql = f"""
         SELECT items.id AS id, deadlines.due_utc AS due
         FROM deadlines JOIN items ON items.id = deadlines.item_id
-        WHERE items.guild_id IS NULL OR items.guild_id = ?
+        WHERE {VISIBLE}
         ORDER BY deadlines.due_utc
-    """
-    async with conn.execute(sql, (guild_id,)) as cur:
+    """  # noqa: S608 (constant fragments only)
+    async with conn.execute(sql, {"guild": guild_id}) as cur:
         return [(row["id"], datetime.fromisoformat(row["due"])) for row in await cur.fetchall()]
 
 
 async def counts_by_kind(
     conn: aiosqlite.Connection, *, guild_id: int | None = None
 ) -> dict[str, int]:
-    sql = """
-        SELECT kind, count(*) AS n FROM items
-        WHERE guild_id IS NULL OR guild_id = ? GROUP BY kind
-    """
-    async with conn.execute(sql, (guild_id,)) as cur:
+    sql = f"SELECT kind, count(*) AS n FROM items WHERE {VISIBLE} GROUP BY kind"  # noqa: S608
+    async with conn.execute(sql, {"guild": guild_id}) as cur:
         counts = {row["kind"]: row["n"] for row in await cur.fetchall()}
     return {kind: counts.get(kind, 0) for kind in KINDS}
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from store.items import VISIBLE
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -28,33 +30,23 @@ async def candidates(
 ) -> list[Candidate]:
     """Items matching an FTS5 query, best first, limited to those the server may see.
 
-    The ranking runs on the index alone, then the visible items are kept. ``ranked=False`` takes
-    the first matches unranked, for queries whose words are everywhere (ranking them all would
-    cost more than it tells).
+    ``ranked=False`` takes the first matches unranked, for queries whose words are everywhere
+    (ranking them all would cost more than it tells).
     """
-    if not ranked:
-        sql = """
-            SELECT hits.item_id, items.kind, facts.category, hits.names, hits.keywords,
-                   hits.body, 0.0
-            FROM (SELECT item_id, names, keywords, body FROM search_index
-                  WHERE search_index MATCH ? LIMIT ?) AS hits
-            JOIN items ON items.id = hits.item_id
-            LEFT JOIN facts ON facts.item_id = hits.item_id
-            WHERE items.guild_id IS NULL OR items.guild_id = ?
-        """
-        rows = await conn.execute_fetchall(sql, (match, limit, guild_id))
-        return [Candidate(*row) for row in rows]
-    sql = """
-        SELECT hits.item_id, items.kind, facts.category, hits.names, hits.keywords, hits.body,
-               hits.rank
-        FROM (SELECT item_id, names, keywords, body, rank FROM search_index
-              WHERE search_index MATCH ? ORDER BY rank LIMIT ?) AS hits
-        JOIN items ON items.id = hits.item_id
-        LEFT JOIN facts ON facts.item_id = hits.item_id
-        WHERE items.guild_id IS NULL OR items.guild_id = ?
-        ORDER BY hits.rank
-    """
-    rows = await conn.execute_fetchall(sql, (match, limit, guild_id))
+    # The server's filter comes before the limit: other servers' items never crowd it out.
+    # Index rows share their item's rowid.
+    order = "ORDER BY search_index.rank" if ranked else ""
+    score = "search_index.rank" if ranked else "0.0"
+    sql = f"""
+        SELECT items.id, items.kind, facts.category, search_index.names,
+               search_index.keywords, search_index.body, {score}
+        FROM search_index
+        JOIN items ON items.rowid = search_index.rowid
+        LEFT JOIN facts ON facts.item_id = items.id
+        WHERE search_index MATCH :match AND {VISIBLE}
+        {order} LIMIT :limit
+    """  # noqa: S608 (constant fragments only)
+    rows = await conn.execute_fetchall(sql, {"match": match, "limit": limit, "guild": guild_id})
     return [Candidate(*row) for row in rows]
 
 

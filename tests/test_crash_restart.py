@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.answer.engine import index_for
 from bot.knowledge import Knowledge, load_seeds
-from bot.reminders.service import Reminders
+from bot.reminders.service import ReminderService
 from store import items as items_sql
 from store import reminders as reminders_sql
 from store.db import Store
@@ -34,8 +34,10 @@ async def prepare(path: Path, start: datetime) -> None:
     """A server with reminders on, 1 hour before each of REMINDERS deadlines a second apart."""
     async with Store.open(path) as store:
         await load_seeds(store, SEEDS)
-        service = Reminders(store, Knowledge(store), clock=lambda: start - timedelta(minutes=1))
-        await service.set_channel(GUILD, 1, CHANNEL, language="en")
+        service = ReminderService(
+            store, Knowledge(store), clock=lambda: start - timedelta(minutes=1)
+        )
+        await service.set_channel(GUILD, 1, CHANNEL, guild_locale=None, user_locale="en-US")
         await service.set_offsets(GUILD, 1, "1h")
         async with store.transaction() as conn:
             for n in range(REMINDERS):

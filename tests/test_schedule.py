@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.errors import UserError
-from bot.reminders.schedule import format_offsets, parse_offsets, plan, reminder_time
+from bot.reminders.parsing import format_offsets, parse_offsets
+from bot.reminders.schedule import plan, reminder_time
 from store.items import DeadlineDetails, Item
 from store.settings import GuildSettings
 

@@ -9,8 +9,8 @@ import pytest
 
 from bot.errors import UserError
 from bot.knowledge import Knowledge
-from bot.reminders.service import DeadlineForm, Reminders
-from bot.scheduler import ChannelGone, NoAccess, Scheduler, Transient
+from bot.reminders.scheduler import ChannelGone, NoAccess, ReminderScheduler, Transient
+from bot.reminders.service import DeadlineForm, ReminderService
 from store import reminders as reminders_sql
 from store.db import Store
 
@@ -34,9 +34,11 @@ class RecordingPoster:
 @pytest.fixture
 async def setup(seeded: Store, clock):
     poster = RecordingPoster()
-    scheduler = Scheduler(seeded, poster, clock=clock, worker="test:1")
-    service = Reminders(seeded, Knowledge(seeded, clock=clock), clock=clock, wake=scheduler.wake)
-    await service.set_channel(GUILD, ADMIN, CHANNEL, language="fr")
+    scheduler = ReminderScheduler(seeded, poster, clock=clock, worker="test:1")
+    service = ReminderService(
+        seeded, Knowledge(seeded, clock=clock), clock=clock, wake=scheduler.wake
+    )
+    await service.set_channel(GUILD, ADMIN, CHANNEL, guild_locale=None, user_locale="fr")
     return service, scheduler, poster
 
 
@@ -82,7 +84,7 @@ async def test_catch_up_posts_once_late_and_skips_what_is_too_old(setup, clock):
     assert skipped and {r.state for r in skipped} == {"skipped"}
 
 
-def seeded_conn(service: Reminders):
+def seeded_conn(service: ReminderService):
     return service.store.conn
 
 
@@ -95,7 +97,7 @@ async def test_missing_channel_pauses_the_server_until_an_admin_sets_one(setup, 
     status = await service.status(GUILD)
     assert status.settings.paused_reason == "channel_missing"
     assert await scheduler.run_once() == 0  # paused: nothing is retried forever
-    await service.set_channel(GUILD, ADMIN, CHANNEL + 1, language="fr")
+    await service.set_channel(GUILD, ADMIN, CHANNEL + 1, guild_locale=None, user_locale="fr")
     await scheduler.run_once()
     assert [p[1] for p in poster.posts] == [item.id]
 
@@ -129,15 +131,15 @@ async def test_rate_limits_and_server_errors_are_retried_with_backoff(setup, clo
 
 async def test_two_schedulers_on_one_database_never_both_send(seeded, clock, tmp_path):
     posters = [RecordingPoster(), RecordingPoster()]
-    service = Reminders(seeded, Knowledge(seeded, clock=clock), clock=clock)
-    await service.set_channel(GUILD, ADMIN, CHANNEL, language="en")
+    service = ReminderService(seeded, Knowledge(seeded, clock=clock), clock=clock)
+    await service.set_channel(GUILD, ADMIN, CHANNEL, guild_locale=None, user_locale="en-US")
     for hour in range(10, 20):
         await service.add_deadline(GUILD, ADMIN, form(f"2026-11-24 {hour}:00"))
     clock.now = clock.now + timedelta(days=1, hours=2)
     async with Store.open(seeded.path) as other:
         schedulers = [
-            Scheduler(seeded, posters[0], clock=clock, worker="a:1"),
-            Scheduler(other, posters[1], clock=clock, worker="b:2"),
+            ReminderScheduler(seeded, posters[0], clock=clock, worker="a:1"),
+            ReminderScheduler(other, posters[1], clock=clock, worker="b:2"),
         ]
         await asyncio.gather(*(s.run_once() for s in schedulers))
     sent = [p[3] for poster in posters for p in poster.posts]
@@ -234,10 +236,12 @@ async def test_one_failing_server_does_not_stop_the_others(seeded, clock):
             return await super().post(reminder, item, settings, late=late)
 
     poster = PickyPoster()
-    scheduler = Scheduler(seeded, poster, clock=clock, worker="test:1")
-    service = Reminders(seeded, Knowledge(seeded, clock=clock), clock=clock)
+    scheduler = ReminderScheduler(seeded, poster, clock=clock, worker="test:1")
+    service = ReminderService(seeded, Knowledge(seeded, clock=clock), clock=clock)
     for guild in (GUILD, GUILD + 1):
-        await service.set_channel(guild, ADMIN, CHANNEL + guild, language="en")
+        await service.set_channel(
+            guild, ADMIN, CHANNEL + guild, guild_locale=None, user_locale="en-US"
+        )
         await service.add_deadline(guild, ADMIN, form("2026-11-24 12:00"))
     clock.now = datetime.fromisoformat("2026-11-24T10:30:00+00:00")
     assert await scheduler.run_once() == 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.cards import Card, Field
-from cogs._ui import clip, embed
+from bot.embeds import clip, embed
 
 
 def test_clip_cuts_on_a_word_and_marks_it():

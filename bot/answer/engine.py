@@ -14,7 +14,7 @@ import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -33,6 +33,7 @@ from bot.answer.vocabulary import INTENT_WORDS, ITEM_INTENTS, OUT_OF_SCOPE_WORDS
 from store import items as items_sql
 from store import search as search_sql
 from store import sources as sources_sql
+from store import times
 from store.db import Store
 from store.items import IndexText, Item
 from store.sources import Source
@@ -246,7 +247,7 @@ class AnswerEngine:
 
     def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock or times.utc_now
         self._vocabulary: _Vocabulary | None = None
         self._generation = -1
         self._sources: dict[str, Source] = {}

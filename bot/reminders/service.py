@@ -6,18 +6,17 @@ earlier reminder is never slept through.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
 
 from bot.answer.engine import index_for
 from bot.errors import UserError
+from bot.i18n import language
 from bot.knowledge import Knowledge
-from bot.reminders import schedule
-from store import audit
+from bot.reminders import parsing, schedule
+from store import audit, times
 from store import items as items_sql
 from store import reminders as reminders_sql
 from store import settings as settings_sql
@@ -26,15 +25,6 @@ from store.items import DeadlineDetails, Item
 from store.reminders import Reminder
 from store.seed import ADMIN_ID_PREFIX
 from store.settings import GuildSettings
-
-MAX_TITLE = 100
-WHEN_FORMATS = (
-    re.compile(
-        r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T](?P<H>\d{1,2})[:h](?P<M>\d{2}))?$"
-    ),
-    re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?: (?P<H>\d{1,2})[:h](?P<M>\d{2}))?$"),
-)
-END_OF_DAY = time(23, 59, 59)
 
 
 @dataclass(frozen=True)
@@ -47,6 +37,15 @@ class DeadlineForm:
     timezone: str
     link: str = ""
 
+    @classmethod
+    def of(cls, item: Item) -> DeadlineForm:
+        """The form filled in with a deadline as it is now, to edit it."""
+        details = item.deadline
+        local = details.due.astimezone(parsing.parse_zone(details.timezone))
+        when = f"{local:%Y-%m-%d}" if details.date_only else f"{local:%Y-%m-%d %H:%M}"
+        link = item.partnership_id or item.link or ""
+        return cls(item.title_fr, item.title_en, when, details.timezone, link)
+
 
 @dataclass(frozen=True)
 class Status:
@@ -54,32 +53,9 @@ class Status:
     upcoming: list[tuple[Reminder, Item]]
 
 
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise UserError("deadline.bad_timezone", timezone=name.strip()[:60]) from None
+class ReminderService:
+    """Reminder settings and a server's own deadlines: validated, audited, then re-planned."""
 
-
-def parse_when(text: str, zone_name: str) -> tuple[datetime, bool]:
-    """(the moment in UTC, whether only a date was given). A date alone ends that day."""
-    where = zone(zone_name)
-    for pattern in WHEN_FORMATS:
-        match = pattern.match(text.strip())
-        if match is None:
-            continue
-        try:
-            day = date(int(match["y"]), int(match["m"]), int(match["d"]))
-            if match["H"] is None:
-                return datetime.combine(day, END_OF_DAY, tzinfo=where).astimezone(UTC), True
-            moment = time(int(match["H"]), int(match["M"]))
-        except ValueError:
-            raise UserError("deadline.bad_date", when=text.strip()[:40]) from None
-        return datetime.combine(day, moment, tzinfo=where).astimezone(UTC), False
-    raise UserError("deadline.bad_date", when=text.strip()[:40])
-
-
-class Reminders:
     def __init__(
         self,
         store: Store,
@@ -113,12 +89,20 @@ class Reminders:
         return updated
 
     async def set_channel(
-        self, guild_id: int, user_id: int, channel_id: int, *, language: str
+        self,
+        guild_id: int,
+        user_id: int,
+        channel_id: int,
+        *,
+        guild_locale: str | None,
+        user_locale: str,
     ) -> GuildSettings:
         """Post reminders in this channel; a paused server starts again.
 
-        Turning reminders on starts the clock: what fell due before is never posted. Moving them
-        to another channel (after a pause, say) keeps what is still pending.
+        Reminders are written in the server's preferred language, else in the language of the
+        admin who chose the channel. Turning reminders on starts the clock: what fell due before
+        is never posted. Moving them to another channel (after a pause, say) keeps what is still
+        pending.
         """
         current = await self.settings(guild_id)
         since = current.configured_at if current.channel_id is not None else None
@@ -128,19 +112,19 @@ class Reminders:
             "reminders.channel",
             f"channel {channel_id}",
             channel_id=channel_id,
-            language=language,
+            language=language(guild_locale or user_locale),
             configured_at=since or self.clock(),
             paused_reason=None,
             paused_at=None,
         )
 
     async def set_offsets(self, guild_id: int, user_id: int, text: str) -> GuildSettings:
-        offsets = schedule.parse_offsets(text)
+        offsets = parsing.parse_offsets(text)
         return await self._change(
             guild_id,
             user_id,
             "reminders.offsets",
-            schedule.format_offsets(offsets, "en"),
+            parsing.format_offsets(offsets, "en"),
             offsets=offsets,
         )
 
@@ -154,7 +138,7 @@ class Reminders:
         )
 
     async def set_timezone(self, guild_id: int, user_id: int, name: str) -> GuildSettings:
-        zone_name = str(zone(name))
+        zone_name = str(parsing.parse_zone(name))
         return await self._change(
             guild_id, user_id, "reminders.timezone", zone_name, timezone=zone_name
         )
@@ -176,10 +160,10 @@ class Reminders:
         title_fr, title_en = (" ".join(t.split()) for t in (form.title_fr, form.title_en))
         if not title_fr or not title_en:
             raise UserError("deadline.title_missing")
-        if max(len(title_fr), len(title_en)) > MAX_TITLE:
-            raise UserError("error.too_long", limit=MAX_TITLE)
+        if max(len(title_fr), len(title_en)) > times.MAX_TITLE:
+            raise UserError("error.too_long", limit=times.MAX_TITLE)
         zone_name = form.timezone.strip() or (await self.settings(guild_id)).timezone
-        due, date_only = parse_when(form.when, zone_name)
+        due, date_only = parsing.parse_when(form.when, zone_name)
         if due <= self.clock():
             raise UserError("deadline.in_past")
         partnership_id, link = None, None
@@ -202,7 +186,9 @@ class Reminders:
             partnership_id=partnership_id,
             origin="admin",
             guild_id=guild_id,
-            deadline=DeadlineDetails(due=due, timezone=str(zone(zone_name)), date_only=date_only),
+            deadline=DeadlineDetails(
+                due=due, timezone=str(parsing.parse_zone(zone_name)), date_only=date_only
+            ),
         )
 
     async def own_deadline(self, guild_id: int, item_id: str) -> Item:

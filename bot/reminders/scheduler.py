@@ -26,12 +26,13 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from store import items as items_sql
 from store import reminders as reminders_sql
 from store import settings as settings_sql
+from store import times
 from store.db import Store
 from store.items import Item
 from store.reminders import Reminder
@@ -98,7 +99,9 @@ def _holder_is_gone(claimed_by: str | None) -> bool:
     return False
 
 
-class Scheduler:
+class ReminderScheduler:
+    """Posts due reminders through a ``Poster``; one loop, woken by every change."""
+
     def __init__(
         self,
         store: Store,
@@ -109,7 +112,7 @@ class Scheduler:
     ) -> None:
         self.store = store
         self.poster = poster
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock or times.utc_now
         self.worker = worker or worker_name()
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None

@@ -1,0 +1,79 @@
+"""Posts reminders in Discord for the scheduler, turning HTTP errors into the scheduler's terms."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot import cards
+from bot.embeds import NO_MENTIONS, details_button, embed, stamp
+from bot.i18n import t
+from bot.reminders.scheduler import ChannelGone, NoAccess, Transient
+from store.items import Item
+from store.reminders import Reminder
+from store.settings import GuildSettings
+
+if TYPE_CHECKING:
+    from bot.client import SiliconBridge
+
+
+class ChannelPoster:
+    """Posts reminders in Discord for the scheduler, turning HTTP errors into its terms."""
+
+    def __init__(self, bot: SiliconBridge) -> None:
+        self.bot = bot
+
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable:
+        channel = self.bot.get_channel(channel_id)
+        if channel is not None:
+            return channel
+        try:  # not cached (start-up) is not deleted: ask Discord
+            return await self.bot.fetch_channel(channel_id)
+        except discord.NotFound as exc:
+            raise ChannelGone(f"channel {channel_id} not found") from exc
+        except discord.Forbidden as exc:
+            raise NoAccess(f"channel {channel_id} not visible") from exc
+        except discord.HTTPException as exc:
+            raise Transient(f"fetching channel {channel_id}: HTTP {exc.status}") from exc
+
+    async def post(
+        self, reminder: Reminder, item: Item, settings: GuildSettings, *, late: bool
+    ) -> int:
+        knowledge = self.bot.knowledge
+        lang = settings.language
+        partnership = (
+            await knowledge.item(item.partnership_id, guild_id=settings.guild_id)
+            if item.partnership_id
+            else None
+        )
+        card = cards.reminder_card(
+            item, partnership, await knowledge.source(item.source_id), lang, late=late, stamp=stamp
+        )
+        view = discord.ui.View(timeout=None)
+        view.add_item(details_button(item.id, t("button.details", lang)))
+        content, mentions = None, NO_MENTIONS
+        if settings.role_id:  # the one mention an admin may opt into
+            content = f"<@&{settings.role_id}>"
+            mentions = discord.AllowedMentions(
+                everyone=False, users=False, roles=[discord.Object(settings.role_id)]
+            )
+        channel = await self._channel(reminder.channel_id or settings.channel_id)
+        try:
+            message = await channel.send(
+                content=content,
+                embed=embed(card),
+                view=view,
+                nonce=reminder.nonce,
+                allowed_mentions=mentions,
+            )
+        except discord.NotFound as exc:
+            raise ChannelGone(str(exc)) from exc
+        except discord.Forbidden as exc:
+            raise NoAccess(str(exc)) from exc
+        except discord.HTTPException as exc:
+            retry = getattr(exc, "retry_after", None)
+            raise Transient(f"HTTP {exc.status}: {exc.text[:200]}", retry) from exc
+        except (OSError, TimeoutError) as exc:
+            raise Transient(f"network: {exc}") from exc
+        return message.id
