@@ -19,7 +19,7 @@ log = logging.getLogger("bot")
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m bot",
+        prog="silicon-bridge",
         description="Silicon Bridge: answers on AI and semiconductor cooperation, and reminders.",
     )
     parser.add_argument(

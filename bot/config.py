@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from dotenv import dotenv_values
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = Path("data") / "silicon-bridge.sqlite3"
-DEFAULT_SEEDS = PROJECT_DIR / "seeds"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def shipped_seeds() -> Path:
+    """The seed files installed with the package (the ``seeds`` package's directory)."""
+    return Path(str(resources.files("seeds")))
 
 
 class ConfigError(Exception):
@@ -23,7 +27,7 @@ class ConfigError(Exception):
 class Settings:
     token: str | None = None
     database: Path = DEFAULT_DATABASE
-    seeds_dir: Path = DEFAULT_SEEDS
+    seeds_dir: Path = field(default_factory=shipped_seeds)
     dev_guild_id: int | None = None
     log_level: str = "INFO"
     api_base: str | None = None
@@ -64,7 +68,7 @@ class Settings:
         return cls(
             token=get("DISCORD_TOKEN"),
             database=Path(get("DATABASE_PATH") or DEFAULT_DATABASE),
-            seeds_dir=Path(get("SEEDS_DIR") or DEFAULT_SEEDS),
+            seeds_dir=Path(get("SEEDS_DIR")) if get("SEEDS_DIR") else shipped_seeds(),
             dev_guild_id=int(guild) if guild else None,
             log_level=level,
             api_base=api_base.rstrip("/") if api_base else None,
