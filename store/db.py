@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
@@ -18,6 +19,20 @@ MIGRATIONS_PACKAGE = "store.migrations"
 
 class StoreError(Exception):
     """A problem with the database file itself (unreadable, newer schema, …)."""
+
+
+def statements(script: str) -> list[str]:
+    """The SQL statements of a script, one by one (trigger bodies kept whole)."""
+    found, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                found.append(current.strip())
+            current = ""
+    if any(line.strip() and not line.strip().startswith("--") for line in current.splitlines()):
+        found.append(current.strip())  # unfinished: executing it reports the error
+    return found
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -81,23 +96,35 @@ class Store:
         return int(row[0])
 
     async def _migrate(self) -> None:
-        current = await self.schema_version()
+        """Apply the missing migrations in one transaction.
+
+        The version is read after BEGIN IMMEDIATE: of two processes opening a fresh database, the
+        second waits for the first, then finds the schema up to date.
+        """
         known = migrations()
-        if current > len(known):
-            raise StoreError(
-                f"the database {self.path!r} has schema version {current}, newer than this "
-                f"program ({len(known)}); upgrade the program"
-            )
-        for version, name, sql in known[current:]:
-            log.info("applying migration %s", name)
-            # executescript commits on its own, so the version is bumped inside the same script.
-            script = f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
-            try:
-                await self.conn.executescript(script)
-            except Exception as exc:
-                if self.conn.in_transaction:
-                    await self.conn.execute("ROLLBACK")
-                raise StoreError(f"migration {name} failed: {exc}") from exc
+        try:
+            await self.conn.execute("BEGIN IMMEDIATE")
+        except Exception as exc:
+            raise StoreError(f"cannot write to the database {self.path!r}: {exc}") from exc
+        try:
+            current = await self.schema_version()
+            if current > len(known):
+                raise StoreError(
+                    f"the database {self.path!r} has schema version {current}, newer than this "
+                    f"program ({len(known)}); upgrade the program"
+                )
+            for version, name, sql in known[current:]:
+                log.info("applying migration %s", name)
+                try:
+                    for statement in statements(sql):
+                        await self.conn.execute(statement)
+                except Exception as exc:
+                    raise StoreError(f"migration {name} failed: {exc}") from exc
+                await self.conn.execute(f"PRAGMA user_version = {int(version)}")
+        except BaseException:
+            await self.conn.execute("ROLLBACK")
+            raise
+        await self.conn.execute("COMMIT")
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
