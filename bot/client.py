@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.i18n import Translator
 from bot.knowledge import Knowledge, ensure_seeds
 from bot.poster import ChannelPoster
-from bot.reminders.scheduler import ReminderScheduler
+from bot.reminders.scheduler import SEND_TIMEOUT, ReminderScheduler
 from bot.reminders.service import ReminderService
 from bot.tree import BridgeTree
 from store import times
@@ -50,6 +50,8 @@ class SiliconBridge(commands.Bot):
             tree_cls=BridgeTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            # A longer rate limit raises instead of holding a reminder's claim past its lease.
+            max_ratelimit_timeout=SEND_TIMEOUT,
             **options,
         )
         # Every command also works in direct messages with the bot.

@@ -34,6 +34,8 @@ class ChannelPoster:
             raise ChannelGone(f"channel {channel_id} not found") from exc
         except discord.Forbidden as exc:
             raise NoAccess(f"channel {channel_id} not visible") from exc
+        except discord.RateLimited as exc:
+            raise Transient(f"channel {channel_id}: rate limited", exc.retry_after) from exc
         except discord.HTTPException as exc:
             raise Transient(f"fetching channel {channel_id}: HTTP {exc.status}") from exc
 
@@ -71,9 +73,13 @@ class ChannelPoster:
             raise ChannelGone(str(exc)) from exc
         except discord.Forbidden as exc:
             raise NoAccess(str(exc)) from exc
+        except discord.RateLimited as exc:  # longer than the client's max_ratelimit_timeout
+            raise Transient(f"rate limited for {exc.retry_after:.0f} s", exc.retry_after) from exc
         except discord.HTTPException as exc:
             retry = getattr(exc, "retry_after", None)
-            raise Transient(f"HTTP {exc.status}: {exc.text[:200]}", retry) from exc
+            raise Transient(
+                f"HTTP {exc.status}: {exc.text[:200]}", retry, maybe_posted=exc.status >= 500
+            ) from exc
         except (OSError, TimeoutError) as exc:
-            raise Transient(f"network: {exc}") from exc
+            raise Transient(f"network: {exc}", maybe_posted=True) from exc
         return message.id

@@ -16,6 +16,13 @@ import aiosqlite
 from store import times
 
 KINDS = ("partnership", "deadline", "figure", "fact")
+# The table that holds each kind's one row of details.
+DETAIL_TABLES = {
+    "partnerships": "partnership",
+    "deadlines": "deadline",
+    "figures": "figure",
+    "facts": "fact",
+}
 UNITS = ("%", "USD", "EUR", "count", "years")
 QUALIFIERS = ("exact", "more_than", "at_least", "about", "up_to")
 CATEGORIES = ("people", "agreement", "discussion", "context")
@@ -207,17 +214,20 @@ async def upsert_many(
             for i in items
         ],
     )
+    # Lists are written anew; a kind's one row of details is updated in place, so that a reader
+    # never finds an item without its details (a deadline without its date).
     for delete in (
         "DELETE FROM item_terms WHERE item_id = ?",
-        "DELETE FROM partnerships WHERE item_id = ?",
         "DELETE FROM partnership_points WHERE item_id = ?",
-        "DELETE FROM deadlines WHERE item_id = ?",
-        "DELETE FROM figures WHERE item_id = ?",
-        "DELETE FROM facts WHERE item_id = ?",
         # The index row shares the item's rowid: found without scanning the index.
         "DELETE FROM search_index WHERE rowid = (SELECT rowid FROM items WHERE id = ?)",
     ):
         await conn.executemany(delete, ids)
+    for table, kind in DETAIL_TABLES.items():
+        await conn.executemany(
+            f"DELETE FROM {table} WHERE item_id = ?",  # noqa: S608 (a table name of ours)
+            [(i.id,) for i in items if i.kind != kind],
+        )
     await conn.executemany(
         "INSERT INTO item_terms (item_id, role, position, term) VALUES (?, ?, ?, ?)",
         [
@@ -230,7 +240,8 @@ async def upsert_many(
     partnerships = [i for i in items if i.partnership is not None]
     await conn.executemany(
         "INSERT INTO partnerships (item_id, announced, programme_fr, programme_en) "
-        "VALUES (?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?) ON CONFLICT (item_id) DO UPDATE SET announced = excluded.announced, "
+        "programme_fr = excluded.programme_fr, programme_en = excluded.programme_en",
         [
             (
                 i.id,
@@ -256,7 +267,9 @@ async def upsert_many(
         ],
     )
     await conn.executemany(
-        "INSERT INTO deadlines (item_id, due_utc, timezone, date_only) VALUES (?, ?, ?, ?)",
+        "INSERT INTO deadlines (item_id, due_utc, timezone, date_only) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (item_id) DO UPDATE SET due_utc = excluded.due_utc, "
+        "timezone = excluded.timezone, date_only = excluded.date_only",
         [
             (
                 i.id,
@@ -270,7 +283,12 @@ async def upsert_many(
     )
     await conn.executemany(
         "INSERT INTO figures (item_id, value, value_max, unit, unit_fr, unit_en, qualifier, "
-        "measures_fr, measures_en, as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "measures_fr, measures_en, as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (item_id) DO UPDATE SET value = excluded.value, "
+        "value_max = excluded.value_max, unit = excluded.unit, unit_fr = excluded.unit_fr, "
+        "unit_en = excluded.unit_en, qualifier = excluded.qualifier, "
+        "measures_fr = excluded.measures_fr, measures_en = excluded.measures_en, "
+        "as_of = excluded.as_of",
         [
             (
                 i.id,
@@ -289,7 +307,8 @@ async def upsert_many(
         ],
     )
     await conn.executemany(
-        "INSERT INTO facts (item_id, category) VALUES (?, ?)",
+        "INSERT INTO facts (item_id, category) VALUES (?, ?) "
+        "ON CONFLICT (item_id) DO UPDATE SET category = excluded.category",
         [(i.id, i.category) for i in items if i.category is not None],
     )
     await conn.executemany(

@@ -2,11 +2,14 @@
 
 A reminder is claimed in the database before it is sent and marked with the message id after.
 Claims are atomic (one UPDATE inside BEGIN IMMEDIATE), so two processes on one database never
-both claim the same reminder.
+both claim the same reminder. Each claim has its own token: every later write about it (renew,
+mark sent, release, finish) changes the row only while that claim still holds it, and says
+whether it did.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -42,6 +45,9 @@ class Reminder:
     sent_at: datetime | None = None
     late: bool = False
     note: str | None = None
+    claim_token: str | None = None
+    lease_until: datetime | None = None
+    first_attempt_at: datetime | None = None
 
     @property
     def nonce(self) -> str:
@@ -76,6 +82,9 @@ def _reminder(row: aiosqlite.Row) -> Reminder:
         sent_at=_time(row["sent_at"]),
         late=bool(row["late"]),
         note=row["note"],
+        claim_token=row["claim_token"],
+        lease_until=_time(row["lease_until"]),
+        first_attempt_at=_time(row["first_attempt_at"]),
     )
 
 
@@ -118,7 +127,7 @@ async def replace_plan(conn: aiosqlite.Connection, guild_id: int, plan: list[Pla
     return rows[0][0]
 
 
-async def next_wake(conn: aiosqlite.Connection, lease_seconds: float) -> datetime | None:
+async def next_wake(conn: aiosqlite.Connection) -> datetime | None:
     """When the scheduler next has something to do: a pending reminder falls due or can be
     retried, or a claim's lease runs out."""
     rows = await conn.execute_fetchall(
@@ -128,23 +137,33 @@ async def next_wake(conn: aiosqlite.Connection, lease_seconds: float) -> datetim
             FROM reminders r JOIN guild_settings g ON g.guild_id = r.guild_id
             WHERE r.state = 'pending' AND g.channel_id IS NOT NULL AND g.paused_reason IS NULL
             UNION ALL
-            SELECT strftime('%Y-%m-%dT%H:%M:%f000+00:00', claimed_at, ?)
-            FROM reminders WHERE state = 'claimed'
+            SELECT lease_until FROM reminders WHERE state = 'claimed'
         )
-        """,
-        (f"+{lease_seconds} seconds",),
+        """
     )
     return _time(rows[0][0])
 
 
 async def claim_due(
-    conn: aiosqlite.Connection, now: datetime, worker: str, limit: int
+    conn: aiosqlite.Connection,
+    now: datetime,
+    worker: str,
+    limit: int,
+    *,
+    lease_seconds: float,
+    busy_channels: frozenset[int] = frozenset(),
 ) -> list[Reminder]:
-    """Claim up to ``limit`` reminders that are due, oldest first. Call inside a transaction."""
+    """Claim up to ``limit`` due reminders, oldest first, each with a token of its own.
+
+    Reminders whose channel is in ``busy_channels`` wait: a channel gets one send at a time.
+    Call inside a transaction.
+    """
     stamp = iso(now)
+    busy = ",".join(str(int(channel)) for channel in busy_channels)
     rows = await conn.execute_fetchall(
         """
         UPDATE reminders SET state = 'claimed', claimed_by = ?, claimed_at = ?,
+                             claim_token = lower(hex(randomblob(8))), lease_until = ?,
                              attempts = attempts + 1,
                              channel_id = (SELECT channel_id FROM guild_settings g
                                            WHERE g.guild_id = reminders.guild_id)
@@ -153,10 +172,11 @@ async def claim_due(
             WHERE r.state = 'pending' AND r.due_at <= ?
               AND (r.retry_at IS NULL OR r.retry_at <= ?)
               AND g.channel_id IS NOT NULL AND g.paused_reason IS NULL
+              AND instr(',' || ? || ',', ',' || g.channel_id || ',') = 0
             ORDER BY r.due_at LIMIT ?)
         RETURNING *
         """,
-        (worker, stamp, stamp, stamp, limit),
+        (worker, stamp, iso(now + timedelta(seconds=lease_seconds)), stamp, stamp, busy, limit),
     )
     return sorted((_reminder(row) for row in rows), key=lambda r: r.due_at)
 
@@ -164,56 +184,114 @@ async def claim_due(
 async def expired_claims(
     conn: aiosqlite.Connection,
     now: datetime,
-    lease_seconds: float,
     worker: str,
     *,
+    lease_seconds: float,
     gone: Callable[[str | None], bool] = lambda holder: False,
 ) -> list[Reminder]:
-    """Claims whose holder is gone or whose lease ran out, taken over by ``worker``.
+    """Claims whose lease ran out or whose holder is gone, taken over by ``worker``.
 
-    Returned as they were, so that the caller sees when the first attempt was made. Call inside
-    a transaction.
+    Each gets a new token, so the old holder's late writes change nothing. Returned with their
+    new token and their ``first_attempt_at``, so the caller knows whether a post may have
+    happened. Call inside a transaction.
     """
-    cutoff = iso(now - timedelta(seconds=lease_seconds))
     rows = await conn.execute_fetchall("SELECT * FROM reminders WHERE state = 'claimed'")
-    taken = [
+    stale = [
         _reminder(row)
         for row in rows
-        if row["claimed_at"] <= cutoff or (row["claimed_by"] != worker and gone(row["claimed_by"]))
+        if row["lease_until"] is None
+        or row["lease_until"] <= iso(now)
+        or (row["claimed_by"] != worker and gone(row["claimed_by"]))
     ]
-    await conn.executemany(
-        "UPDATE reminders SET claimed_by = ? WHERE id = ? AND state = 'claimed'",
-        [(worker, r.id) for r in taken],
-    )
+    taken = []
+    until = iso(now + timedelta(seconds=lease_seconds))
+    for reminder in stale:
+        token = secrets.token_hex(8)
+        cur = await conn.execute(
+            "UPDATE reminders SET claimed_by = ?, claim_token = ?, lease_until = ?, "
+            "claimed_at = ? WHERE id = ? AND state = 'claimed' AND claim_token IS ?",
+            (worker, token, until, iso(now), reminder.id, reminder.claim_token),
+        )
+        if cur.rowcount:
+            taken.append(
+                Reminder(
+                    **{
+                        **reminder.__dict__,
+                        "claimed_by": worker,
+                        "claim_token": token,
+                        "lease_until": datetime.fromisoformat(until),
+                    }
+                )
+            )
     return taken
 
 
+async def _fenced(conn: aiosqlite.Connection, reminder: Reminder, sets: str, values: tuple) -> bool:
+    """Apply ``sets`` to a reminder only while this claim still holds it."""
+    cur = await conn.execute(
+        f"UPDATE reminders SET {sets} WHERE id = ? AND state = 'claimed' AND claim_token = ?",  # noqa: S608
+        (*values, reminder.id, reminder.claim_token),
+    )
+    return cur.rowcount == 1
+
+
+async def renew(
+    conn: aiosqlite.Connection, reminder: Reminder, now: datetime, lease_seconds: float
+) -> bool:
+    """Push the claim's lease further while a send is under way."""
+    until = iso(now + timedelta(seconds=lease_seconds))
+    return await _fenced(conn, reminder, "lease_until = ?", (until,))
+
+
+async def attempting(conn: aiosqlite.Connection, reminder: Reminder, now: datetime) -> bool:
+    """Record that a post which may reach Discord starts now (the first such moment is kept)."""
+    return await _fenced(
+        conn, reminder, "first_attempt_at = coalesce(first_attempt_at, ?)", (iso(now),)
+    )
+
+
 async def mark_sent(
-    conn: aiosqlite.Connection, reminder_id: int, message_id: int, now: datetime, late: bool
-) -> None:
-    await conn.execute(
-        "UPDATE reminders SET state = 'sent', message_id = ?, sent_at = ?, late = ?, "
-        "retry_at = NULL WHERE id = ?",
-        (message_id, iso(now), int(late), reminder_id),
+    conn: aiosqlite.Connection, reminder: Reminder, message_id: int, now: datetime, late: bool
+) -> bool:
+    return await _fenced(
+        conn,
+        reminder,
+        "state = 'sent', message_id = ?, sent_at = ?, late = ?, retry_at = NULL, "
+        "claimed_by = NULL, claim_token = NULL, lease_until = NULL",
+        (message_id, iso(now), int(late)),
     )
 
 
 async def release(
-    conn: aiosqlite.Connection, reminder_id: int, retry_at: datetime | None, note: str
-) -> None:
-    """Back to pending, to be tried again at ``retry_at`` (or when the server is unpaused)."""
-    await conn.execute(
-        "UPDATE reminders SET state = 'pending', claimed_by = NULL, claimed_at = NULL, "
-        "retry_at = ?, note = ? WHERE id = ?",
-        (iso(retry_at) if retry_at else None, note, reminder_id),
+    conn: aiosqlite.Connection,
+    reminder: Reminder,
+    retry_at: datetime | None,
+    note: str,
+    *,
+    maybe_posted: bool = False,
+) -> bool:
+    """Back to pending, to be tried again at ``retry_at`` (or when the server is unpaused).
+
+    Unless the post may have happened, the record of a first attempt is cleared: Discord said
+    that nothing was posted, so the next try is a first try again.
+    """
+    return await _fenced(
+        conn,
+        reminder,
+        "state = 'pending', claimed_by = NULL, claimed_at = NULL, claim_token = NULL, "
+        "lease_until = NULL, retry_at = ?, note = ?, "
+        "first_attempt_at = CASE WHEN ? THEN first_attempt_at END",
+        (iso(retry_at) if retry_at else None, note, int(maybe_posted)),
     )
 
 
-async def finish(conn: aiosqlite.Connection, reminder_id: int, state: str, note: str) -> None:
+async def finish(conn: aiosqlite.Connection, reminder: Reminder, state: str, note: str) -> bool:
     """Close a reminder that will not be posted: 'skipped' or 'failed', with why."""
-    await conn.execute(
-        "UPDATE reminders SET state = ?, note = ?, claimed_by = NULL WHERE id = ?",
-        (state, note, reminder_id),
+    return await _fenced(
+        conn,
+        reminder,
+        "state = ?, note = ?, claimed_by = NULL, claim_token = NULL, lease_until = NULL",
+        (state, note),
     )
 
 

@@ -153,8 +153,11 @@ async def test_a_claim_left_by_a_dead_process_is_sent_again_with_the_same_nonce(
     service, scheduler, poster = setup
     item = await service.add_deadline(GUILD, ADMIN, form("2026-11-24 12:00"))
     clock.now = item.deadline.due - timedelta(minutes=59)
-    async with service.store.transaction() as conn:  # a process claimed it, then died
-        [claimed] = await reminders_sql.claim_due(conn, clock(), "elsewhere:999999", 10)
+    async with service.store.transaction() as conn:  # a process claimed it, posted, then died
+        [claimed] = await reminders_sql.claim_due(
+            conn, clock(), "elsewhere:999999", 10, lease_seconds=60
+        )
+        await reminders_sql.attempting(conn, claimed, clock())
     clock.advance(seconds=61)  # its lease has run out
     await scheduler.run_once()
     assert [(p[0], p[1], p[3]) for p in poster.posts] == [(60, item.id, claimed.nonce)]
@@ -164,8 +167,11 @@ async def test_a_claim_too_old_to_resend_safely_is_logged_not_doubled(setup, clo
     service, scheduler, poster = setup
     item = await service.add_deadline(GUILD, ADMIN, form("2026-11-30 12:00"))
     clock.now = item.deadline.due - timedelta(days=1)
-    async with service.store.transaction() as conn:
-        await reminders_sql.claim_due(conn, clock(), "elsewhere:999999", 10)
+    async with service.store.transaction() as conn:  # claimed, tried to post, then died
+        [claimed] = await reminders_sql.claim_due(
+            conn, clock(), "elsewhere:999999", 10, lease_seconds=60
+        )
+        await reminders_sql.attempting(conn, claimed, clock())
     clock.advance(minutes=30)
     await scheduler.run_once()
     assert poster.posts == []

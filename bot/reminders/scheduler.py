@@ -4,18 +4,26 @@ The guarantee, exactly:
 
 * A reminder is claimed in the database (one atomic UPDATE) before it is sent, and marked sent
   with the message id after. Two processes on one database never claim the same reminder.
+* Every claim has a token, and every write after it (renew, mark sent, release, finish) is
+  fenced by that token: a process whose claim was taken over changes nothing.
+* A send is bounded well under the lease (``SEND_TIMEOUT``; discord.py raises rather than wait
+  out a long rate limit), and the lease is renewed while the send is under way.
 * Every send carries the reminder's own nonce with ``enforce_nonce``: Discord returns the first
   message instead of creating a second one when the same nonce comes again within its dedupe
   window (a few minutes).
-* If the process dies between claim and mark, the claim is taken over — at once when its holder
-  was a process of this machine that is gone, else when its lease runs out — and the reminder is
-  sent again with the same nonce if the first attempt is younger than ``NONCE_WINDOW``: it then
-  appears exactly once. A claim older than that is not sent again and is logged as uncertain:
-  at most once rather than twice.
+* Once a post succeeded it is never posted again: the message id is written with retries, and
+  kept in memory to be written at the next pass if the database still refuses it.
+* A post that may have reached Discord (a time-out, a network error, a 5xx, a process that died
+  mid-send) is tried again, with the same nonce, only while its first attempt is younger than
+  ``NONCE_WINDOW``: it then appears exactly once. Past that it is logged as uncertain and not
+  sent again: at most once rather than twice. A claim whose holder died before trying to post
+  is simply sent.
 * A reminder that fell due while the bot was down is posted once, marked late, if its deadline
   has not passed; otherwise it is skipped and logged.
 * A deleted channel (404) or a lost permission (403) pauses the server's reminders until an admin
   sets a channel again; rate limits (429) and server errors (5xx) are retried with backoff.
+* Sends are independent: each channel has at most one send under way, and the loop never waits
+  for a send before claiming what falls due elsewhere.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -42,12 +51,13 @@ log = logging.getLogger(__name__)
 
 MAX_SLEEP = 3600.0  # seconds: long sleeps are taken in bounded steps
 LEASE = 60.0  # seconds a claim is held before another process may take it over
+SEND_TIMEOUT = 30.0  # seconds one post may take, well under the lease
 NONCE_WINDOW = 240.0  # seconds within which a repeated nonce is sure to be dropped
 LATE_AFTER = 60.0  # seconds after due from which a post says it is late
-BATCH = 100
-CONCURRENCY = 20  # channels posted to at the same time
+BATCH = 100  # reminders claimed in one pass (one per channel)
 MAX_ATTEMPTS = 8
 BACKOFF = (15, 60, 300, 900, 1800, 3600)
+MARK_RETRIES = (0.2, 0.5, 1.0, 2.0, 4.0)  # seconds between tries to record a post
 
 
 class PostError(Exception):
@@ -63,11 +73,18 @@ class NoAccess(PostError):
 
 
 class Transient(PostError):
-    """Rate limit or server error: try again later."""
+    """Rate limit, server error or network trouble: try again later.
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    ``maybe_posted``: Discord may have created the message (a 5xx, a lost connection) — unlike a
+    429, which says that nothing was posted.
+    """
+
+    def __init__(
+        self, message: str, retry_after: float | None = None, *, maybe_posted: bool = False
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.maybe_posted = maybe_posted
 
 
 class Poster(Protocol):
@@ -109,14 +126,20 @@ class ReminderScheduler:
         *,
         clock: Callable[[], datetime] | None = None,
         worker: str | None = None,
+        send_timeout: float = SEND_TIMEOUT,
+        lease: float = LEASE,
     ) -> None:
         self.store = store
         self.poster = poster
         self.clock = clock or times.utc_now
         self.worker = worker or worker_name()
+        self.send_timeout = send_timeout
+        self.lease = lease
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._stopping = False
+        self._sending: dict[int, asyncio.Task] = {}  # channel id -> the send under way there
+        self._unrecorded: dict[int, tuple[int, bool]] = {}  # reminder id -> (message id, late)
 
     # control -------------------------------------------------------------------------------
 
@@ -134,14 +157,15 @@ class ReminderScheduler:
         """Let the sends under way finish (up to ``grace`` seconds), then stop."""
         self._stopping = True
         self.wake()
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(self._task), timeout=grace)
-            except TimeoutError:
-                self._task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._task
-            self._task = None
+        tasks = [t for t in (self._task, *self._sending.values()) if t is not None]
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=grace)
+            for task in late:
+                task.cancel()
+            for task in late:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        self._task = None
 
     # the loop ------------------------------------------------------------------------------
 
@@ -149,68 +173,99 @@ class ReminderScheduler:
         while not self._stopping:
             self._wake.clear()  # before looking: a wake-up during the pass is kept
             try:
-                if await self.run_once():
-                    continue
+                await self.dispatch()
                 delay = await self.seconds_to_next()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("reminder scheduler pass failed; trying again in a minute")
                 delay = 60.0
-            if delay > 0:
+            if delay > 0 and not self._stopping:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=delay)
 
     async def seconds_to_next(self) -> float:
         """Seconds until something is due, at most MAX_SLEEP."""
-        wake_at = await reminders_sql.next_wake(self.store.conn, LEASE)
+        wake_at = await reminders_sql.next_wake(self.store.conn)
         if wake_at is None:
             return MAX_SLEEP
         return max(0.0, min(MAX_SLEEP, (wake_at - self.clock()).total_seconds()))
 
     async def run_once(self) -> int:
-        """Post everything due now; return how many reminders were handled."""
+        """Post everything due now and wait for the sends; return how many were handled."""
+        handled = 0
+        while True:
+            started = await self.dispatch()
+            handled += started.handled
+            if not started.tasks:
+                return handled
+            await asyncio.gather(*started.tasks)
+
+    async def dispatch(self) -> Dispatched:
+        """Claim what is due (one reminder per idle channel) and start posting it.
+
+        Returns at once: a slow channel never holds up the others.
+        """
         now = self.clock()
+        await self._record_posted()
         async with self.store.transaction() as conn:
             stale = await reminders_sql.expired_claims(
-                conn, now, LEASE, self.worker, gone=_holder_is_gone
+                conn, now, self.worker, lease_seconds=self.lease, gone=_holder_is_gone
             )
-            claimed = await reminders_sql.claim_due(conn, now, self.worker, BATCH)
-        resend = []
-        for reminder in stale:
-            age = (now - reminder.claimed_at).total_seconds() if reminder.claimed_at else 1e9
-            if age <= NONCE_WINDOW:
-                log.info(
-                    "reminder %d: its sender stopped mid-send; sending again with the same nonce",
-                    reminder.id,
-                )
-                resend.append(reminder)
-            else:
-                log.warning(
-                    "reminder %d: claimed %.0f s ago by a process that stopped; not "
-                    "sent again, it may or may not have been posted",
-                    reminder.id,
-                    age,
-                )
-                async with self.store.transaction() as conn:
-                    await reminders_sql.finish(
-                        conn, reminder.id, "failed", "uncertain: the sender stopped mid-send"
-                    )
-        work = resend + claimed
-        if not work:
-            return len(stale)
-        by_channel: dict[int | None, list[Reminder]] = {}
+            claimed = await reminders_sql.claim_due(
+                conn,
+                now,
+                self.worker,
+                BATCH,
+                lease_seconds=self.lease,
+                busy_channels=frozenset(self._sending),
+            )
+        work = [r for r in stale if await self._take_over(r, now)] + claimed
+        tasks = []
         for reminder in work:
-            by_channel.setdefault(reminder.channel_id, []).append(reminder)
-        limit = asyncio.Semaphore(CONCURRENCY)
+            channel = reminder.channel_id or 0
+            previous = self._sending.get(channel)
+            task = asyncio.create_task(self._send_after(previous, reminder))
+            self._sending[channel] = task
+            task.add_done_callback(lambda done, c=channel: self._sent(c, done))
+            tasks.append(task)
+        return Dispatched(tasks, len(claimed) + len(stale))
 
-        async def post_all(batch: list[Reminder]) -> None:
-            async with limit:
-                for reminder in batch:
-                    await self._handle(reminder)
+    def _sent(self, channel: int, task: asyncio.Task) -> None:
+        if self._sending.get(channel) is task:
+            del self._sending[channel]
+        self.wake()  # the channel is free: what waited for it can go
 
-        await asyncio.gather(*(post_all(batch) for batch in by_channel.values()))
-        return len(work) + len(stale) - len(resend)
+    async def _send_after(self, previous: asyncio.Task | None, reminder: Reminder) -> None:
+        if previous is not None:  # a taken-over claim on a channel already busy here
+            await asyncio.wait([previous])
+        await self._handle(reminder)
+
+    async def _take_over(self, reminder: Reminder, now: datetime) -> bool:
+        """Whether a claim taken over from a stopped sender should be sent again."""
+        if reminder.id in self._unrecorded:
+            return True  # posted by this process: _handle only records it
+        first = reminder.first_attempt_at
+        if first is None:
+            log.info("reminder %d: its sender stopped before posting; sending it", reminder.id)
+            return True
+        age = (now - first).total_seconds()
+        if age <= NONCE_WINDOW:
+            log.info(
+                "reminder %d: its sender stopped mid-send; sending again with the same nonce",
+                reminder.id,
+            )
+            return True
+        log.warning(
+            "reminder %d: a post was tried %.0f s ago by a sender that stopped; not sent "
+            "again, it may or may not have been posted",
+            reminder.id,
+            age,
+        )
+        await self._finish(reminder, "failed", "uncertain: the sender stopped mid-send")
+        return False
+
+    # one reminder --------------------------------------------------------------------------
 
     async def _handle(self, reminder: Reminder) -> None:
         """Send one claimed reminder and record the outcome; never raises."""
@@ -218,46 +273,53 @@ class ReminderScheduler:
             await self._send(reminder)
         except Exception:
             log.exception("reminder %d: unexpected error", reminder.id)
-            await self._retry(reminder, "unexpected error")
+            with contextlib.suppress(Exception):
+                await self._retry(reminder, "unexpected error", maybe_posted=True)
 
     async def _send(self, reminder: Reminder) -> None:
-        conn = self.store.conn
+        if reminder.id in self._unrecorded:
+            message_id, late = self._unrecorded[reminder.id]
+            await self._record(reminder, message_id, late)
+            return
         now = self.clock()
-        item = await items_sql.get(conn, reminder.item_id)
-        settings = await settings_sql.get(conn, reminder.guild_id)
-        if item is None or item.deadline is None:
-            await self._finish(reminder, "skipped", "the deadline was removed")
-            return
-        if item.deadline.due != reminder.deadline_at:
-            await self._finish(reminder, "skipped", "the deadline moved; planned again for it")
-            return
-        if item.deadline.due <= now:
-            log.info(
-                "reminder %d skipped: its deadline %s passed before it could be posted",
-                reminder.id,
-                item.id,
-            )
-            await self._finish(reminder, "skipped", "the deadline passed before it was posted")
+        # Read inside the lock: another coroutine's unfinished write is never seen.
+        async with self.store.transaction() as tx:
+            item = await items_sql.get(tx, reminder.item_id)
+            settings = await settings_sql.get(tx, reminder.guild_id)
+            skip = _skip_reason(reminder, item, now)
+            if skip is not None:
+                await reminders_sql.finish(tx, reminder, "skipped", skip)
+            elif settings is None or not settings.active:
+                await reminders_sql.release(tx, reminder, None, "reminders off or paused")
+            else:
+                await reminders_sql.attempting(tx, reminder, now)
+        if skip is not None:
+            log.info("reminder %d skipped: %s", reminder.id, skip)
             return
         if settings is None or not settings.active:
-            async with self.store.transaction() as tx:
-                await reminders_sql.release(tx, reminder.id, None, "reminders off or paused")
             return
         late = (now - reminder.due_at).total_seconds() > LATE_AFTER
         try:
-            message_id = await self.poster.post(reminder, item, settings, late=late)
+            async with self._leased(reminder):
+                message_id = await asyncio.wait_for(
+                    self.poster.post(reminder, item, settings, late=late), self.send_timeout
+                )
         except (ChannelGone, NoAccess) as exc:
             reason = "channel_missing" if isinstance(exc, ChannelGone) else "no_permission"
             log.warning("server %d: reminders paused (%s): %s", reminder.guild_id, reason, exc)
             async with self.store.transaction() as tx:
                 await settings_sql.pause(tx, reminder.guild_id, reason, self.clock())
-                await reminders_sql.release(tx, reminder.id, None, f"paused: {reason}")
+                await reminders_sql.release(tx, reminder, None, f"paused: {reason}")
             return
         except Transient as exc:
-            await self._retry(reminder, str(exc), exc.retry_after)
+            await self._retry(reminder, str(exc), exc.retry_after, maybe_posted=exc.maybe_posted)
             return
-        async with self.store.transaction() as tx:
-            await reminders_sql.mark_sent(tx, reminder.id, message_id, self.clock(), late)
+        except TimeoutError:
+            await self._retry(
+                reminder, f"no answer within {self.send_timeout:.0f} s", maybe_posted=True
+            )
+            return
+        await self._record(reminder, message_id, late)
         log.info(
             "reminder %d posted in channel %s (message %d)%s",
             reminder.id,
@@ -266,11 +328,81 @@ class ReminderScheduler:
             ", late" if late else "",
         )
 
+    async def _record(self, reminder: Reminder, message_id: int, late: bool) -> None:
+        """Write that the post happened; retry the write, never the post."""
+        self._unrecorded[reminder.id] = (message_id, late)
+        for pause in (*MARK_RETRIES, None):
+            try:
+                async with self.store.transaction() as tx:
+                    if not await reminders_sql.mark_sent(
+                        tx, reminder, message_id, self.clock(), late
+                    ):
+                        log.warning(
+                            "reminder %d: posted as message %d, but its claim was taken over",
+                            reminder.id,
+                            message_id,
+                        )
+                del self._unrecorded[reminder.id]
+                return
+            except Exception:
+                if pause is None:
+                    log.exception(
+                        "reminder %d: posted as message %d; recording it failed, will try "
+                        "again at the next pass",
+                        reminder.id,
+                        message_id,
+                    )
+                    return
+                await asyncio.sleep(pause)
+
+    async def _record_posted(self) -> None:
+        """Try again to record posts whose write failed (their claims may have moved on)."""
+        for reminder_id, (message_id, late) in list(self._unrecorded.items()):
+            found = await reminders_sql.get(self.store.conn, reminder_id)
+            if found is None or found.state != "claimed":
+                self._unrecorded.pop(reminder_id, None)
+                continue
+            if found.claimed_by == self.worker:
+                await self._record(found, message_id, late)
+
+    @contextlib.asynccontextmanager
+    async def _leased(self, reminder: Reminder):
+        """Keep the claim's lease fresh while a send is under way."""
+
+        async def renew() -> None:
+            while True:
+                await asyncio.sleep(self.lease / 3)
+                try:
+                    async with self.store.transaction() as tx:
+                        kept = await reminders_sql.renew(tx, reminder, self.clock(), self.lease)
+                except Exception:
+                    log.warning("reminder %d: could not renew its lease", reminder.id)
+                    continue
+                if not kept:
+                    log.warning("reminder %d: its claim was taken over mid-send", reminder.id)
+                    return
+
+        renewing = asyncio.create_task(renew())
+        try:
+            yield
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
+
     async def _finish(self, reminder: Reminder, state: str, note: str) -> None:
         async with self.store.transaction() as tx:
-            await reminders_sql.finish(tx, reminder.id, state, note)
+            await reminders_sql.finish(tx, reminder, state, note)
 
-    async def _retry(self, reminder: Reminder, note: str, retry_after: float | None = None) -> None:
+    async def _retry(
+        self,
+        reminder: Reminder,
+        note: str,
+        retry_after: float | None = None,
+        *,
+        maybe_posted: bool = False,
+    ) -> None:
+        now = self.clock()
         if reminder.attempts >= MAX_ATTEMPTS:
             log.error(
                 "reminder %d failed %d times; giving up: %s", reminder.id, reminder.attempts, note
@@ -279,11 +411,38 @@ class ReminderScheduler:
             return
         backoff = BACKOFF[min(reminder.attempts - 1, len(BACKOFF) - 1)]
         delay = max(backoff, retry_after or 0)
+        if maybe_posted:
+            first = reminder.first_attempt_at or now
+            if (now + timedelta(seconds=delay) - first).total_seconds() > NONCE_WINDOW:
+                log.warning(
+                    "reminder %d: %s; it may have been posted, and a retry would come after "
+                    "Discord forgets its nonce: not sent again",
+                    reminder.id,
+                    note,
+                )
+                await self._finish(reminder, "failed", f"uncertain: {note}")
+                return
         log.warning("reminder %d: %s; retrying in %d s", reminder.id, note, delay)
         async with self.store.transaction() as tx:
             await reminders_sql.release(
-                tx, reminder.id, self.clock() + timedelta(seconds=delay), note
+                tx, reminder, now + timedelta(seconds=delay), note, maybe_posted=maybe_posted
             )
+
+
+@dataclass(frozen=True)
+class Dispatched:
+    tasks: list[asyncio.Task]
+    handled: int
+
+
+def _skip_reason(reminder: Reminder, item: Item | None, now: datetime) -> str | None:
+    if item is None or item.deadline is None:
+        return "the deadline was removed"
+    if item.deadline.due != reminder.deadline_at:
+        return "the deadline moved; planned again for it"
+    if item.deadline.due <= now:
+        return "the deadline passed before it was posted"
+    return None
 
 
 def _log_end(task: asyncio.Task) -> None:
