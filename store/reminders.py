@@ -127,19 +127,26 @@ async def replace_plan(conn: aiosqlite.Connection, guild_id: int, plan: list[Pla
     return rows[0][0]
 
 
-async def next_wake(conn: aiosqlite.Connection) -> datetime | None:
+async def next_wake(
+    conn: aiosqlite.Connection, busy_channels: frozenset[int] = frozenset()
+) -> datetime | None:
     """When the scheduler next has something to do: a pending reminder falls due or can be
-    retried, or a claim's lease runs out."""
+    retried, or a claim's lease runs out. Channels in ``busy_channels`` are left out: the end
+    of their send wakes the scheduler."""
+    busy = ",".join(str(int(channel)) for channel in busy_channels)
     rows = await conn.execute_fetchall(
         """
         SELECT min(moment) FROM (
             SELECT max(r.due_at, coalesce(r.retry_at, r.due_at)) AS moment
             FROM reminders r JOIN guild_settings g ON g.guild_id = r.guild_id
             WHERE r.state = 'pending' AND g.channel_id IS NOT NULL AND g.paused_reason IS NULL
+              AND instr(',' || ? || ',', ',' || g.channel_id || ',') = 0
             UNION ALL
             SELECT lease_until FROM reminders WHERE state = 'claimed'
+              AND instr(',' || ? || ',', ',' || coalesce(channel_id, 0) || ',') = 0
         )
-        """
+        """,
+        (busy, busy),
     )
     return _time(rows[0][0])
 

@@ -186,7 +186,7 @@ class ReminderScheduler:
 
     async def seconds_to_next(self) -> float:
         """Seconds until something is due, at most MAX_SLEEP."""
-        wake_at = await reminders_sql.next_wake(self.store.conn)
+        wake_at = await reminders_sql.next_wake(self.store.conn, frozenset(self._sending))
         if wake_at is None:
             return MAX_SLEEP
         return max(0.0, min(MAX_SLEEP, (wake_at - self.clock()).total_seconds()))
