@@ -88,30 +88,49 @@ def _reminder(row: aiosqlite.Row) -> Reminder:
     )
 
 
-async def replace_plan(conn: aiosqlite.Connection, guild_id: int, plan: list[Planned]) -> int:
+async def replace_plan(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    plan: list[Planned],
+    *,
+    only: list[str] | None = None,
+) -> None:
     """Make a server's pending reminders exactly ``plan``; sent and past rows are kept.
 
-    Returns how many pending reminders the server has afterwards.
+    ``only``: the plan covers just these deadlines, and the server's other reminders stay as
+    they are. Both temporary tables are indexed, so the work grows with the size of the plan.
     """
     await conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS wanted "
-        "(item_id TEXT, offset_minutes INTEGER, due_at TEXT, deadline_at TEXT)"
+        "CREATE TEMP TABLE IF NOT EXISTS wanted (item_id TEXT, offset_minutes INTEGER, "
+        "due_at TEXT, deadline_at TEXT, PRIMARY KEY (item_id, offset_minutes, deadline_at))"
     )
+    await conn.execute("CREATE TEMP TABLE IF NOT EXISTS replanned (item_id TEXT PRIMARY KEY)")
     await conn.execute("DELETE FROM temp.wanted")
+    await conn.execute("DELETE FROM temp.replanned")
     await conn.executemany(
-        "INSERT INTO temp.wanted VALUES (?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO temp.wanted VALUES (?, ?, ?, ?)",
         [(p.item_id, p.offset_minutes, iso(p.due_at), iso(p.deadline_at)) for p in plan],
     )
+    if only is None:
+        stale = "guild_id = :guild AND state = 'pending'"
+    else:
+        await conn.executemany(
+            "INSERT OR IGNORE INTO temp.replanned VALUES (?)", [(i,) for i in only]
+        )
+        stale = (
+            "guild_id = :guild AND state = 'pending' "
+            "AND item_id IN (SELECT item_id FROM temp.replanned)"
+        )
     await conn.execute(
-        """
+        f"""
         DELETE FROM reminders
-        WHERE guild_id = ? AND state = 'pending'
+        WHERE {stale}
           AND NOT EXISTS (SELECT 1 FROM temp.wanted w
                           WHERE w.item_id = reminders.item_id
                             AND w.offset_minutes = reminders.offset_minutes
                             AND w.deadline_at = reminders.deadline_at)
-        """,
-        (guild_id,),
+        """,  # noqa: S608 (constant fragments only)
+        {"guild": guild_id},
     )
     await conn.execute(
         """
@@ -121,10 +140,7 @@ async def replace_plan(conn: aiosqlite.Connection, guild_id: int, plan: list[Pla
         (guild_id,),
     )
     await conn.execute("DELETE FROM temp.wanted")
-    rows = await conn.execute_fetchall(
-        "SELECT count(*) FROM reminders WHERE guild_id = ? AND state = 'pending'", (guild_id,)
-    )
-    return rows[0][0]
+    await conn.execute("DELETE FROM temp.replanned")
 
 
 async def next_wake(

@@ -224,7 +224,7 @@ class ReminderService:
                 conn,
                 audit.Entry(guild_id, user_id, now, "deadline.remove", item.id, _describe(item)),
             )
-            await self._replan(conn, await settings_sql.get(conn, guild_id))
+            await self._replan(conn, await settings_sql.get(conn, guild_id), [item.id])
         self.wake()
         return item
 
@@ -235,18 +235,28 @@ class ReminderService:
         async with self.store.transaction() as conn:
             await items_sql.upsert(conn, item, index_for(item), now=now, touch=True)
             await audit.record(conn, audit.Entry(guild_id, user_id, now, action, item.id, details))
-            await self._replan(conn, await settings_sql.get(conn, guild_id))
+            await self._replan(conn, await settings_sql.get(conn, guild_id), [item.id])
         self.wake()
 
     # plans ---------------------------------------------------------------------------------
 
-    async def _replan(self, conn, current: GuildSettings | None) -> None:
+    async def _replan(
+        self, conn, current: GuildSettings | None, item_ids: list[str] | None = None
+    ) -> None:
+        """Make a server's pending reminders what its settings and deadlines want: for every
+        deadline it sees, or only for ``item_ids`` (the deadlines just written)."""
         if current is None:
             return
-        dues = await items_sql.deadline_ids_by_due(conn, guild_id=current.guild_id)
-        deadlines = await items_sql.get_many(conn, [item_id for item_id, _ in dues])
-        wanted = schedule.plan(deadlines.values(), current) if current.channel_id else []
-        await reminders_sql.replace_plan(conn, current.guild_id, wanted)
+        if item_ids is None:
+            dues = await items_sql.deadline_ids_by_due(conn, guild_id=current.guild_id)
+            item_ids = [item_id for item_id, _ in dues]
+            only = None
+        else:
+            only = item_ids
+        deadlines = await items_sql.get_many(conn, item_ids)
+        seen = [i for i in deadlines.values() if i.visible_to(current.guild_id)]
+        wanted = schedule.plan(seen, current) if current.channel_id else []
+        await reminders_sql.replace_plan(conn, current.guild_id, wanted, only=only)
 
     async def replan_all(self) -> None:
         """Recompute every server's plan (at start-up, after a seed load)."""
