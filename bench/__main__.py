@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bench import answers, interactions, reminders
+from bench import answers, interactions, reminders, replan
 
 
 def say(line: str) -> None:
@@ -24,6 +24,8 @@ def main() -> None:
     print()
     deadlines = 2_000 if args.quick else 10_000
     asyncio.run(reminders.run(deadlines=deadlines, due_now=deadlines // 10, emit=say))
+    print()
+    asyncio.run(replan.run(deadlines=deadlines, emit=say))
 
 
 if __name__ == "__main__":
