@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
@@ -21,6 +23,28 @@ def shipped_seeds() -> Path:
 
 class ConfigError(Exception):
     """A setting has a value that cannot be used; the message says which and why."""
+
+
+def check_api_base(url: str) -> None:
+    """https:// anywhere; plain http:// only to this machine, since the token travels with
+    every request."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError("DISCORD_API_BASE must be an https:// URL")
+    if parts.scheme == "http" and not _loopback(parts.hostname):
+        raise ConfigError(
+            "DISCORD_API_BASE must use https:// (plain http:// is only allowed to this "
+            "machine: the token would travel in clear)"
+        )
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -63,8 +87,8 @@ class Settings:
         if level not in LOG_LEVELS:
             raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
         api_base = get("DISCORD_API_BASE")
-        if api_base is not None and not api_base.startswith(("http://", "https://")):
-            raise ConfigError("DISCORD_API_BASE must be an http:// or https:// URL")
+        if api_base is not None:
+            check_api_base(api_base)
         return cls(
             token=get("DISCORD_TOKEN"),
             database=Path(get("DATABASE_PATH") or DEFAULT_DATABASE),
