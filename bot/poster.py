@@ -17,6 +17,9 @@ from store.settings import GuildSettings
 if TYPE_CHECKING:
     from bot.client import SiliconBridge
 
+# What the bot needs in a reminder channel.
+REMINDER_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+
 
 class ChannelPoster:
     """Posts reminders in Discord for the scheduler, turning HTTP errors into its terms."""
@@ -83,3 +86,53 @@ class ChannelPoster:
         except (OSError, TimeoutError) as exc:
             raise Transient(f"network: {exc}", maybe_posted=True) from exc
         return message.id
+
+    async def check(self, settings: GuildSettings) -> None:
+        """Raise ChannelGone or NoAccess unless the channel can take reminders now."""
+        channel = await self._channel(settings.channel_id)
+        guild = getattr(channel, "guild", None)
+        me = guild.me if guild is not None else None
+        if me is not None and isinstance(channel, discord.abc.GuildChannel):
+            allowed = channel.permissions_for(me)
+            if not all(getattr(allowed, name) for name in REMINDER_PERMISSIONS):
+                raise NoAccess(f"channel {settings.channel_id}: permissions missing")
+
+    async def tell_admins(self, settings: GuildSettings) -> bool:
+        """One message to the server's admins: in its system channel if the bot may post
+        there, else to its owner; never a mention."""
+        guild = self.bot.get_guild(settings.guild_id)
+        if guild is None:
+            return False
+        lang = settings.language
+        text = t(
+            "reminders.paused_notice",
+            lang,
+            server=guild.name,
+            why=t(
+                f"reminders.paused.{settings.paused_reason}",
+                lang,
+                channel=f"<#{settings.channel_id}>",
+            ),
+        )
+        system = guild.system_channel
+        if (
+            system is not None
+            and system.id != settings.channel_id
+            and guild.me is not None
+            and system.permissions_for(guild.me).send_messages
+        ):
+            targets: list[discord.abc.Messageable] = [system]
+        else:
+            targets = []
+        try:
+            owner = guild.owner or await self.bot.fetch_user(guild.owner_id)
+            targets.append(owner)
+        except discord.HTTPException:
+            pass
+        for target in targets:
+            try:
+                await target.send(text, allowed_mentions=NO_MENTIONS)
+            except (discord.HTTPException, OSError):
+                continue
+            return True
+        return False

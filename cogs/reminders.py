@@ -13,6 +13,7 @@ from bot import cards
 from bot.embeds import NO_MENTIONS, stamp
 from bot.errors import UserError
 from bot.i18n import language, t
+from bot.poster import REMINDER_PERMISSIONS
 from bot.reminders.parsing import format_offsets
 from cogs._checks import manager_only
 from cogs._ui import reply
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from bot.client import SiliconBridge
 
 TIMEZONES = sorted(available_timezones())
-NEEDED = ("view_channel", "send_messages", "embed_links")
 
 
 async def timezone_choices(interaction: discord.Interaction, current: str):
@@ -48,6 +48,11 @@ class RemindersCog(
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return manager_only(interaction)
 
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Removed from a server (not an outage): its reminders stop and its settings go."""
+        await self.bot.reminders.forget_guild(guild.id)
+
     @app_commands.command(name="channel", description="Post reminders in this channel")
     @app_commands.describe(channel="The channel for reminders")
     async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
@@ -56,7 +61,7 @@ class RemindersCog(
         resolved = interaction.guild.get_channel(channel.id) or channel
         if me is not None and isinstance(resolved, discord.abc.GuildChannel):
             allowed = resolved.permissions_for(me)
-            if not all(getattr(allowed, name) for name in NEEDED):
+            if not all(getattr(allowed, name) for name in REMINDER_PERMISSIONS):
                 raise UserError("reminders.cannot_post", channel=channel.mention)
         settings = await self.bot.reminders.set_channel(
             interaction.guild_id,

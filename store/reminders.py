@@ -147,8 +147,10 @@ async def next_wake(
     conn: aiosqlite.Connection, busy_channels: frozenset[int] = frozenset()
 ) -> datetime | None:
     """When the scheduler next has something to do: a pending reminder falls due or can be
-    retried, or a claim's lease runs out. Channels in ``busy_channels`` are left out: the end
-    of their send wakes the scheduler."""
+    retried, a claim's lease runs out, or a paused server's channel is to be checked.
+
+    Channels in ``busy_channels`` are left out: the end of their send wakes the scheduler.
+    """
     busy = ",".join(str(int(channel)) for channel in busy_channels)
     rows = await conn.execute_fetchall(
         """
@@ -160,6 +162,9 @@ async def next_wake(
             UNION ALL
             SELECT lease_until FROM reminders WHERE state = 'claimed'
               AND instr(',' || ? || ',', ',' || coalesce(channel_id, 0) || ',') = 0
+            UNION ALL
+            SELECT next_check_at FROM guild_settings
+            WHERE paused_reason IS NOT NULL AND channel_id IS NOT NULL
         )
         """,
         (busy, busy),

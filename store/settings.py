@@ -22,6 +22,9 @@ class GuildSettings:
     paused_reason: str | None = None
     paused_at: datetime | None = None
     offsets: tuple[int, ...] = DEFAULT_OFFSETS  # minutes before the deadline, largest first
+    pause_checks: int = 0  # checks that found the channel still unusable
+    next_check_at: datetime | None = None
+    admins_told: bool = False
 
     @property
     def active(self) -> bool:
@@ -55,6 +58,9 @@ async def get(conn: aiosqlite.Connection, guild_id: int) -> GuildSettings | None
         paused_reason=row["paused_reason"],
         paused_at=_time(row["paused_at"]),
         offsets=tuple(r["minutes"] for r in offsets),
+        pause_checks=row["pause_checks"],
+        next_check_at=_time(row["next_check_at"]),
+        admins_told=bool(row["admins_told"]),
     )
 
 
@@ -62,13 +68,16 @@ async def save(conn: aiosqlite.Connection, settings: GuildSettings, now: datetim
     await conn.execute(
         """
         INSERT INTO guild_settings (guild_id, channel_id, role_id, timezone, language,
-                                    configured_at, paused_reason, paused_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    configured_at, paused_reason, paused_at, updated_at,
+                                    pause_checks, next_check_at, admins_told)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (guild_id) DO UPDATE SET
             channel_id = excluded.channel_id, role_id = excluded.role_id,
             timezone = excluded.timezone, language = excluded.language,
             configured_at = excluded.configured_at, paused_reason = excluded.paused_reason,
-            paused_at = excluded.paused_at, updated_at = excluded.updated_at
+            paused_at = excluded.paused_at, updated_at = excluded.updated_at,
+            pause_checks = excluded.pause_checks, next_check_at = excluded.next_check_at,
+            admins_told = excluded.admins_told
         """,
         (
             settings.guild_id,
@@ -80,6 +89,9 @@ async def save(conn: aiosqlite.Connection, settings: GuildSettings, now: datetim
             settings.paused_reason,
             settings.paused_at.isoformat() if settings.paused_at else None,
             now.isoformat(),
+            settings.pause_checks,
+            settings.next_check_at.isoformat() if settings.next_check_at else None,
+            int(settings.admins_told),
         ),
     )
     await conn.execute("DELETE FROM guild_offsets WHERE guild_id = ?", (settings.guild_id,))
@@ -89,12 +101,58 @@ async def save(conn: aiosqlite.Connection, settings: GuildSettings, now: datetim
     )
 
 
-async def pause(conn: aiosqlite.Connection, guild_id: int, reason: str, now: datetime) -> None:
+async def pause(
+    conn: aiosqlite.Connection, guild_id: int, reason: str, now: datetime, check_at: datetime
+) -> None:
+    """Stop posting in this server until its channel works again (looked at from ``check_at``).
+
+    A server already paused keeps its count of checks and whether its admins were told.
+    """
     await conn.execute(
-        "UPDATE guild_settings SET paused_reason = ?, paused_at = ?, updated_at = ? "
+        "UPDATE guild_settings SET paused_reason = ?, updated_at = ?, "
+        "paused_at = coalesce(paused_at, ?), next_check_at = coalesce(next_check_at, ?) "
         "WHERE guild_id = ?",
-        (reason, now.isoformat(), now.isoformat(), guild_id),
+        (reason, now.isoformat(), now.isoformat(), check_at.isoformat(), guild_id),
     )
+
+
+async def checks_due(conn: aiosqlite.Connection, now: datetime) -> list[GuildSettings]:
+    """Paused servers whose channel is due to be looked at again."""
+    rows = await conn.execute_fetchall(
+        "SELECT guild_id FROM guild_settings WHERE paused_reason IS NOT NULL "
+        "AND channel_id IS NOT NULL AND next_check_at <= ? ORDER BY next_check_at",
+        (now.isoformat(),),
+    )
+    found = [await get(conn, row["guild_id"]) for row in rows]
+    return [settings for settings in found if settings is not None]
+
+
+async def resume(conn: aiosqlite.Connection, guild_id: int, now: datetime) -> None:
+    """The channel works again: post as before."""
+    await conn.execute(
+        "UPDATE guild_settings SET paused_reason = NULL, paused_at = NULL, pause_checks = 0, "
+        "next_check_at = NULL, admins_told = 0, updated_at = ? WHERE guild_id = ?",
+        (now.isoformat(), guild_id),
+    )
+
+
+async def still_paused(
+    conn: aiosqlite.Connection, guild_id: int, reason: str, check_at: datetime, now: datetime
+) -> None:
+    await conn.execute(
+        "UPDATE guild_settings SET paused_reason = ?, pause_checks = pause_checks + 1, "
+        "next_check_at = ?, updated_at = ? WHERE guild_id = ?",
+        (reason, check_at.isoformat(), now.isoformat(), guild_id),
+    )
+
+
+async def admins_told(conn: aiosqlite.Connection, guild_id: int) -> None:
+    await conn.execute("UPDATE guild_settings SET admins_told = 1 WHERE guild_id = ?", (guild_id,))
+
+
+async def forget(conn: aiosqlite.Connection, guild_id: int) -> None:
+    """The bot left the server: its settings go, and with them its planned reminders."""
+    await conn.execute("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,))
 
 
 async def active_guild_ids(conn: aiosqlite.Connection) -> list[int]:

@@ -58,6 +58,7 @@ BATCH = 100  # reminders claimed in one pass (one per channel)
 MAX_ATTEMPTS = 8
 BACKOFF = (15, 60, 300, 900, 1800, 3600)
 MARK_RETRIES = (0.2, 0.5, 1.0, 2.0, 4.0)  # seconds between tries to record a post
+CHECK_BACKOFF = (60, 300, 900, 3600, 6 * 3600)  # seconds between checks of a paused channel
 
 
 class PostError(Exception):
@@ -92,6 +93,13 @@ class Poster(Protocol):
         self, reminder: Reminder, item: Item, settings: GuildSettings, *, late: bool
     ) -> int:
         """Post the reminder; return the message id. Raises a PostError."""
+
+    async def check(self, settings: GuildSettings) -> None:
+        """Raise ChannelGone or NoAccess unless the server's channel can take reminders now."""
+
+    async def tell_admins(self, settings: GuildSettings) -> bool:
+        """Tell the server's admins that its reminders are paused, and where to see why;
+        whether they could be told."""
 
 
 def worker_name() -> str:
@@ -208,6 +216,7 @@ class ReminderScheduler:
         """
         now = self.clock()
         await self._record_posted()
+        await self._check_paused(now)
         async with self.store.transaction() as conn:
             stale = await reminders_sql.expired_claims(
                 conn, now, self.worker, lease_seconds=self.lease, gone=_holder_is_gone
@@ -305,11 +314,15 @@ class ReminderScheduler:
                     self.poster.post(reminder, item, settings, late=late), self.send_timeout
                 )
         except (ChannelGone, NoAccess) as exc:
-            reason = "channel_missing" if isinstance(exc, ChannelGone) else "no_permission"
+            reason = _pause_reason(exc)
             log.warning("server %d: reminders paused (%s): %s", reminder.guild_id, reason, exc)
+            now = self.clock()
             async with self.store.transaction() as tx:
-                await settings_sql.pause(tx, reminder.guild_id, reason, self.clock())
+                await settings_sql.pause(
+                    tx, reminder.guild_id, reason, now, now + timedelta(seconds=CHECK_BACKOFF[0])
+                )
                 await reminders_sql.release(tx, reminder, None, f"paused: {reason}")
+            await self._tell_admins(reminder.guild_id)
             return
         except Transient as exc:
             await self._retry(reminder, str(exc), exc.retry_after, maybe_posted=exc.maybe_posted)
@@ -390,6 +403,59 @@ class ReminderScheduler:
             with contextlib.suppress(asyncio.CancelledError):
                 await renewing
 
+    # paused servers -----------------------------------------------------------------------
+
+    async def _check_paused(self, now: datetime) -> None:
+        """Look again at paused servers' channels, with backoff; resume those that work."""
+        async with self.store.transaction() as tx:
+            due = await settings_sql.checks_due(tx, now)
+        for settings in due:
+            try:
+                await asyncio.wait_for(self.poster.check(settings), self.send_timeout)
+            except (ChannelGone, NoAccess) as exc:
+                wait = CHECK_BACKOFF[min(settings.pause_checks + 1, len(CHECK_BACKOFF) - 1)]
+                async with self.store.transaction() as tx:
+                    await settings_sql.still_paused(
+                        tx,
+                        settings.guild_id,
+                        _pause_reason(exc),
+                        now + timedelta(seconds=wait),
+                        now,
+                    )
+                if not settings.admins_told:
+                    await self._tell_admins(settings.guild_id)
+                continue
+            except Exception as exc:  # Discord unreachable: not a verdict on the channel
+                log.info("server %d: channel check failed (%s); later", settings.guild_id, exc)
+                async with self.store.transaction() as tx:
+                    await settings_sql.still_paused(
+                        tx,
+                        settings.guild_id,
+                        settings.paused_reason or "no_permission",
+                        now + timedelta(seconds=CHECK_BACKOFF[0]),
+                        now,
+                    )
+                continue
+            log.info(
+                "server %d: its reminder channel works again; reminders resume", settings.guild_id
+            )
+            async with self.store.transaction() as tx:
+                await settings_sql.resume(tx, settings.guild_id, now)
+
+    async def _tell_admins(self, guild_id: int) -> None:
+        """Tell a paused server's admins once; a failure is logged and tried at the next check."""
+        settings = await settings_sql.get(self.store.conn, guild_id)
+        if settings is None or settings.admins_told or settings.paused_reason is None:
+            return
+        try:
+            told = await asyncio.wait_for(self.poster.tell_admins(settings), self.send_timeout)
+        except Exception:
+            log.warning("server %d: could not tell its admins about the pause", guild_id)
+            return
+        if told:
+            async with self.store.transaction() as tx:
+                await settings_sql.admins_told(tx, guild_id)
+
     async def _finish(self, reminder: Reminder, state: str, note: str) -> None:
         async with self.store.transaction() as tx:
             await reminders_sql.finish(tx, reminder, state, note)
@@ -433,6 +499,10 @@ class ReminderScheduler:
 class Dispatched:
     tasks: list[asyncio.Task]
     handled: int
+
+
+def _pause_reason(error: PostError) -> str:
+    return "channel_missing" if isinstance(error, ChannelGone) else "no_permission"
 
 
 def _skip_reason(reminder: Reminder, item: Item | None, now: datetime) -> str | None:

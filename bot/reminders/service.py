@@ -116,6 +116,9 @@ class ReminderService:
             configured_at=since or self.clock(),
             paused_reason=None,
             paused_at=None,
+            pause_checks=0,
+            next_check_at=None,
+            admins_told=False,
         )
 
     async def set_offsets(self, guild_id: int, user_id: int, text: str) -> GuildSettings:
@@ -147,6 +150,15 @@ class ReminderService:
         return await self._change(
             guild_id, user_id, "reminders.off", "reminders off", channel_id=None
         )
+
+    async def forget_guild(self, guild_id: int) -> None:
+        """The bot left this server: stop its reminders and drop its settings."""
+        async with self.store.transaction() as conn:
+            await settings_sql.forget(conn, guild_id)
+            await audit.record(
+                conn, audit.Entry(guild_id, None, self.clock(), "guild.left", None, "bot removed")
+            )
+        self.wake()
 
     async def status(self, guild_id: int, limit: int = 5) -> Status:
         current = await self.settings(guild_id)
