@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.knowledge import Knowledge
-from bot.reminders.scheduler import ReminderScheduler, Transient
+from bot.reminders.scheduler import NoAccess, ReminderScheduler, Transient
 from bot.reminders.service import DeadlineForm, ReminderService
 from store import items as items_sql
 from store import reminders as reminders_sql
@@ -234,3 +234,69 @@ async def test_a_database_error_in_the_send_path_never_escapes(
     poster.failures = [Transient("429", retry_after=1)]
     scheduler = ReminderScheduler(seeded, poster, clock=clock, worker="a:1")
     await scheduler.run_once()  # does not raise
+
+
+class StormPoster(Poster):
+    """Every channel refuses posts (403) until ``open`` is set; admins can be told."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open = False
+        self.told: list[int] = []
+        self.checks = 0
+
+    async def post(self, reminder, item, settings, *, late):
+        if not self.open:
+            raise NoAccess("403")
+        return await super().post(reminder, item, settings, late=late)
+
+    async def check(self, settings):
+        self.checks += 1
+        if not self.open:
+            raise NoAccess("403")
+
+    async def tell_admins(self, settings):
+        self.told.append(settings.guild_id)
+        return True
+
+
+async def test_a_403_storm_pauses_every_server_then_all_resume_and_admins_are_told_once(
+    seeded: Store, clock
+):
+    service = ReminderService(seeded, Knowledge(seeded, clock=clock), clock=clock)
+    guilds = range(100, 120)
+    for guild in guilds:
+        await service.set_channel(guild, ADMIN, guild + 1000, guild_locale=None, user_locale="fr")
+        await service.set_offsets(guild, ADMIN, "1h")
+        await service.add_deadline(guild, ADMIN, form(clock() + timedelta(hours=3)))
+    poster = StormPoster()
+    scheduler = ReminderScheduler(seeded, poster, clock=clock, worker="a:1")
+    clock.advance(hours=2, minutes=1)
+    await scheduler.run_once()
+    paused = [(await service.settings(g)).paused_reason for g in guilds]
+    assert paused == ["no_permission"] * len(guilds)
+    assert sorted(poster.told) == list(guilds)  # each told once
+    clock.advance(seconds=61)
+    await scheduler.run_once()  # still refused: checked again later, nobody told twice
+    assert poster.checks == len(guilds)
+    assert sorted(poster.told) == list(guilds)
+    assert await scheduler.seconds_to_next() == pytest.approx(300 - 0, abs=2)
+    poster.open = True  # the permission is back
+    clock.advance(seconds=300)
+    await scheduler.run_once()
+    assert [(await service.settings(g)).paused_reason for g in guilds] == [None] * len(guilds)
+    assert sorted(channel - 1000 for channel, _, _ in poster.posts) == list(guilds)
+    assert sorted(poster.told) == list(guilds)
+
+
+async def test_leaving_a_server_stops_and_removes_its_reminders(seeded: Store, clock):
+    service = await service_on(seeded, clock)
+    item = await service.add_deadline(GUILD, ADMIN, form(clock() + timedelta(hours=3)))
+    await service.add_deadline(OTHER_GUILD, ADMIN, form(clock() + timedelta(hours=3)))
+    await service.forget_guild(GUILD)
+    assert await reminders_sql.of_guild(seeded.conn, GUILD) == []
+    assert (await service.settings(GUILD)).channel_id is None
+    clock.now = item.deadline.due - timedelta(minutes=59)
+    poster = Poster()
+    await ReminderScheduler(seeded, poster, clock=clock, worker="a:1").run_once()
+    assert [p[0] for p in poster.posts] == [OTHER_CHANNEL]
