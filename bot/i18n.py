@@ -72,9 +72,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kind.figure": {"en": "Figures", "fr": "Chiffres"},
     "kind.fact": {"en": "Facts", "fr": "Faits"},
     # answers and cards
-    "ask.title": {"en": "Answer", "fr": "Réponse"},
     "ask.unknown_title": {"en": "I don't know", "fr": "Je ne sais pas"},
-    "ask.did_you_mean": {"en": "Did you mean", "fr": "Vouliez-vous dire"},
     "ask.confidence": {"en": "confidence {percent} %", "fr": "confiance {percent} %"},
     "card.source": {"en": "Source", "fr": "Source"},
     "card.parties": {"en": "Parties", "fr": "Parties"},
@@ -84,11 +82,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "card.conditions": {"en": "Conditions", "fr": "Conditions"},
     "card.deadlines": {"en": "Deadlines", "fr": "Échéances"},
     "card.figures": {"en": "Figures", "fr": "Chiffres"},
-    "card.facts": {"en": "Related facts", "fr": "Faits liés"},
     "card.partnership": {"en": "Partnership", "fr": "Partenariat"},
     "card.due": {"en": "Due", "fr": "Échéance"},
     "card.status": {"en": "Status", "fr": "Statut"},
-    "card.value": {"en": "Figure", "fr": "Chiffre"},
     "card.measures": {"en": "What it measures", "fr": "Ce qu'il mesure"},
     "card.as_of": {"en": "As of", "fr": "Date du chiffre"},
     "card.context": {"en": "Context", "fr": "Contexte"},
@@ -96,9 +92,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "card.publisher": {"en": "Publisher", "fr": "Éditeur"},
     "card.language": {"en": "Language", "fr": "Langue"},
     "card.document": {"en": "Document", "fr": "Document"},
-    "card.items_from_source": {"en": "Facts taken from it", "fr": "Faits qui en sont tirés"},
     "card.more": {"en": "… and {count} more", "fr": "… et {count} de plus"},
-    "card.admin_source": {"en": "added by this server's admins", "fr": "ajouté par les admins"},
     "deadline.list_title": {"en": "Deadlines", "fr": "Échéances"},
     "deadline.upcoming": {"en": "Upcoming", "fr": "À venir"},
     "deadline.past": {"en": "Recently passed", "fr": "Récemment passées"},
@@ -151,10 +145,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "there.",
         "fr": "Je ne peux pas publier dans {channel} : il me faut « Voir le salon », « Envoyer des "
         "messages » et « Intégrer des liens ».",
-    },
-    "reminders.not_text": {
-        "en": "Reminders need a text channel.",
-        "fr": "Les rappels ont besoin d'un salon textuel.",
     },
     "reminders.offsets_set": {
         "en": "Reminders will come {offsets} before each deadline.",
