@@ -13,10 +13,10 @@ from discord.ext import commands
 
 from bot import discord_api
 from bot.config import Settings
-from bot.i18n import Translator
 from bot.knowledge import Knowledge, ensure_seeds
 from bot.reminders.service import Reminders
 from bot.scheduler import Scheduler
+from bot.translator import Translator
 from bot.tree import BridgeTree
 from cogs import EXTENSIONS
 from cogs.reminders import ChannelPoster

@@ -1,14 +1,14 @@
-"""Every message the bot shows, in French and English, and the translator of command names.
+"""Every message the bot shows, in French and English, and the French names of the commands.
 
 ``t(key, lang, **fields)`` gives a message; ``language(locale)`` maps a Discord locale to ``fr`` or
-``en``. Command names and descriptions are written in English in the code and translated here
-through discord.py's ``app_commands.Translator``.
+``en``. Command names and descriptions are written in English in the code; their French is here,
+and bot/translator.py hands it to Discord. Nothing here imports discord: the console, the cards and
+the answer engine use this catalogue without it.
 """
 
 from __future__ import annotations
 
-import discord
-from discord import app_commands
+from enum import Enum
 
 MESSAGES: dict[str, dict[str, str]] = {
     # errors
@@ -363,9 +363,9 @@ COMMAND_TEXT_FR: dict[str, str] = {
 }
 
 
-def language(locale: discord.Locale | str | None) -> str:
-    """'fr' for any French locale, 'en' otherwise."""
-    value = locale.value if isinstance(locale, discord.Locale) else str(locale or "")
+def language(locale: Enum | str | None) -> str:
+    """'fr' for any French locale (a ``discord.Locale`` or its value), 'en' otherwise."""
+    value = str(locale.value if isinstance(locale, Enum) else locale or "")
     return "fr" if value.lower().startswith("fr") else "en"
 
 
@@ -373,17 +373,3 @@ def t(key: str, lang: str, **fields: object) -> str:
     entry = MESSAGES[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**fields) if fields else text
-
-
-class Translator(app_commands.Translator):
-    """Gives Discord the French names and descriptions of the commands."""
-
-    async def translate(
-        self,
-        string: app_commands.locale_str,
-        locale: discord.Locale,
-        context: app_commands.TranslationContextTypes,
-    ) -> str | None:
-        if language(locale) != "fr":
-            return None
-        return COMMAND_TEXT_FR.get(string.message)
