@@ -15,9 +15,8 @@ from bot import cards
 from bot.answer import formatting
 from bot.answer.normalize import detect_language
 from bot.errors import UserError
-from bot.i18n import t
+from bot.i18n import error_text, t
 from bot.knowledge import Knowledge
-from bot.tree import user_message
 
 PROMPT = "silicon-bridge> "
 COMMANDS = {
@@ -109,7 +108,7 @@ class Console:
         try:
             return await self.knowledge.lookup(text, kind=kind, guild_id=None, lang=lang), ""
         except UserError as error:
-            return None, user_message(error, lang)
+            return None, error_text(error, lang)
 
     async def _partnership(self, text: str, lang: str) -> str:
         item, error = await self._find(text, "partnership", lang)

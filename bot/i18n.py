@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from bot.errors import UserError
+
 MESSAGES: dict[str, dict[str, str]] = {
     # errors
     "error.unexpected": {
@@ -373,3 +375,11 @@ def t(key: str, lang: str, **fields: object) -> str:
     entry = MESSAGES[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**fields) if fields else text
+
+
+def error_text(error: UserError, lang: str) -> str:
+    """What an error the user can fix says, the kind of thing not found named in their language."""
+    fields = dict(error.fields)
+    if "what" in fields:
+        fields["what"] = t(f"what.{fields['what']}", lang)
+    return t(error.key, lang, **fields)
