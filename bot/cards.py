@@ -15,7 +15,7 @@ from datetime import datetime
 from bot import __version__
 from bot.answer import compose, formatting
 from bot.answer.engine import Answer
-from bot.i18n import t
+from bot.i18n import slash_commands, t
 from bot.knowledge import DeadlineList, PartnershipView
 from store.items import Item
 from store.sources import Source
@@ -225,26 +225,6 @@ def source_card(source: Source, items: list[Item], lang: str) -> Card:
     return card
 
 
-COMMANDS = {
-    "en": [
-        ("/ask", "a question, in French or English"),
-        ("/partnership", "a partnership's card"),
-        ("/deadline list", "upcoming and recent deadlines"),
-        ("/deadline show", "one deadline in detail"),
-        ("/figure", "a figure with its date and source"),
-        ("/source", "a source document and its facts"),
-        ("/about", "what I know, version, uptime"),
-    ],
-    "fr": [
-        ("/question", "une question, en français ou en anglais"),
-        ("/partenariat", "la fiche d'un partenariat"),
-        ("/echeance liste", "les échéances à venir et récentes"),
-        ("/echeance voir", "une échéance en détail"),
-        ("/chiffre", "un chiffre avec sa date et sa source"),
-        ("/source", "un document source et ses faits"),
-        ("/apropos", "ce que je sais, version, durée en ligne"),
-    ],
-}
 EXAMPLES = {
     "en": [
         "when does the France–Taiwan call close?",
@@ -260,7 +240,11 @@ EXAMPLES = {
 
 
 def help_card(lang: str) -> Card:
-    commands = "\n".join(f"`{name}` — {what}" for name, what in COMMANDS[lang])
+    commands = "\n".join(
+        f"`{typed[lang]}` — {command.help[lang]}"
+        for typed, command in slash_commands()
+        if command.help
+    )
     examples = "\n".join(f"• {q}" for q in EXAMPLES[lang])
     return Card(
         title=t("help.title", lang),

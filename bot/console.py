@@ -15,27 +15,10 @@ from bot import cards
 from bot.answer import formatting
 from bot.answer.normalize import detect_language
 from bot.errors import UserError
-from bot.i18n import error_text, t
+from bot.i18n import COMMANDS, command_named, error_text, t
 from bot.knowledge import Knowledge
 
 PROMPT = "silicon-bridge> "
-COMMANDS = {
-    # typed name (English or French) -> canonical command
-    "ask": "ask",
-    "question": "ask",
-    "partnership": "partnership",
-    "partenariat": "partnership",
-    "deadline": "deadline",
-    "echeance": "deadline",
-    "échéance": "deadline",
-    "figure": "figure",
-    "chiffre": "figure",
-    "source": "source",
-    "help": "help",
-    "aide": "help",
-    "about": "about",
-    "apropos": "about",
-}
 INTRO = (
     "Silicon Bridge local console. Commands: /ask QUESTION, /partnership NAME, /deadline "
     "[list | show NAME], /figure QUERY, /source ID, /help, /about; /quit to leave.\n"
@@ -78,6 +61,13 @@ class Console:
         self.knowledge = knowledge
         self.lang = lang
         self.started = started or knowledge.clock()
+        # Every name of a command this console handles (English, French, other) -> its English name.
+        self.commands = {
+            name: entry.name["en"]
+            for entry in COMMANDS
+            if hasattr(self, f"_{entry.name['en']}")
+            for name in (*entry.name.values(), *entry.aliases)
+        }
 
     async def handle(self, line: str) -> str | None:
         """The text answer to one typed line, or None to leave."""
@@ -89,10 +79,10 @@ class Console:
         if not line.startswith("/"):
             line = "/ask " + line
         name, _, rest = line[1:].partition(" ")
-        command = COMMANDS.get(name.lower())
+        command = self.commands.get(name.lower())
         if command is None:
             return f"Unknown command /{name}. {INTRO.splitlines()[0]}"
-        typed_french = name.lower() != command and name.lower() not in ("source",)
+        typed_french = name.lower() != command
         lang = self.lang or ("fr" if typed_french else detect_language(rest) if rest else "en")
         return await getattr(self, f"_{command}")(rest.strip(), lang)
 
@@ -119,7 +109,7 @@ class Console:
 
     async def _deadline(self, text: str, lang: str) -> str:
         action, _, rest = text.partition(" ")
-        if action in ("show", "voir"):
+        if action in command_named("deadline show").name.values():
             item, error = await self._find(rest.strip(), "deadline", lang)
             if item is None:
                 return error

@@ -8,6 +8,7 @@ the answer engine use this catalogue without it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
 from bot.errors import UserError
@@ -267,102 +268,305 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sync.guild": {"en": "to this server", "fr": "sur ce serveur"},
 }
 
-# Command and option names and descriptions, English → French.
-COMMAND_TEXT_FR: dict[str, str] = {
-    "ask": "question",
-    "Ask a question about AI and semiconductor cooperation": (
-        "Poser une question sur la coopération en IA et semi-conducteurs"
+# The slash commands: names and descriptions in English, exactly as cogs/ write them (discord.py
+# sends the English and asks the Translator for the French), and in French. ``help`` is the line the
+# /help card gives a command, if it lists it; ``aliases`` are other names the console accepts.
+Text = dict[str, str]  # {"en": …, "fr": …}
+
+
+@dataclass(frozen=True)
+class Option:
+    name: Text
+    description: Text
+
+
+@dataclass(frozen=True)
+class Command:
+    name: Text
+    description: Text
+    options: tuple[Option, ...] = ()
+    subcommands: tuple[Command, ...] = ()
+    help: Text | None = None
+    aliases: tuple[str, ...] = ()
+
+
+DEADLINE_NAME = Option(
+    name={"en": "name", "fr": "nom"},
+    description={"en": "The deadline's name", "fr": "Le nom de l'échéance"},
+)
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        name={"en": "ask", "fr": "question"},
+        description={
+            "en": "Ask a question about AI and semiconductor cooperation",
+            "fr": "Poser une question sur la coopération en IA et semi-conducteurs",
+        },
+        options=(
+            Option(
+                name={"en": "question", "fr": "question"},
+                description={
+                    "en": "Your question, in French or English",
+                    "fr": "Votre question, en français ou en anglais",
+                },
+            ),
+        ),
+        help={
+            "en": "a question, in French or English",
+            "fr": "une question, en français ou en anglais",
+        },
     ),
-    "question": "question",
-    "Your question, in French or English": "Votre question, en français ou en anglais",
-    "partnership": "partenariat",
-    "Show a partnership: parties, programme, themes, deadlines and figures": (
-        "Voir un partenariat : parties, programme, thèmes, échéances et chiffres"
+    Command(
+        name={"en": "partnership", "fr": "partenariat"},
+        description={
+            "en": "Show a partnership: parties, programme, themes, deadlines and figures",
+            "fr": "Voir un partenariat : parties, programme, thèmes, échéances et chiffres",
+        },
+        options=(
+            Option(
+                name={"en": "name", "fr": "nom"},
+                description={"en": "The partnership's name", "fr": "Le nom du partenariat"},
+            ),
+        ),
+        help={"en": "a partnership's card", "fr": "la fiche d'un partenariat"},
     ),
-    "name": "nom",
-    "The partnership's name": "Le nom du partenariat",
-    "deadline": "echeance",
-    "Deadlines of the partnerships": "Les échéances des partenariats",
-    "list": "liste",
-    "Upcoming deadlines first, then recent past ones": (
-        "Les échéances à venir d'abord, puis les récentes"
+    Command(
+        name={"en": "deadline", "fr": "echeance"},
+        description={"en": "Deadlines of the partnerships", "fr": "Les échéances des partenariats"},
+        aliases=("échéance",),
+        subcommands=(
+            Command(
+                name={"en": "list", "fr": "liste"},
+                description={
+                    "en": "Upcoming deadlines first, then recent past ones",
+                    "fr": "Les échéances à venir d'abord, puis les récentes",
+                },
+                help={
+                    "en": "upcoming and recent deadlines",
+                    "fr": "les échéances à venir et récentes",
+                },
+            ),
+            Command(
+                name={"en": "show", "fr": "voir"},
+                description={"en": "One deadline in detail", "fr": "Une échéance en détail"},
+                options=(DEADLINE_NAME,),
+                help={"en": "one deadline in detail", "fr": "une échéance en détail"},
+            ),
+            Command(
+                name={"en": "add", "fr": "ajouter"},
+                description={
+                    "en": "Add a deadline to this server (Manage Server)",
+                    "fr": "Ajouter une échéance à ce serveur (Gérer le serveur)",
+                },
+            ),
+            Command(
+                name={"en": "edit", "fr": "modifier"},
+                description={
+                    "en": "Change a deadline added in this server (Manage Server)",
+                    "fr": "Modifier une échéance ajoutée sur ce serveur (Gérer le serveur)",
+                },
+                options=(DEADLINE_NAME,),
+            ),
+            Command(
+                name={"en": "remove", "fr": "supprimer"},
+                description={
+                    "en": "Remove a deadline added in this server (Manage Server)",
+                    "fr": "Supprimer une échéance ajoutée sur ce serveur (Gérer le serveur)",
+                },
+                options=(DEADLINE_NAME,),
+            ),
+            Command(
+                name={"en": "calendar", "fr": "calendrier"},
+                description={
+                    "en": "Upcoming deadlines as a calendar file (.ics)",
+                    "fr": "Les échéances à venir en fichier de calendrier (.ics)",
+                },
+            ),
+            Command(
+                name={"en": "event", "fr": "evenement"},
+                description={
+                    "en": "Create a Discord event for a deadline (Manage Server)",
+                    "fr": "Créer un événement Discord pour une échéance (Gérer le serveur)",
+                },
+                options=(DEADLINE_NAME,),
+            ),
+        ),
     ),
-    "show": "voir",
-    "One deadline in detail": "Une échéance en détail",
-    "The deadline's name": "Le nom de l'échéance",
-    "figure": "chiffre",
-    "A figure with its qualifier, date, context and source": (
-        "Un chiffre avec sa précision, sa date, son contexte et sa source"
+    Command(
+        name={"en": "figure", "fr": "chiffre"},
+        description={
+            "en": "A figure with its qualifier, date, context and source",
+            "fr": "Un chiffre avec sa précision, sa date, son contexte et sa source",
+        },
+        options=(
+            Option(
+                name={"en": "query", "fr": "recherche"},
+                description={"en": "What the figure is about", "fr": "Le sujet du chiffre"},
+            ),
+        ),
+        help={
+            "en": "a figure with its date and source",
+            "fr": "un chiffre avec sa date et sa source",
+        },
     ),
-    "query": "recherche",
-    "What the figure is about": "Le sujet du chiffre",
-    "source": "source",
-    "A source document and the facts taken from it": (
-        "Un document source et les faits qui en sont tirés"
+    Command(
+        name={"en": "source", "fr": "source"},
+        description={
+            "en": "A source document and the facts taken from it",
+            "fr": "Un document source et les faits qui en sont tirés",
+        },
+        options=(
+            Option(
+                name={"en": "id", "fr": "id"},
+                description={"en": "The source's name", "fr": "Le nom de la source"},
+            ),
+        ),
+        help={"en": "a source document and its facts", "fr": "un document source et ses faits"},
     ),
-    "id": "id",
-    "The source's name": "Le nom de la source",
-    "help": "aide",
-    "What this bot can do": "Ce que ce bot sait faire",
-    "about": "apropos",
-    "sync": "synchroniser",
-    "Sync the slash commands with Discord (bot owner only)": (
-        "Synchroniser les commandes avec Discord (propriétaire du bot)"
+    Command(
+        name={"en": "help", "fr": "aide"},
+        description={"en": "What this bot can do", "fr": "Ce que ce bot sait faire"},
     ),
-    "scope": "portee",
-    "Where to sync: this server, or every server": (
-        "Où synchroniser : ce serveur, ou tous les serveurs"
+    Command(
+        name={"en": "about", "fr": "apropos"},
+        description={
+            "en": "What the bot knows, its version, uptime and latency",
+            "fr": "Ce que le bot sait, sa version, sa durée en ligne et sa latence",
+        },
+        help={
+            "en": "what I know, version, uptime",
+            "fr": "ce que je sais, version, durée en ligne",
+        },
     ),
-    "reminders": "rappels",
-    "Deadline reminders in this server (Manage Server)": (
-        "Rappels d'échéances sur ce serveur (Gérer le serveur)"
+    Command(
+        name={"en": "sync", "fr": "synchroniser"},
+        description={
+            "en": "Sync the slash commands with Discord (bot owner only)",
+            "fr": "Synchroniser les commandes avec Discord (propriétaire du bot)",
+        },
+        options=(
+            Option(
+                name={"en": "scope", "fr": "portee"},
+                description={
+                    "en": "Where to sync: this server, or every server",
+                    "fr": "Où synchroniser : ce serveur, ou tous les serveurs",
+                },
+            ),
+        ),
     ),
-    "channel": "salon",
-    "Post reminders in this channel": "Publier les rappels dans ce salon",
-    "The channel for reminders": "Le salon des rappels",
-    "offsets": "delais",
-    "When to remind before each deadline, e.g. 30d 7d 1d 1h": (
-        "Quand rappeler avant chaque échéance, p. ex. 30j 7j 1j 1h"
+    Command(
+        name={"en": "reminders", "fr": "rappels"},
+        description={
+            "en": "Deadline reminders in this server (Manage Server)",
+            "fr": "Rappels d'échéances sur ce serveur (Gérer le serveur)",
+        },
+        subcommands=(
+            Command(
+                name={"en": "channel", "fr": "salon"},
+                description={
+                    "en": "Post reminders in this channel",
+                    "fr": "Publier les rappels dans ce salon",
+                },
+                options=(
+                    Option(
+                        name={"en": "channel", "fr": "salon"},
+                        description={
+                            "en": "The channel for reminders",
+                            "fr": "Le salon des rappels",
+                        },
+                    ),
+                ),
+            ),
+            Command(
+                name={"en": "offsets", "fr": "delais"},
+                description={
+                    "en": "When to remind before each deadline, e.g. 30d 7d 1d 1h",
+                    "fr": "Quand rappeler avant chaque échéance, p. ex. 30j 7j 1j 1h",
+                },
+                options=(
+                    Option(
+                        name={"en": "offsets", "fr": "delais"},
+                        description={
+                            "en": "Offsets such as 30d 7d 1d 1h (d days, h hours, m minutes)",
+                            "fr": "Délais comme 30j 7j 1j 1h (j jours, h heures, m minutes)",
+                        },
+                    ),
+                ),
+            ),
+            Command(
+                name={"en": "role", "fr": "role"},
+                description={
+                    "en": "Mention a role in reminders, or nobody when left empty",
+                    "fr": "Mentionner un rôle dans les rappels, ou personne si vide",
+                },
+                options=(
+                    Option(
+                        name={"en": "role", "fr": "role"},
+                        description={"en": "The role to mention", "fr": "Le rôle à mentionner"},
+                    ),
+                ),
+            ),
+            Command(
+                name={"en": "timezone", "fr": "fuseau"},
+                description={
+                    "en": "Default time zone for new deadlines",
+                    "fr": "Fuseau horaire par défaut des nouvelles échéances",
+                },
+                options=(
+                    Option(
+                        name={"en": "timezone", "fr": "fuseau"},
+                        description={
+                            "en": "A time zone such as Europe/Paris",
+                            "fr": "Un fuseau comme Europe/Paris",
+                        },
+                    ),
+                ),
+            ),
+            Command(
+                name={"en": "off", "fr": "desactiver"},
+                description={"en": "Stop posting reminders", "fr": "Arrêter les rappels"},
+            ),
+            Command(
+                name={"en": "status", "fr": "statut"},
+                description={
+                    "en": "What will be posted next, where and when",
+                    "fr": "Ce qui sera publié, où et quand",
+                },
+            ),
+        ),
     ),
-    "Offsets such as 30d 7d 1d 1h (d days, h hours, m minutes)": (
-        "Délais comme 30j 7j 1j 1h (j jours, h heures, m minutes)"
-    ),
-    "role": "role",
-    "Mention a role in reminders, or nobody when left empty": (
-        "Mentionner un rôle dans les rappels, ou personne si vide"
-    ),
-    "The role to mention": "Le rôle à mentionner",
-    "off": "desactiver",
-    "Stop posting reminders": "Arrêter les rappels",
-    "status": "statut",
-    "What will be posted next, where and when": "Ce qui sera publié, où et quand",
-    "timezone": "fuseau",
-    "Default time zone for new deadlines": "Fuseau horaire par défaut des nouvelles échéances",
-    "A time zone such as Europe/Paris": "Un fuseau comme Europe/Paris",
-    "add": "ajouter",
-    "Add a deadline to this server (Manage Server)": (
-        "Ajouter une échéance à ce serveur (Gérer le serveur)"
-    ),
-    "edit": "modifier",
-    "Change a deadline added in this server (Manage Server)": (
-        "Modifier une échéance ajoutée sur ce serveur (Gérer le serveur)"
-    ),
-    "remove": "supprimer",
-    "Remove a deadline added in this server (Manage Server)": (
-        "Supprimer une échéance ajoutée sur ce serveur (Gérer le serveur)"
-    ),
-    "calendar": "calendrier",
-    "Upcoming deadlines as a calendar file (.ics)": (
-        "Les échéances à venir en fichier de calendrier (.ics)"
-    ),
-    "event": "evenement",
-    "Create a Discord event for a deadline (Manage Server)": (
-        "Créer un événement Discord pour une échéance (Gérer le serveur)"
-    ),
-    "What the bot knows, its version, uptime and latency": (
-        "Ce que le bot sait, sa version, sa durée en ligne et sa latence"
-    ),
-}
+)
+
+
+def slash_commands() -> list[tuple[Text, Command]]:
+    """Every command and subcommand, with its full name as typed in each language
+    ({"en": "/deadline list", "fr": "/echeance liste"}), in the table's order."""
+    found: list[tuple[Text, Command]] = []
+    for command in COMMANDS:
+        found.append(({lang: f"/{name}" for lang, name in command.name.items()}, command))
+        for sub in command.subcommands:
+            typed = {lang: f"/{name} {sub.name[lang]}" for lang, name in command.name.items()}
+            found.append((typed, sub))
+    return found
+
+
+def command_named(path: str) -> Command:
+    """The command or subcommand named ``path`` in English, e.g. "deadline show"."""
+    return next(entry for typed, entry in slash_commands() if typed["en"] == f"/{path}")
+
+
+def command_texts(lang: str) -> dict[str, str]:
+    """Every command, subcommand and option name and description, English → ``lang``.
+
+    What the Translator gives Discord: discord.py asks for the French of each English string.
+    """
+    texts: dict[str, str] = {}
+    for _, entry in slash_commands():
+        for item in (entry, *entry.options):
+            for text in (item.name, item.description):
+                if texts.setdefault(text["en"], text[lang]) != text[lang]:
+                    raise ValueError(f"{text['en']!r} has two translations")
+    return texts
 
 
 def language(locale: Enum | str | None) -> str:

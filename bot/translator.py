@@ -1,7 +1,7 @@
 """The French names and descriptions of the slash commands, handed to discord.py.
 
-Commands are named and described in English in cogs/; the French comes from the catalogue
-(bot/i18n.py), which knows nothing of Discord.
+Commands are named and described in English in cogs/; the French comes from the command table of
+the catalogue (bot/i18n.py), which knows nothing of Discord.
 """
 
 from __future__ import annotations
@@ -9,11 +9,14 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from bot.i18n import COMMAND_TEXT_FR, language
+from bot.i18n import command_texts, language
 
 
 class Translator(app_commands.Translator):
     """Gives Discord the French names and descriptions of the commands."""
+
+    def __init__(self) -> None:
+        self.french = command_texts("fr")
 
     async def translate(
         self,
@@ -23,4 +26,4 @@ class Translator(app_commands.Translator):
     ) -> str | None:
         if language(locale) != "fr":
             return None
-        return COMMAND_TEXT_FR.get(string.message)
+        return self.french.get(string.message)
