@@ -65,12 +65,6 @@ def _sep(lang: str) -> str:
     return " : " if lang == "fr" else ": "
 
 
-def _source_text(source: Source | None, item: Item, lang: str) -> str:
-    line = compose.source_line(source, item, lang)
-    label = "Source :" if lang == "fr" else "Source:"
-    return line.removeprefix(label).strip()
-
-
 def _bullets(lines: Sequence[str]) -> str:
     return "\n".join(f"• {line}" for line in lines)
 
@@ -101,7 +95,9 @@ def answer_card(answer: Answer, lang: str, now: datetime, stamp: Stamp) -> Card:
     )
     if item.deadline is not None:
         card.fields.append(Field(t("card.due", lang), deadline_line(item, lang, now, stamp)))
-    card.fields.append(Field(t("card.source", lang), _source_text(answer.source, item, lang)))
+    card.fields.append(
+        Field(t("card.source", lang), compose.source_text(answer.source, item, lang))
+    )
     return card
 
 
@@ -124,7 +120,7 @@ def item_card(item: Item, source: Source | None, lang: str, now: datetime, stamp
         card.fields.append(Field(t("card.context", lang), item.text(lang)))
     else:
         card.description = compose.details(item, lang, now)
-    card.fields.append(Field(t("card.source", lang), _source_text(source, item, lang)))
+    card.fields.append(Field(t("card.source", lang), compose.source_text(source, item, lang)))
     return card
 
 
@@ -175,7 +171,7 @@ def partnership_card(view: PartnershipView, lang: str, now: datetime, stamp: Sta
                 ),
             )
         )
-    card.fields.append(Field(t("card.source", lang), _source_text(view.source, p, lang)))
+    card.fields.append(Field(t("card.source", lang), compose.source_text(view.source, p, lang)))
     card.links = [Link(i.title(lang), i.id) for i in view.deadlines[:2] + view.figures[:3]]
     return card
 
@@ -308,7 +304,7 @@ def reminder_card(
     )
     if partnership is not None:
         card.fields.append(Field(t("card.partnership", lang), partnership.title(lang)))
-    card.fields.append(Field(t("card.source", lang), _source_text(source, item, lang)))
+    card.fields.append(Field(t("card.source", lang), compose.source_text(source, item, lang)))
     if late:
         card.footer = t("reminder.late", lang)
     return card

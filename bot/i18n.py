@@ -266,7 +266,158 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "sync.global": {"en": "globally", "fr": "globalement"},
     "sync.guild": {"en": "to this server", "fr": "sur ce serveur"},
+    # answers in full sentences (bot/answer/compose.py)
+    "answer.deadline": {
+        "en": "{text} Deadline: {when}. {status}",
+        "fr": "{text} Date limite : {when}. {status}",
+    },
+    "answer.passed": {
+        "en": "This deadline passed {span} ago.",
+        "fr": "Cette échéance est passée depuis {span}.",
+    },
+    "answer.left": {"en": "{span} left.", "fr": "Il reste {span}."},
+    "answer.figure": {"en": "{amount}: {measures}. {text}", "fr": "{amount} : {measures}. {text}"},
+    "answer.figure_as_of": {
+        "en": "{amount}: {measures} (as of {as_of}). {text}",
+        "fr": "{amount} : {measures} (chiffre au {as_of}). {text}",
+    },
+    "answer.announced": {"en": "Announced on {date}.", "fr": "Annoncé le {date}."},
+    "answer.programme": {
+        "en": "Programme and funding: {programme}.",
+        "fr": "Programme et financement : {programme}.",
+    },
+    "answer.unknown": {
+        "en": "I don't know the answer to that: it is outside what I know about international "
+        "cooperation on AI and semiconductors.",
+        "fr": "Je ne connais pas la réponse à cette question : elle sort de ce que je sais sur la "
+        "coopération internationale en IA et semi-conducteurs.",
+    },
+    "answer.unknown_suggest": {
+        "en": "I don't know the answer to that: it is outside what I know about international "
+        "cooperation on AI and semiconductors. Did you mean: {suggestions}?",
+        "fr": "Je ne connais pas la réponse à cette question : elle sort de ce que je sais sur la "
+        "coopération internationale en IA et semi-conducteurs. Vouliez-vous dire : {suggestions} ?",
+    },
+    "source.line": {"en": "Source: {source}", "fr": "Source : {source}"},
+    "source.document": {"en": "{publisher}, {published}.", "fr": "{publisher}, {published}."},
+    "source.paragraph": {
+        "en": "{publisher}, {published} (paragraph {paragraph}).",
+        "fr": "{publisher}, {published} (paragraphe {paragraph}).",
+    },
+    "source.admin": {"en": "added by an admin.", "fr": "ajouté par un administrateur."},
+    # dates, durations and amounts (bot/answer/formatting.py)
+    "date.day": {"en": "{day} {month} {year}", "fr": "{day} {month} {year}"},
+    "date.weekday": {
+        "en": "{weekday}, {day} {month} {year}",
+        "fr": "{weekday} {day} {month} {year}",
+    },
+    "date.end_of_day": {
+        "en": "{date} (end of day, {timezone})",
+        "fr": "{date} (fin de journée, {timezone})",
+    },
+    "date.at": {
+        "en": "{date} at {hour}:{minute} ({timezone})",
+        "fr": "{date} à {hour} h {minute} ({timezone})",
+    },
+    "time.less_than_a_minute": {"en": "less than a minute", "fr": "moins d'une minute"},
+    "time.and": {"en": "{first} and {second}", "fr": "{first} et {second}"},
+    "amount.percent": {"en": "{number}%", "fr": "{number}\u202f%"},
+    "amount.range": {"en": "{low} to {high}", "fr": "{low} à {high}"},
+    "amount.money": {"en": "{currency} {number}", "fr": "{number} {currency}"},
+    "amount.money_scaled": {
+        "en": "{currency} {number} {scale}",
+        "fr": "{number} {scale} de {currency}",
+    },
+    "amount.quantity": {"en": "{number} {unit}", "fr": "{number} {unit}"},
+    "amount.quantity_scaled": {"en": "{number} {scale} {unit}", "fr": "{number} {scale} de {unit}"},
 }
+
+# Words for dates, durations and amounts, as plain data by language (bot/answer/formatting.py).
+MONTHS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+}
+WEEKDAYS: dict[str, tuple[str, ...]] = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+}
+# Days of the month not written as their plain number.
+DAY_NUMBERS: dict[str, dict[int, str]] = {"en": {}, "fr": {1: "1er"}}
+# A figure's qualifier, written before its amount.
+QUALIFIERS: dict[str, dict[str, str]] = {
+    "en": {
+        "exact": "",
+        "more_than": "more than ",
+        "at_least": "at least ",
+        "about": "about ",
+        "up_to": "up to ",
+    },
+    "fr": {
+        "exact": "",
+        "more_than": "plus de ",
+        "at_least": "au moins ",
+        "about": "environ ",
+        "up_to": "jusqu'à ",
+    },
+}
+# Units of time and scale words, (singular, plural); the singular is used below 2 ("1,5 milliard").
+UNITS: dict[str, dict[str, tuple[str, str]]] = {
+    "en": {
+        "year": ("year", "years"),
+        "month": ("month", "months"),
+        "day": ("day", "days"),
+        "hour": ("hour", "hours"),
+        "minute": ("minute", "minutes"),
+        "billion": ("billion", "billion"),
+        "million": ("million", "million"),
+    },
+    "fr": {
+        "year": ("an", "ans"),
+        "month": ("mois", "mois"),
+        "day": ("jour", "jours"),
+        "hour": ("heure", "heures"),
+        "minute": ("minute", "minutes"),
+        "billion": ("milliard", "milliards"),
+        "million": ("million", "millions"),
+    },
+}
+CURRENCIES: dict[str, dict[str, str]] = {
+    "en": {"USD": "USD", "EUR": "EUR"},
+    "fr": {"USD": "dollars", "EUR": "euros"},
+}
+# How numbers are written: the thousands separator and the decimal mark.
+NUMBER_MARKS: dict[str, dict[str, str]] = {
+    "en": {"thousands": ",", "decimal": "."},
+    "fr": {"thousands": "\u202f", "decimal": ","},
+}
+# Between the items of a list of alternatives ("did you mean: a; b").
+SEMICOLON: dict[str, str] = {"en": "; ", "fr": " ; "}
 
 # The slash commands: names and descriptions in English, exactly as cogs/ write them (discord.py
 # sends the English and asks the Translator for the French), and in French. ``help`` is the line the
