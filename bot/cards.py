@@ -15,7 +15,7 @@ from datetime import datetime
 from bot import __version__
 from bot.answer import compose, formatting
 from bot.answer.engine import Answer
-from bot.i18n import slash_commands, t
+from bot.i18n import HELP_EXAMPLES, slash_commands, t
 from bot.knowledge import DeadlineList, PartnershipView
 from store.items import Item
 from store.sources import Source
@@ -59,10 +59,6 @@ class Card:
     footer: str = ""
     colour: int = COLOURS["fact"]
     links: list[Link] = field(default_factory=list)
-
-
-def _sep(lang: str) -> str:
-    return " : " if lang == "fr" else ": "
 
 
 def _bullets(lines: Sequence[str]) -> str:
@@ -221,27 +217,13 @@ def source_card(source: Source, items: list[Item], lang: str) -> Card:
     return card
 
 
-EXAMPLES = {
-    "en": [
-        "when does the France–Taiwan call close?",
-        "who led the US–Taiwan talks?",
-        "how much will Taiwan invest in the US?",
-    ],
-    "fr": [
-        "quand ferme l'AMI France–Taïwan ?",
-        "combien Taïwan investit aux États-Unis ?",
-        "qui a dirigé les discussions États-Unis–Taïwan ?",
-    ],
-}
-
-
 def help_card(lang: str) -> Card:
     commands = "\n".join(
         f"`{typed[lang]}` — {command.help[lang]}"
         for typed, command in slash_commands()
         if command.help
     )
-    examples = "\n".join(f"• {q}" for q in EXAMPLES[lang])
+    examples = "\n".join(f"• {q}" for q in HELP_EXAMPLES[lang])
     return Card(
         title=t("help.title", lang),
         description=t("help.body", lang),
@@ -262,7 +244,9 @@ def about_card(
     latency_ms: float | None,
     stamp: Stamp,
 ) -> Card:
-    knowledge = "\n".join(f"{t('kind.' + kind, lang)}{_sep(lang)}{n}" for kind, n in counts.items())
+    knowledge = "\n".join(
+        t("about.count", lang, kind=t("kind." + kind, lang), count=n) for kind, n in counts.items()
+    )
     listed = "\n".join(
         f"• {s.publisher}, {formatting.day(s.published, lang)} — {s.title(lang)}" for s in sources
     )

@@ -19,11 +19,8 @@ from bot.i18n import COMMANDS, command_named, error_text, t
 from bot.knowledge import Knowledge
 
 PROMPT = "silicon-bridge> "
-INTRO = (
-    "Silicon Bridge local console. Commands: /ask QUESTION, /partnership NAME, /deadline "
-    "[list | show NAME], /figure QUERY, /source ID, /help, /about; /quit to leave.\n"
-    "Console locale: commandes en français (/question, /echeance …) answer in French."
-)
+# Shown before a language is known: a line in English, then one in French.
+INTRO = "\n".join(t("console.intro", lang) for lang in ("en", "fr"))
 
 
 def text_stamp(lang: str, now: Callable[[], datetime]) -> cards.Stamp:
@@ -32,9 +29,7 @@ def text_stamp(lang: str, now: Callable[[], datetime]) -> cards.Stamp:
     def stamp(moment: datetime, style: str) -> str:
         if style == "R":
             span = formatting.duration(now(), moment, lang)
-            if moment > now():
-                return f"dans {span}" if lang == "fr" else f"in {span}"
-            return f"il y a {span}" if lang == "fr" else f"{span} ago"
+            return t("time.in" if moment > now() else "time.ago", lang, span=span)
         day = formatting.day(moment.date(), lang, weekday=True)
         return f"{day} {moment:%H:%M} UTC"
 
@@ -81,7 +76,9 @@ class Console:
         name, _, rest = line[1:].partition(" ")
         command = self.commands.get(name.lower())
         if command is None:
-            return f"Unknown command /{name}. {INTRO.splitlines()[0]}"
+            # No language to go by yet: English, like the intro's first line.
+            unknown = t("console.unknown", "en", name=name)
+            return f"{unknown} {t('console.intro', 'en')}"
         typed_french = name.lower() != command
         lang = self.lang or ("fr" if typed_french else detect_language(rest) if rest else "en")
         return await getattr(self, f"_{command}")(rest.strip(), lang)

@@ -124,6 +124,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "about.version": {"en": "Version", "fr": "Version"},
     "about.uptime": {"en": "Up since", "fr": "En ligne depuis"},
     "about.latency": {"en": "Gateway latency", "fr": "Latence de la passerelle"},
+    "about.count": {"en": "{kind}: {count}", "fr": "{kind} : {count}"},
     # reminders and admin deadlines
     "reminders.bad_offsets": {
         "en": "I could not read “{text}”: write offsets like `30d 7d 1d 1h` (d = days, h = hours,"
@@ -330,6 +331,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "amount.quantity": {"en": "{number} {unit}", "fr": "{number} {unit}"},
     "amount.quantity_scaled": {"en": "{number} {scale} {unit}", "fr": "{number} {scale} de {unit}"},
+    # the local console (bot/console.py) and the command line (bot/__main__.py)
+    "console.intro": {
+        # Shown before the console knows the user's language: the English line, then the French.
+        "en": "Silicon Bridge local console. Commands: /ask QUESTION, /partnership NAME, /deadline "
+        "[list | show NAME], /figure QUERY, /source ID, /help, /about; /quit to leave.",
+        "fr": "Console locale: commandes en français (/question, /echeance …) answer in French.",
+    },
+    "console.unknown": {
+        "en": "Unknown command /{name}.",
+        "fr": "Commande inconnue : /{name}.",
+    },
+    "time.in": {"en": "in {span}", "fr": "dans {span}"},
+    "time.ago": {"en": "{span} ago", "fr": "il y a {span}"},
+    "cli.see_also": {"en": "See also: {titles}", "fr": "Voir aussi: {titles}"},
 }
 
 # Words for dates, durations and amounts, as plain data by language (bot/answer/formatting.py).
@@ -418,6 +433,19 @@ NUMBER_MARKS: dict[str, dict[str, str]] = {
 }
 # Between the items of a list of alternatives ("did you mean: a; b").
 SEMICOLON: dict[str, str] = {"en": "; ", "fr": " ; "}
+# Questions the /help card suggests.
+HELP_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "when does the France–Taiwan call close?",
+        "who led the US–Taiwan talks?",
+        "how much will Taiwan invest in the US?",
+    ),
+    "fr": (
+        "quand ferme l'AMI France–Taïwan ?",
+        "combien Taïwan investit aux États-Unis ?",
+        "qui a dirigé les discussions États-Unis–Taïwan ?",
+    ),
+}
 
 # The slash commands: names and descriptions in English, exactly as cogs/ write them (discord.py
 # sends the English and asks the Translator for the French), and in French. ``help`` is the line the
