@@ -1,9 +1,13 @@
-"""Every message the bot shows, in French and English, and the French names of the commands.
+"""The text catalogue: what the bot says to its users, in French and English. No discord here.
 
-``t(key, lang, **fields)`` gives a message; ``language(locale)`` maps a Discord locale to ``fr`` or
-``en``. Command names and descriptions are written in English in the code; their French is here,
-and bot/translator.py hands it to Discord. Nothing here imports discord: the console, the cards and
-the answer engine use this catalogue without it.
+- ``MESSAGES``: errors, card labels, answer sentences, console lines, by key;
+  ``t(key, lang, **fields)`` fills one in, ``error_text(error, lang)`` words a UserError.
+- Word tables (``MONTHS``, ``UNITS``, ``QUALIFIERS``, …): plain data for bot/answer/formatting.py.
+- ``COMMANDS``: the one table of slash commands, named in English as cogs/ write them, and in
+  French. bot/translator.py gives Discord the French; the /help card and the console take their
+  command names from here too.
+
+``language(locale)`` maps a Discord locale to ``fr`` or ``en``.
 """
 
 from __future__ import annotations
