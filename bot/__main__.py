@@ -70,6 +70,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 async def _ask(settings: Settings, args: argparse.Namespace) -> int:
     from bot.answer.engine import AnswerEngine
+    from bot.i18n import t
     from bot.knowledge import ensure_seeds
     from store.db import Store
 
@@ -90,8 +91,8 @@ async def _ask(settings: Settings, args: argparse.Namespace) -> int:
     else:
         print(answer.text)
         if answer.answered and answer.alternatives:
-            label = "Voir aussi" if answer.lang == "fr" else "See also"
-            print(f"{label}: " + "; ".join(m.title for m in answer.alternatives))
+            titles = "; ".join(m.title for m in answer.alternatives)
+            print(t("cli.see_also", answer.lang, titles=titles))
     return 0
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from bot import __version__
 from bot.answer import compose, formatting
 from bot.answer.engine import Answer
-from bot.i18n import t
+from bot.i18n import HELP_EXAMPLES, slash_commands, t
 from bot.knowledge import DeadlineList, PartnershipView
 from store.items import Item
 from store.sources import Source
@@ -61,16 +61,6 @@ class Card:
     links: list[Link] = field(default_factory=list)
 
 
-def _sep(lang: str) -> str:
-    return " : " if lang == "fr" else ": "
-
-
-def _source_text(source: Source | None, item: Item, lang: str) -> str:
-    line = compose.source_line(source, item, lang)
-    label = "Source :" if lang == "fr" else "Source:"
-    return line.removeprefix(label).strip()
-
-
 def _bullets(lines: Sequence[str]) -> str:
     return "\n".join(f"• {line}" for line in lines)
 
@@ -101,7 +91,9 @@ def answer_card(answer: Answer, lang: str, now: datetime, stamp: Stamp) -> Card:
     )
     if item.deadline is not None:
         card.fields.append(Field(t("card.due", lang), deadline_line(item, lang, now, stamp)))
-    card.fields.append(Field(t("card.source", lang), _source_text(answer.source, item, lang)))
+    card.fields.append(
+        Field(t("card.source", lang), compose.source_text(answer.source, item, lang))
+    )
     return card
 
 
@@ -124,7 +116,7 @@ def item_card(item: Item, source: Source | None, lang: str, now: datetime, stamp
         card.fields.append(Field(t("card.context", lang), item.text(lang)))
     else:
         card.description = compose.details(item, lang, now)
-    card.fields.append(Field(t("card.source", lang), _source_text(source, item, lang)))
+    card.fields.append(Field(t("card.source", lang), compose.source_text(source, item, lang)))
     return card
 
 
@@ -175,7 +167,7 @@ def partnership_card(view: PartnershipView, lang: str, now: datetime, stamp: Sta
                 ),
             )
         )
-    card.fields.append(Field(t("card.source", lang), _source_text(view.source, p, lang)))
+    card.fields.append(Field(t("card.source", lang), compose.source_text(view.source, p, lang)))
     card.links = [Link(i.title(lang), i.id) for i in view.deadlines[:2] + view.figures[:3]]
     return card
 
@@ -225,43 +217,13 @@ def source_card(source: Source, items: list[Item], lang: str) -> Card:
     return card
 
 
-COMMANDS = {
-    "en": [
-        ("/ask", "a question, in French or English"),
-        ("/partnership", "a partnership's card"),
-        ("/deadline list", "upcoming and recent deadlines"),
-        ("/deadline show", "one deadline in detail"),
-        ("/figure", "a figure with its date and source"),
-        ("/source", "a source document and its facts"),
-        ("/about", "what I know, version, uptime"),
-    ],
-    "fr": [
-        ("/question", "une question, en français ou en anglais"),
-        ("/partenariat", "la fiche d'un partenariat"),
-        ("/echeance liste", "les échéances à venir et récentes"),
-        ("/echeance voir", "une échéance en détail"),
-        ("/chiffre", "un chiffre avec sa date et sa source"),
-        ("/source", "un document source et ses faits"),
-        ("/apropos", "ce que je sais, version, durée en ligne"),
-    ],
-}
-EXAMPLES = {
-    "en": [
-        "when does the France–Taiwan call close?",
-        "who led the US–Taiwan talks?",
-        "how much will Taiwan invest in the US?",
-    ],
-    "fr": [
-        "quand ferme l'AMI France–Taïwan ?",
-        "combien Taïwan investit aux États-Unis ?",
-        "qui a dirigé les discussions États-Unis–Taïwan ?",
-    ],
-}
-
-
 def help_card(lang: str) -> Card:
-    commands = "\n".join(f"`{name}` — {what}" for name, what in COMMANDS[lang])
-    examples = "\n".join(f"• {q}" for q in EXAMPLES[lang])
+    commands = "\n".join(
+        f"`{typed[lang]}` — {command.help[lang]}"
+        for typed, command in slash_commands()
+        if command.help
+    )
+    examples = "\n".join(f"• {q}" for q in HELP_EXAMPLES[lang])
     return Card(
         title=t("help.title", lang),
         description=t("help.body", lang),
@@ -282,7 +244,9 @@ def about_card(
     latency_ms: float | None,
     stamp: Stamp,
 ) -> Card:
-    knowledge = "\n".join(f"{t('kind.' + kind, lang)}{_sep(lang)}{n}" for kind, n in counts.items())
+    knowledge = "\n".join(
+        t("about.count", lang, kind=t("kind." + kind, lang), count=n) for kind, n in counts.items()
+    )
     listed = "\n".join(
         f"• {s.publisher}, {formatting.day(s.published, lang)} — {s.title(lang)}" for s in sources
     )
@@ -324,7 +288,7 @@ def reminder_card(
     )
     if partnership is not None:
         card.fields.append(Field(t("card.partnership", lang), partnership.title(lang)))
-    card.fields.append(Field(t("card.source", lang), _source_text(source, item, lang)))
+    card.fields.append(Field(t("card.source", lang), compose.source_text(source, item, lang)))
     if late:
         card.footer = t("reminder.late", lang)
     return card

@@ -13,11 +13,11 @@ from discord.ext import commands
 
 from bot import discord_api
 from bot.config import Settings
-from bot.i18n import Translator
 from bot.knowledge import Knowledge, ensure_seeds
 from bot.poster import ChannelPoster
 from bot.reminders.scheduler import SEND_TIMEOUT, ReminderScheduler
 from bot.reminders.service import ReminderService
+from bot.translator import Translator
 from bot.tree import BridgeTree
 from store import times
 from store.db import Store

@@ -15,33 +15,12 @@ from bot import cards, replies
 from bot.answer import formatting
 from bot.answer.normalize import detect_language
 from bot.errors import UserError
-from bot.i18n import t
+from bot.i18n import COMMANDS, command_named, error_text, t
 from bot.knowledge import Knowledge
-from bot.tree import user_message
 
 PROMPT = "silicon-bridge> "
-COMMANDS = {
-    # typed name (English or French) -> canonical command
-    "ask": "ask",
-    "question": "ask",
-    "partnership": "partnership",
-    "partenariat": "partnership",
-    "deadline": "deadline",
-    "echeance": "deadline",
-    "échéance": "deadline",
-    "figure": "figure",
-    "chiffre": "figure",
-    "source": "source",
-    "help": "help",
-    "aide": "help",
-    "about": "about",
-    "apropos": "about",
-}
-INTRO = (
-    "Silicon Bridge local console. Commands: /ask QUESTION, /partnership NAME, /deadline "
-    "[list | show NAME], /figure QUERY, /source ID, /help, /about; /quit to leave.\n"
-    "Console locale: commandes en français (/question, /echeance …) answer in French."
-)
+# Shown before a language is known: a line in English, then one in French.
+INTRO = "\n".join(t("console.intro", lang) for lang in ("en", "fr"))
 
 
 def text_stamp(lang: str, now: Callable[[], datetime]) -> cards.Stamp:
@@ -50,9 +29,7 @@ def text_stamp(lang: str, now: Callable[[], datetime]) -> cards.Stamp:
     def stamp(moment: datetime, style: str) -> str:
         if style == "R":
             span = formatting.duration(now(), moment, lang)
-            if moment > now():
-                return f"dans {span}" if lang == "fr" else f"in {span}"
-            return f"il y a {span}" if lang == "fr" else f"{span} ago"
+            return t("time.in" if moment > now() else "time.ago", lang, span=span)
         day = formatting.day(moment.date(), lang, weekday=True)
         return f"{day} {moment:%H:%M} UTC"
 
@@ -79,6 +56,13 @@ class Console:
         self.knowledge = knowledge
         self.lang = lang
         self.started = started or knowledge.clock()
+        # Every name of a command this console handles (English, French, other) -> its English name.
+        self.commands = {
+            name: entry.name["en"]
+            for entry in COMMANDS
+            if hasattr(self, f"_{entry.name['en']}")
+            for name in (*entry.name.values(), *entry.aliases)
+        }
 
     async def handle(self, line: str) -> str | None:
         """The text answer to one typed line, or None to leave."""
@@ -90,10 +74,12 @@ class Console:
         if not line.startswith("/"):
             line = "/ask " + line
         name, _, rest = line[1:].partition(" ")
-        command = COMMANDS.get(name.lower())
+        command = self.commands.get(name.lower())
         if command is None:
-            return f"Unknown command /{name}. {INTRO.splitlines()[0]}"
-        typed_french = name.lower() != command and name.lower() not in ("source",)
+            # No language to go by yet: English, like the intro's first line.
+            unknown = t("console.unknown", "en", name=name)
+            return f"{unknown} {t('console.intro', 'en')}"
+        typed_french = name.lower() != command
         lang = self.lang or ("fr" if typed_french else detect_language(rest) if rest else "en")
         return await getattr(self, f"_{command}")(rest.strip(), lang)
 
@@ -114,7 +100,7 @@ class Console:
                 self.knowledge, text, kind=kind, guild_id=None, lang=lang, stamp=self._stamp(lang)
             )
         except UserError as error:
-            return user_message(error, lang)
+            return error_text(error, lang)
         return render(card)
 
     async def _partnership(self, text: str, lang: str) -> str:
@@ -122,7 +108,7 @@ class Console:
 
     async def _deadline(self, text: str, lang: str) -> str:
         action, _, rest = text.partition(" ")
-        if action in ("show", "voir"):
+        if action in command_named("deadline show").name.values():
             return await self._named(rest.strip(), "deadline", lang)
         pages = await replies.deadline_pages(
             self.knowledge, guild_id=None, lang=lang, stamp=self._stamp(lang)
@@ -139,7 +125,7 @@ class Console:
         try:
             card = await replies.source(self.knowledge, text, guild_id=None, lang=lang)
         except UserError as error:
-            return user_message(error, lang)
+            return error_text(error, lang)
         return render(card)
 
     async def _help(self, text: str, lang: str) -> str:

@@ -1,14 +1,21 @@
-"""Every message the bot shows, in French and English, and the translator of command names.
+"""The text catalogue: what the bot says to its users, in French and English. No discord here.
 
-``t(key, lang, **fields)`` gives a message; ``language(locale)`` maps a Discord locale to ``fr`` or
-``en``. Command names and descriptions are written in English in the code and translated here
-through discord.py's ``app_commands.Translator``.
+- ``MESSAGES``: errors, card labels, answer sentences, console lines, by key;
+  ``t(key, lang, **fields)`` fills one in, ``error_text(error, lang)`` words a UserError.
+- Word tables (``MONTHS``, ``UNITS``, ``QUALIFIERS``, …): plain data for bot/answer/formatting.py.
+- ``COMMANDS``: the one table of slash commands, named in English as cogs/ write them, and in
+  French. bot/translator.py gives Discord the French; the /help card and the console take their
+  command names from here too.
+
+``language(locale)`` maps a Discord locale to ``fr`` or ``en``.
 """
 
 from __future__ import annotations
 
-import discord
-from discord import app_commands
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.errors import UserError
 
 MESSAGES: dict[str, dict[str, str]] = {
     # errors
@@ -72,9 +79,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kind.figure": {"en": "Figures", "fr": "Chiffres"},
     "kind.fact": {"en": "Facts", "fr": "Faits"},
     # answers and cards
-    "ask.title": {"en": "Answer", "fr": "Réponse"},
     "ask.unknown_title": {"en": "I don't know", "fr": "Je ne sais pas"},
-    "ask.did_you_mean": {"en": "Did you mean", "fr": "Vouliez-vous dire"},
     "ask.confidence": {"en": "confidence {percent} %", "fr": "confiance {percent} %"},
     "card.source": {"en": "Source", "fr": "Source"},
     "card.parties": {"en": "Parties", "fr": "Parties"},
@@ -84,11 +89,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "card.conditions": {"en": "Conditions", "fr": "Conditions"},
     "card.deadlines": {"en": "Deadlines", "fr": "Échéances"},
     "card.figures": {"en": "Figures", "fr": "Chiffres"},
-    "card.facts": {"en": "Related facts", "fr": "Faits liés"},
     "card.partnership": {"en": "Partnership", "fr": "Partenariat"},
     "card.due": {"en": "Due", "fr": "Échéance"},
     "card.status": {"en": "Status", "fr": "Statut"},
-    "card.value": {"en": "Figure", "fr": "Chiffre"},
     "card.measures": {"en": "What it measures", "fr": "Ce qu'il mesure"},
     "card.as_of": {"en": "As of", "fr": "Date du chiffre"},
     "card.context": {"en": "Context", "fr": "Contexte"},
@@ -96,9 +99,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "card.publisher": {"en": "Publisher", "fr": "Éditeur"},
     "card.language": {"en": "Language", "fr": "Langue"},
     "card.document": {"en": "Document", "fr": "Document"},
-    "card.items_from_source": {"en": "Facts taken from it", "fr": "Faits qui en sont tirés"},
     "card.more": {"en": "… and {count} more", "fr": "… et {count} de plus"},
-    "card.admin_source": {"en": "added by this server's admins", "fr": "ajouté par les admins"},
     "deadline.list_title": {"en": "Deadlines", "fr": "Échéances"},
     "deadline.upcoming": {"en": "Upcoming", "fr": "À venir"},
     "deadline.past": {"en": "Recently passed", "fr": "Récemment passées"},
@@ -127,6 +128,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "about.version": {"en": "Version", "fr": "Version"},
     "about.uptime": {"en": "Up since", "fr": "En ligne depuis"},
     "about.latency": {"en": "Gateway latency", "fr": "Latence de la passerelle"},
+    "about.count": {"en": "{kind}: {count}", "fr": "{kind} : {count}"},
     # reminders and admin deadlines
     "reminders.bad_offsets": {
         "en": "I could not read “{text}”: write offsets like `30d 7d 1d 1h` (d = days, h = hours,"
@@ -151,10 +153,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "there.",
         "fr": "Je ne peux pas publier dans {channel} : il me faut « Voir le salon », « Envoyer des "
         "messages » et « Intégrer des liens ».",
-    },
-    "reminders.not_text": {
-        "en": "Reminders need a text channel.",
-        "fr": "Les rappels ont besoin d'un salon textuel.",
     },
     "reminders.offsets_set": {
         "en": "Reminders will come {offsets} before each deadline.",
@@ -195,10 +193,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "le salon {channel} n'existe plus : choisissez-en un autre avec /rappels salon.",
     },
     "reminders.paused.no_permission": {
-        "en": "I lost the permission to post in {channel}: fix it, then run /reminders channel "
-        "again.",
-        "fr": "je n'ai plus le droit de publier dans {channel} : corrigez-le, puis relancez "
-        "/rappels salon.",
+        "en": "I lost the permission to post in {channel}: give it back and I resume on my own "
+        "(I check again regularly), or choose another channel with /reminders channel.",
+        "fr": "je n'ai plus le droit de publier dans {channel} : rendez-le-moi et je reprends "
+        "tout seul (je vérifie régulièrement), ou choisissez un autre salon avec /rappels salon.",
+    },
+    "reminders.paused_notice": {
+        "en": "Deadline reminders are paused in {server}: {why} Details: /reminders status.",
+        "fr": "Les rappels d'échéances sont en pause sur {server} : {why} Détails : "
+        "/rappels statut.",
     },
     "reminder.title": {"en": "Reminder: {title}", "fr": "Rappel : {title}"},
     "reminder.left": {"en": "Time left", "fr": "Temps restant"},
@@ -273,109 +276,490 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "sync.global": {"en": "globally", "fr": "globalement"},
     "sync.guild": {"en": "to this server", "fr": "sur ce serveur"},
+    # answers in full sentences (bot/answer/compose.py)
+    "answer.deadline": {
+        "en": "{text} Deadline: {when}. {status}",
+        "fr": "{text} Date limite : {when}. {status}",
+    },
+    "answer.passed": {
+        "en": "This deadline passed {span} ago.",
+        "fr": "Cette échéance est passée depuis {span}.",
+    },
+    "answer.left": {"en": "{span} left.", "fr": "Il reste {span}."},
+    "answer.figure": {"en": "{amount}: {measures}. {text}", "fr": "{amount} : {measures}. {text}"},
+    "answer.figure_as_of": {
+        "en": "{amount}: {measures} (as of {as_of}). {text}",
+        "fr": "{amount} : {measures} (chiffre au {as_of}). {text}",
+    },
+    "answer.announced": {"en": "Announced on {date}.", "fr": "Annoncé le {date}."},
+    "answer.programme": {
+        "en": "Programme and funding: {programme}.",
+        "fr": "Programme et financement : {programme}.",
+    },
+    "answer.unknown": {
+        "en": "I don't know the answer to that: it is outside what I know about international "
+        "cooperation on AI and semiconductors.",
+        "fr": "Je ne connais pas la réponse à cette question : elle sort de ce que je sais sur la "
+        "coopération internationale en IA et semi-conducteurs.",
+    },
+    "answer.unknown_suggest": {
+        "en": "I don't know the answer to that: it is outside what I know about international "
+        "cooperation on AI and semiconductors. Did you mean: {suggestions}?",
+        "fr": "Je ne connais pas la réponse à cette question : elle sort de ce que je sais sur la "
+        "coopération internationale en IA et semi-conducteurs. Vouliez-vous dire : {suggestions} ?",
+    },
+    "source.line": {"en": "Source: {source}", "fr": "Source : {source}"},
+    "source.document": {"en": "{publisher}, {published}.", "fr": "{publisher}, {published}."},
+    "source.paragraph": {
+        "en": "{publisher}, {published} (paragraph {paragraph}).",
+        "fr": "{publisher}, {published} (paragraphe {paragraph}).",
+    },
+    "source.admin": {"en": "added by an admin.", "fr": "ajouté par un administrateur."},
+    # dates, durations and amounts (bot/answer/formatting.py)
+    "date.day": {"en": "{day} {month} {year}", "fr": "{day} {month} {year}"},
+    "date.weekday": {
+        "en": "{weekday}, {day} {month} {year}",
+        "fr": "{weekday} {day} {month} {year}",
+    },
+    "date.end_of_day": {
+        "en": "{date} (end of day, {timezone})",
+        "fr": "{date} (fin de journée, {timezone})",
+    },
+    "date.at": {
+        "en": "{date} at {hour}:{minute} ({timezone})",
+        "fr": "{date} à {hour} h {minute} ({timezone})",
+    },
+    "time.less_than_a_minute": {"en": "less than a minute", "fr": "moins d'une minute"},
+    "time.and": {"en": "{first} and {second}", "fr": "{first} et {second}"},
+    "amount.percent": {"en": "{number}%", "fr": "{number}\u202f%"},
+    "amount.range": {"en": "{low} to {high}", "fr": "{low} à {high}"},
+    "amount.money": {"en": "{currency} {number}", "fr": "{number} {currency}"},
+    "amount.money_scaled": {
+        "en": "{currency} {number} {scale}",
+        "fr": "{number} {scale} de {currency}",
+    },
+    "amount.quantity": {"en": "{number} {unit}", "fr": "{number} {unit}"},
+    "amount.quantity_scaled": {"en": "{number} {scale} {unit}", "fr": "{number} {scale} de {unit}"},
+    # the local console (bot/console.py) and the command line (bot/__main__.py)
+    "console.intro": {
+        # Shown before the console knows the user's language: the English line, then the French.
+        "en": "Silicon Bridge local console. Commands: /ask QUESTION, /partnership NAME, /deadline "
+        "[list | show NAME], /figure QUERY, /source ID, /help, /about; /quit to leave.",
+        "fr": "Console locale: commandes en français (/question, /echeance …) answer in French.",
+    },
+    "console.unknown": {
+        "en": "Unknown command /{name}.",
+        "fr": "Commande inconnue : /{name}.",
+    },
+    "time.in": {"en": "in {span}", "fr": "dans {span}"},
+    "time.ago": {"en": "{span} ago", "fr": "il y a {span}"},
+    "cli.see_also": {"en": "See also: {titles}", "fr": "Voir aussi: {titles}"},
 }
 
-# Command and option names and descriptions, English → French.
-COMMAND_TEXT_FR: dict[str, str] = {
-    "ask": "question",
-    "Ask a question about AI and semiconductor cooperation": (
-        "Poser une question sur la coopération en IA et semi-conducteurs"
+# Words for dates, durations and amounts, as plain data by language (bot/answer/formatting.py).
+MONTHS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ),
-    "question": "question",
-    "Your question, in French or English": "Votre question, en français ou en anglais",
-    "partnership": "partenariat",
-    "Show a partnership: parties, programme, themes, deadlines and figures": (
-        "Voir un partenariat : parties, programme, thèmes, échéances et chiffres"
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
     ),
-    "name": "nom",
-    "The partnership's name": "Le nom du partenariat",
-    "deadline": "echeance",
-    "Deadlines of the partnerships": "Les échéances des partenariats",
-    "list": "liste",
-    "Upcoming deadlines first, then recent past ones": (
-        "Les échéances à venir d'abord, puis les récentes"
+}
+WEEKDAYS: dict[str, tuple[str, ...]] = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+}
+# Days of the month not written as their plain number.
+DAY_NUMBERS: dict[str, dict[int, str]] = {"en": {}, "fr": {1: "1er"}}
+# A figure's qualifier, written before its amount.
+QUALIFIERS: dict[str, dict[str, str]] = {
+    "en": {
+        "exact": "",
+        "more_than": "more than ",
+        "at_least": "at least ",
+        "about": "about ",
+        "up_to": "up to ",
+    },
+    "fr": {
+        "exact": "",
+        "more_than": "plus de ",
+        "at_least": "au moins ",
+        "about": "environ ",
+        "up_to": "jusqu'à ",
+    },
+}
+# Units of time and scale words, (singular, plural); the singular is used below 2 ("1,5 milliard").
+UNITS: dict[str, dict[str, tuple[str, str]]] = {
+    "en": {
+        "year": ("year", "years"),
+        "month": ("month", "months"),
+        "day": ("day", "days"),
+        "hour": ("hour", "hours"),
+        "minute": ("minute", "minutes"),
+        "billion": ("billion", "billion"),
+        "million": ("million", "million"),
+    },
+    "fr": {
+        "year": ("an", "ans"),
+        "month": ("mois", "mois"),
+        "day": ("jour", "jours"),
+        "hour": ("heure", "heures"),
+        "minute": ("minute", "minutes"),
+        "billion": ("milliard", "milliards"),
+        "million": ("million", "millions"),
+    },
+}
+CURRENCIES: dict[str, dict[str, str]] = {
+    "en": {"USD": "USD", "EUR": "EUR"},
+    "fr": {"USD": "dollars", "EUR": "euros"},
+}
+# How numbers are written: the thousands separator and the decimal mark.
+NUMBER_MARKS: dict[str, dict[str, str]] = {
+    "en": {"thousands": ",", "decimal": "."},
+    "fr": {"thousands": "\u202f", "decimal": ","},
+}
+# Between the items of a list of alternatives ("did you mean: a; b").
+SEMICOLON: dict[str, str] = {"en": "; ", "fr": " ; "}
+# Questions the /help card suggests.
+HELP_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "when does the France–Taiwan call close?",
+        "who led the US–Taiwan talks?",
+        "how much will Taiwan invest in the US?",
     ),
-    "show": "voir",
-    "One deadline in detail": "Une échéance en détail",
-    "The deadline's name": "Le nom de l'échéance",
-    "figure": "chiffre",
-    "A figure with its qualifier, date, context and source": (
-        "Un chiffre avec sa précision, sa date, son contexte et sa source"
-    ),
-    "query": "recherche",
-    "What the figure is about": "Le sujet du chiffre",
-    "source": "source",
-    "A source document and the facts taken from it": (
-        "Un document source et les faits qui en sont tirés"
-    ),
-    "id": "id",
-    "The source's name": "Le nom de la source",
-    "help": "aide",
-    "What this bot can do": "Ce que ce bot sait faire",
-    "about": "apropos",
-    "sync": "synchroniser",
-    "Sync the slash commands with Discord (bot owner only)": (
-        "Synchroniser les commandes avec Discord (propriétaire du bot)"
-    ),
-    "scope": "portee",
-    "Where to sync: this server, or every server": (
-        "Où synchroniser : ce serveur, ou tous les serveurs"
-    ),
-    "reminders": "rappels",
-    "Deadline reminders in this server (Manage Server)": (
-        "Rappels d'échéances sur ce serveur (Gérer le serveur)"
-    ),
-    "channel": "salon",
-    "Post reminders in this channel": "Publier les rappels dans ce salon",
-    "The channel for reminders": "Le salon des rappels",
-    "offsets": "delais",
-    "When to remind before each deadline, e.g. 30d 7d 1d 1h": (
-        "Quand rappeler avant chaque échéance, p. ex. 30j 7j 1j 1h"
-    ),
-    "Offsets such as 30d 7d 1d 1h (d days, h hours, m minutes)": (
-        "Délais comme 30j 7j 1j 1h (j jours, h heures, m minutes)"
-    ),
-    "role": "role",
-    "Mention a role in reminders, or nobody when left empty": (
-        "Mentionner un rôle dans les rappels, ou personne si vide"
-    ),
-    "The role to mention": "Le rôle à mentionner",
-    "off": "desactiver",
-    "Stop posting reminders": "Arrêter les rappels",
-    "status": "statut",
-    "What will be posted next, where and when": "Ce qui sera publié, où et quand",
-    "timezone": "fuseau",
-    "Default time zone for new deadlines": "Fuseau horaire par défaut des nouvelles échéances",
-    "A time zone such as Europe/Paris": "Un fuseau comme Europe/Paris",
-    "add": "ajouter",
-    "Add a deadline to this server (Manage Server)": (
-        "Ajouter une échéance à ce serveur (Gérer le serveur)"
-    ),
-    "edit": "modifier",
-    "Change a deadline added in this server (Manage Server)": (
-        "Modifier une échéance ajoutée sur ce serveur (Gérer le serveur)"
-    ),
-    "remove": "supprimer",
-    "Remove a deadline added in this server (Manage Server)": (
-        "Supprimer une échéance ajoutée sur ce serveur (Gérer le serveur)"
-    ),
-    "calendar": "calendrier",
-    "Upcoming deadlines as a calendar file (.ics)": (
-        "Les échéances à venir en fichier de calendrier (.ics)"
-    ),
-    "event": "evenement",
-    "Create a Discord event for a deadline (Manage Server)": (
-        "Créer un événement Discord pour une échéance (Gérer le serveur)"
-    ),
-    "What the bot knows, its version, uptime and latency": (
-        "Ce que le bot sait, sa version, sa durée en ligne et sa latence"
+    "fr": (
+        "quand ferme l'AMI France–Taïwan ?",
+        "combien Taïwan investit aux États-Unis ?",
+        "qui a dirigé les discussions États-Unis–Taïwan ?",
     ),
 }
 
+# The slash commands: names and descriptions in English, exactly as cogs/ write them (discord.py
+# sends the English and asks the Translator for the French), and in French. ``help`` is the line the
+# /help card gives a command, if it lists it; ``aliases`` are other names the console accepts.
+Text = dict[str, str]  # {"en": …, "fr": …}
 
-def language(locale: discord.Locale | str | None) -> str:
-    """'fr' for any French locale, 'en' otherwise."""
-    value = locale.value if isinstance(locale, discord.Locale) else str(locale or "")
+
+@dataclass(frozen=True)
+class Option:
+    name: Text
+    description: Text
+
+
+@dataclass(frozen=True)
+class Command:
+    name: Text
+    description: Text
+    options: tuple[Option, ...] = ()
+    subcommands: tuple[Command, ...] = ()
+    help: Text | None = None
+    aliases: tuple[str, ...] = ()
+
+
+DEADLINE_NAME = Option(
+    name={"en": "name", "fr": "nom"},
+    description={"en": "The deadline's name", "fr": "Le nom de l'échéance"},
+)
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        name={"en": "ask", "fr": "question"},
+        description={
+            "en": "Ask a question about AI and semiconductor cooperation",
+            "fr": "Poser une question sur la coopération en IA et semi-conducteurs",
+        },
+        options=(
+            Option(
+                name={"en": "question", "fr": "question"},
+                description={
+                    "en": "Your question, in French or English",
+                    "fr": "Votre question, en français ou en anglais",
+                },
+            ),
+        ),
+        help={
+            "en": "a question, in French or English",
+            "fr": "une question, en français ou en anglais",
+        },
+    ),
+    Command(
+        name={"en": "partnership", "fr": "partenariat"},
+        description={
+            "en": "Show a partnership: parties, programme, themes, deadlines and figures",
+            "fr": "Voir un partenariat : parties, programme, thèmes, échéances et chiffres",
+        },
+        options=(
+            Option(
+                name={"en": "name", "fr": "nom"},
+                description={"en": "The partnership's name", "fr": "Le nom du partenariat"},
+            ),
+        ),
+        help={"en": "a partnership's card", "fr": "la fiche d'un partenariat"},
+    ),
+    Command(
+        name={"en": "deadline", "fr": "echeance"},
+        description={"en": "Deadlines of the partnerships", "fr": "Les échéances des partenariats"},
+        aliases=("échéance",),
+        subcommands=(
+            Command(
+                name={"en": "list", "fr": "liste"},
+                description={
+                    "en": "Upcoming deadlines first, then recent past ones",
+                    "fr": "Les échéances à venir d'abord, puis les récentes",
+                },
+                help={
+                    "en": "upcoming and recent deadlines",
+                    "fr": "les échéances à venir et récentes",
+                },
+            ),
+            Command(
+                name={"en": "show", "fr": "voir"},
+                description={"en": "One deadline in detail", "fr": "Une échéance en détail"},
+                options=(DEADLINE_NAME,),
+                help={"en": "one deadline in detail", "fr": "une échéance en détail"},
+            ),
+            Command(
+                name={"en": "add", "fr": "ajouter"},
+                description={
+                    "en": "Add a deadline to this server (Manage Server)",
+                    "fr": "Ajouter une échéance à ce serveur (Gérer le serveur)",
+                },
+            ),
+            Command(
+                name={"en": "edit", "fr": "modifier"},
+                description={
+                    "en": "Change a deadline added in this server (Manage Server)",
+                    "fr": "Modifier une échéance ajoutée sur ce serveur (Gérer le serveur)",
+                },
+                options=(DEADLINE_NAME,),
+            ),
+            Command(
+                name={"en": "remove", "fr": "supprimer"},
+                description={
+                    "en": "Remove a deadline added in this server (Manage Server)",
+                    "fr": "Supprimer une échéance ajoutée sur ce serveur (Gérer le serveur)",
+                },
+                options=(DEADLINE_NAME,),
+            ),
+            Command(
+                name={"en": "calendar", "fr": "calendrier"},
+                description={
+                    "en": "Upcoming deadlines as a calendar file (.ics)",
+                    "fr": "Les échéances à venir en fichier de calendrier (.ics)",
+                },
+            ),
+            Command(
+                name={"en": "event", "fr": "evenement"},
+                description={
+                    "en": "Create a Discord event for a deadline (Manage Server)",
+                    "fr": "Créer un événement Discord pour une échéance (Gérer le serveur)",
+                },
+                options=(DEADLINE_NAME,),
+            ),
+        ),
+    ),
+    Command(
+        name={"en": "figure", "fr": "chiffre"},
+        description={
+            "en": "A figure with its qualifier, date, context and source",
+            "fr": "Un chiffre avec sa précision, sa date, son contexte et sa source",
+        },
+        options=(
+            Option(
+                name={"en": "query", "fr": "recherche"},
+                description={"en": "What the figure is about", "fr": "Le sujet du chiffre"},
+            ),
+        ),
+        help={
+            "en": "a figure with its date and source",
+            "fr": "un chiffre avec sa date et sa source",
+        },
+    ),
+    Command(
+        name={"en": "source", "fr": "source"},
+        description={
+            "en": "A source document and the facts taken from it",
+            "fr": "Un document source et les faits qui en sont tirés",
+        },
+        options=(
+            Option(
+                name={"en": "id", "fr": "id"},
+                description={"en": "The source's name", "fr": "Le nom de la source"},
+            ),
+        ),
+        help={"en": "a source document and its facts", "fr": "un document source et ses faits"},
+    ),
+    Command(
+        name={"en": "help", "fr": "aide"},
+        description={"en": "What this bot can do", "fr": "Ce que ce bot sait faire"},
+    ),
+    Command(
+        name={"en": "about", "fr": "apropos"},
+        description={
+            "en": "What the bot knows, its version, uptime and latency",
+            "fr": "Ce que le bot sait, sa version, sa durée en ligne et sa latence",
+        },
+        help={
+            "en": "what I know, version, uptime",
+            "fr": "ce que je sais, version, durée en ligne",
+        },
+    ),
+    Command(
+        name={"en": "sync", "fr": "synchroniser"},
+        description={
+            "en": "Sync the slash commands with Discord (bot owner only)",
+            "fr": "Synchroniser les commandes avec Discord (propriétaire du bot)",
+        },
+        options=(
+            Option(
+                name={"en": "scope", "fr": "portee"},
+                description={
+                    "en": "Where to sync: this server, or every server",
+                    "fr": "Où synchroniser : ce serveur, ou tous les serveurs",
+                },
+            ),
+        ),
+    ),
+    Command(
+        name={"en": "reminders", "fr": "rappels"},
+        description={
+            "en": "Deadline reminders in this server (Manage Server)",
+            "fr": "Rappels d'échéances sur ce serveur (Gérer le serveur)",
+        },
+        subcommands=(
+            Command(
+                name={"en": "channel", "fr": "salon"},
+                description={
+                    "en": "Post reminders in this channel",
+                    "fr": "Publier les rappels dans ce salon",
+                },
+                options=(
+                    Option(
+                        name={"en": "channel", "fr": "salon"},
+                        description={
+                            "en": "The channel for reminders",
+                            "fr": "Le salon des rappels",
+                        },
+                    ),
+                ),
+            ),
+            Command(
+                name={"en": "offsets", "fr": "delais"},
+                description={
+                    "en": "When to remind before each deadline, e.g. 30d 7d 1d 1h",
+                    "fr": "Quand rappeler avant chaque échéance, p. ex. 30j 7j 1j 1h",
+                },
+                options=(
+                    Option(
+                        name={"en": "offsets", "fr": "delais"},
+                        description={
+                            "en": "Offsets such as 30d 7d 1d 1h (d days, h hours, m minutes)",
+                            "fr": "Délais comme 30j 7j 1j 1h (j jours, h heures, m minutes)",
+                        },
+                    ),
+                ),
+            ),
+            Command(
+                name={"en": "role", "fr": "role"},
+                description={
+                    "en": "Mention a role in reminders, or nobody when left empty",
+                    "fr": "Mentionner un rôle dans les rappels, ou personne si vide",
+                },
+                options=(
+                    Option(
+                        name={"en": "role", "fr": "role"},
+                        description={"en": "The role to mention", "fr": "Le rôle à mentionner"},
+                    ),
+                ),
+            ),
+            Command(
+                name={"en": "timezone", "fr": "fuseau"},
+                description={
+                    "en": "Default time zone for new deadlines",
+                    "fr": "Fuseau horaire par défaut des nouvelles échéances",
+                },
+                options=(
+                    Option(
+                        name={"en": "timezone", "fr": "fuseau"},
+                        description={
+                            "en": "A time zone such as Europe/Paris",
+                            "fr": "Un fuseau comme Europe/Paris",
+                        },
+                    ),
+                ),
+            ),
+            Command(
+                name={"en": "off", "fr": "desactiver"},
+                description={"en": "Stop posting reminders", "fr": "Arrêter les rappels"},
+            ),
+            Command(
+                name={"en": "status", "fr": "statut"},
+                description={
+                    "en": "What will be posted next, where and when",
+                    "fr": "Ce qui sera publié, où et quand",
+                },
+            ),
+        ),
+    ),
+)
+
+
+def slash_commands() -> list[tuple[Text, Command]]:
+    """Every command and subcommand, with its full name as typed in each language
+    ({"en": "/deadline list", "fr": "/echeance liste"}), in the table's order."""
+    found: list[tuple[Text, Command]] = []
+    for command in COMMANDS:
+        found.append(({lang: f"/{name}" for lang, name in command.name.items()}, command))
+        for sub in command.subcommands:
+            typed = {lang: f"/{name} {sub.name[lang]}" for lang, name in command.name.items()}
+            found.append((typed, sub))
+    return found
+
+
+def command_named(path: str) -> Command:
+    """The command or subcommand named ``path`` in English, e.g. "deadline show"."""
+    return next(entry for typed, entry in slash_commands() if typed["en"] == f"/{path}")
+
+
+def command_texts(lang: str) -> dict[str, str]:
+    """Every command, subcommand and option name and description, English → ``lang``.
+
+    What the Translator gives Discord: discord.py asks for the French of each English string.
+    """
+    texts: dict[str, str] = {}
+    for _, entry in slash_commands():
+        for item in (entry, *entry.options):
+            for text in (item.name, item.description):
+                if texts.setdefault(text["en"], text[lang]) != text[lang]:
+                    raise ValueError(f"{text['en']!r} has two translations")
+    return texts
+
+
+def language(locale: Enum | str | None) -> str:
+    """'fr' for any French locale (a ``discord.Locale`` or its value), 'en' otherwise."""
+    value = str(locale.value if isinstance(locale, Enum) else locale or "")
     return "fr" if value.lower().startswith("fr") else "en"
 
 
@@ -385,15 +769,9 @@ def t(key: str, lang: str, **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
-class Translator(app_commands.Translator):
-    """Gives Discord the French names and descriptions of the commands."""
-
-    async def translate(
-        self,
-        string: app_commands.locale_str,
-        locale: discord.Locale,
-        context: app_commands.TranslationContextTypes,
-    ) -> str | None:
-        if language(locale) != "fr":
-            return None
-        return COMMAND_TEXT_FR.get(string.message)
+def error_text(error: UserError, lang: str) -> str:
+    """What an error the user can fix says, the kind of thing not found named in their language."""
+    fields = dict(error.fields)
+    if "what" in fields:
+        fields["what"] = t(f"what.{fields['what']}", lang)
+    return t(error.key, lang, **fields)

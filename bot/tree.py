@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserError
-from bot.i18n import language, t
+from bot.i18n import error_text, language, t
 
 log = logging.getLogger(__name__)
 
@@ -19,10 +19,7 @@ def user_message(error: Exception, lang: str) -> str | None:
     if isinstance(error, app_commands.TransformerError) and error.__cause__ is not None:
         original = error.__cause__  # raised by one of our transformers
     if isinstance(original, UserError):
-        fields = dict(original.fields)
-        if "what" in fields:  # the kind of thing not found, named in the user's language
-            fields["what"] = t(f"what.{fields['what']}", lang)
-        return t(original.key, lang, **fields)
+        return error_text(original, lang)
     if isinstance(error, app_commands.MissingPermissions):
         return t("error.missing_permissions", lang)
     if isinstance(error, app_commands.BotMissingPermissions):

@@ -106,12 +106,12 @@ async def pause(
 ) -> None:
     """Stop posting in this server until its channel works again (looked at from ``check_at``).
 
-    A server already paused keeps its count of checks and whether its admins were told.
+    The count of checks survives a resume that did not lead to a post, so that a channel which
+    looks fine but refuses posts is tried less and less often.
     """
     await conn.execute(
         "UPDATE guild_settings SET paused_reason = ?, updated_at = ?, "
-        "paused_at = coalesce(paused_at, ?), next_check_at = coalesce(next_check_at, ?) "
-        "WHERE guild_id = ?",
+        "paused_at = coalesce(paused_at, ?), next_check_at = ? WHERE guild_id = ?",
         (reason, now.isoformat(), now.isoformat(), check_at.isoformat(), guild_id),
     )
 
@@ -130,8 +130,9 @@ async def checks_due(conn: aiosqlite.Connection, now: datetime) -> list[GuildSet
 async def resume(conn: aiosqlite.Connection, guild_id: int, now: datetime) -> None:
     """The channel works again: post as before."""
     await conn.execute(
-        "UPDATE guild_settings SET paused_reason = NULL, paused_at = NULL, pause_checks = 0, "
-        "next_check_at = NULL, admins_told = 0, updated_at = ? WHERE guild_id = ?",
+        "UPDATE guild_settings SET paused_reason = NULL, paused_at = NULL, "
+        "pause_checks = pause_checks + 1, next_check_at = NULL, updated_at = ? "
+        "WHERE guild_id = ?",
         (now.isoformat(), guild_id),
     )
 
@@ -143,6 +144,15 @@ async def still_paused(
         "UPDATE guild_settings SET paused_reason = ?, pause_checks = pause_checks + 1, "
         "next_check_at = ?, updated_at = ? WHERE guild_id = ?",
         (reason, check_at.isoformat(), now.isoformat(), guild_id),
+    )
+
+
+async def posted(conn: aiosqlite.Connection, guild_id: int) -> None:
+    """A post went through: the server's channel is well, and a later pause starts afresh."""
+    await conn.execute(
+        "UPDATE guild_settings SET pause_checks = 0, admins_told = 0 "
+        "WHERE guild_id = ? AND (pause_checks > 0 OR admins_told)",
+        (guild_id,),
     )
 
 

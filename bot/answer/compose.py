@@ -1,12 +1,20 @@
-"""Full-sentence answers in French or English, built from an item and its source."""
+"""Full-sentence answers in French or English, built from an item and its source.
+
+The sentences are in the catalogue (bot/i18n.py); this module fills them in.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from bot.answer import formatting
+from bot.i18n import SEMICOLON, t
 from store.items import Item
 from store.sources import Source
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def deadline_status(item: Item, now: datetime, lang: str) -> str:
@@ -15,60 +23,52 @@ def deadline_status(item: Item, now: datetime, lang: str) -> str:
     due = item.deadline.due
     span = formatting.duration(now, due, lang)
     if due <= now:
-        return (
-            f"Cette échéance est passée depuis {span}."
-            if lang == "fr"
-            else (f"This deadline passed {span} ago.")
-        )
-    return f"Il reste {span}." if lang == "fr" else f"{span[0].upper()}{span[1:]} left."
+        return t("answer.passed", lang, span=span)
+    return _capital(t("answer.left", lang, span=span))
+
+
+def source_text(source: Source | None, item: Item, lang: str) -> str:
+    """Where an item comes from: 'Innovationsfr, 8 March 2025 (paragraph 22).'"""
+    if source is None:
+        return item.link or t("source.admin", lang)
+    fields = {"publisher": source.publisher, "published": formatting.day(source.published, lang)}
+    if item.paragraph:
+        return t("source.paragraph", lang, paragraph=item.paragraph, **fields)
+    return t("source.document", lang, **fields)
 
 
 def source_line(source: Source | None, item: Item, lang: str) -> str:
     """'Source: Innovationsfr, 8 March 2025 (paragraph 22).'"""
-    fr = lang == "fr"
-    if source is None:
-        if item.link:
-            return f"Source : {item.link}" if fr else f"Source: {item.link}"
-        return "Source : ajouté par un administrateur." if fr else "Source: added by an admin."
-    published = formatting.day(source.published, lang)
-    where = ""
-    if item.paragraph:
-        where = f" (paragraphe {item.paragraph})" if fr else f" (paragraph {item.paragraph})"
-    label = "Source :" if fr else "Source:"
-    return f"{label} {source.publisher}, {published}{where}."
+    return t("source.line", lang, source=source_text(source, item, lang))
 
 
 def details(item: Item, lang: str, now: datetime) -> str:
     """What an item says, in full sentences, without its source."""
-    fr = lang == "fr"
     text = item.text(lang)
     if not text.endswith((".", "!", "?", "»", '"')):
         text += "."
     if item.deadline is not None:
         when = formatting.moment(item.deadline, lang)
-        lead = "Date limite" if fr else "Deadline"
-        sep = " : " if fr else ": "
-        return f"{text} {lead}{sep}{when}. {deadline_status(item, now, lang)}"
+        status = deadline_status(item, now, lang)
+        return t("answer.deadline", lang, text=text, when=when, status=status)
     if item.figure is not None:
         figure = item.figure
-        amount = formatting.amount(figure, lang)
-        amount = amount[0].upper() + amount[1:]
-        measures = figure.measures(lang).rstrip(".")
-        sep = " : " if fr else ": "
-        sentence = f"{amount}{sep}{measures}"
+        fields = {
+            "amount": _capital(formatting.amount(figure, lang)),
+            "measures": figure.measures(lang).rstrip("."),
+            "text": text,
+        }
         if figure.as_of:
             as_of = formatting.day(figure.as_of, lang)
-            sentence += f" (chiffre au {as_of})" if fr else f" (as of {as_of})"
-        return f"{sentence}. {text}"
+            return t("answer.figure_as_of", lang, as_of=as_of, **fields)
+        return t("answer.figure", lang, **fields)
     if item.partnership is not None:
         p = item.partnership
         parts = [text]
         if p.announced:
-            announced = formatting.day(p.announced, lang)
-            parts.append(f"Annoncé le {announced}." if fr else f"Announced on {announced}.")
+            parts.append(t("answer.announced", lang, date=formatting.day(p.announced, lang)))
         if p.programme(lang):
-            label = "Programme et financement :" if fr else "Programme and funding:"
-            parts.append(f"{label} {p.programme(lang).rstrip('.')}.")
+            parts.append(t("answer.programme", lang, programme=p.programme(lang).rstrip(".")))
         return " ".join(parts)
     return text
 
@@ -79,18 +79,6 @@ def answer_text(item: Item, source: Source | None, lang: str, now: datetime) -> 
 
 def unknown_text(lang: str, suggestions: list[str]) -> str:
     """The polite 'I don't know', with what the asker may have meant."""
-    if lang == "fr":
-        text = (
-            "Je ne connais pas la réponse à cette question : elle sort de ce que je sais sur la "
-            "coopération internationale en IA et semi-conducteurs."
-        )
-        if suggestions:
-            text += " Vouliez-vous dire : " + " ; ".join(suggestions) + " ?"
-        return text
-    text = (
-        "I don't know the answer to that: it is outside what I know about international "
-        "cooperation on AI and semiconductors."
-    )
     if suggestions:
-        text += " Did you mean: " + "; ".join(suggestions) + "?"
-    return text
+        return t("answer.unknown_suggest", lang, suggestions=SEMICOLON[lang].join(suggestions))
+    return t("answer.unknown", lang)

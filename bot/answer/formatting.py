@@ -1,81 +1,36 @@
-"""Dates, durations and amounts written out in French or English."""
+"""Dates, durations and amounts written out in French or English.
+
+The words and patterns are in the catalogue (bot/i18n.py); this module only chooses among them.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.i18n import (
+    CURRENCIES,
+    DAY_NUMBERS,
+    MONTHS,
+    NUMBER_MARKS,
+    QUALIFIERS,
+    UNITS,
+    WEEKDAYS,
+    t,
+)
 from store.items import DeadlineDetails, FigureDetails
-
-MONTHS = {
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    "fr": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
-}
-WEEKDAYS = {
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
-}
-QUALIFIERS = {
-    "en": {
-        "exact": "",
-        "more_than": "more than ",
-        "at_least": "at least ",
-        "about": "about ",
-        "up_to": "up to ",
-    },
-    "fr": {
-        "exact": "",
-        "more_than": "plus de ",
-        "at_least": "au moins ",
-        "about": "environ ",
-        "up_to": "jusqu'à ",
-    },
-}
-UNITS_OF_TIME = {
-    # name: (english singular, english plural, french singular, french plural)
-    "year": ("year", "years", "an", "ans"),
-    "month": ("month", "months", "mois", "mois"),
-    "day": ("day", "days", "jour", "jours"),
-    "hour": ("hour", "hours", "heure", "heures"),
-    "minute": ("minute", "minutes", "minute", "minutes"),
-}
 
 
 def day(d: date, lang: str, *, weekday: bool = False) -> str:
     """'15 May 2025' / '15 mai 2025' (with the weekday in front when asked)."""
-    first = "1er" if lang == "fr" and d.day == 1 else str(d.day)
-    text = f"{first} {MONTHS[lang][d.month - 1]} {d.year}"
+    fields = {
+        "day": DAY_NUMBERS[lang].get(d.day, str(d.day)),
+        "month": MONTHS[lang][d.month - 1],
+        "year": d.year,
+    }
     if weekday:
-        text = f"{WEEKDAYS[lang][d.weekday()]} {text}"
-        if lang == "en":
-            text = text.replace(" ", ", ", 1)
-    return text
+        return t("date.weekday", lang, weekday=WEEKDAYS[lang][d.weekday()], **fields)
+    return t("date.day", lang, **fields)
 
 
 def moment(deadline: DeadlineDetails, lang: str) -> str:
@@ -83,18 +38,20 @@ def moment(deadline: DeadlineDetails, lang: str) -> str:
     local = deadline.due.astimezone(ZoneInfo(deadline.timezone))
     when = day(local.date(), lang, weekday=True)
     if deadline.date_only:
-        end = "fin de journée" if lang == "fr" else "end of day"
-        return f"{when} ({end}, {deadline.timezone})"
-    clock = f"{local:%H} h {local:%M}" if lang == "fr" else f"{local:%H:%M}"
-    joiner = "à" if lang == "fr" else "at"
-    return f"{when} {joiner} {clock} ({deadline.timezone})"
+        return t("date.end_of_day", lang, date=when, timezone=deadline.timezone)
+    return t(
+        "date.at",
+        lang,
+        date=when,
+        hour=f"{local:%H}",
+        minute=f"{local:%M}",
+        timezone=deadline.timezone,
+    )
 
 
-def _plural(unit: str, n: int, lang: str) -> str:
-    en1, en2, fr1, fr2 = UNITS_OF_TIME[unit]
-    if lang == "fr":
-        return f"{n} {fr1 if n <= 1 else fr2}"
-    return f"{n} {en1 if n == 1 else en2}"
+def _word(unit: str, n: float, lang: str) -> str:
+    singular, plural = UNITS[lang][unit]
+    return singular if n < 2 else plural
 
 
 def duration(start: datetime, end: datetime, lang: str) -> str:
@@ -114,31 +71,26 @@ def duration(start: datetime, end: datetime, lang: str) -> str:
         hours, rest = divmod(rest, 3600)
         minutes = rest // 60
         parts = [("day", days), ("hour", hours), ("minute", minutes)]
-    parts = [(u, n) for u, n in parts if n > 0][:2]
-    if not parts:
-        return "moins d'une minute" if lang == "fr" else "less than a minute"
-    words = [_plural(u, n, lang) for u, n in parts]
-    return f" {'et' if lang == 'fr' else 'and'} ".join(words)
+    words = [f"{n} {_word(unit, n, lang)}" for unit, n in parts if n > 0][:2]
+    if not words:
+        return t("time.less_than_a_minute", lang)
+    if len(words) == 1:
+        return words[0]
+    return t("time.and", lang, first=words[0], second=words[1])
 
 
 def _number(value: float, lang: str) -> str:
-    if value == int(value):
-        text = f"{int(value):,}"
-        return text.replace(",", "\u202f") if lang == "fr" else text
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+    text = f"{int(value):,}" if value == int(value) else f"{value:,.2f}".rstrip("0").rstrip(".")
+    marks = NUMBER_MARKS[lang]
+    return text.translate(str.maketrans({",": marks["thousands"], ".": marks["decimal"]}))
 
 
 def _scaled(value: float, lang: str) -> tuple[str, str]:
     """(number, scale word) such as ('250', 'billion') / ('250', 'milliards')."""
-    for size, en, fr_one, fr_many in (
-        (1e9, "billion", "milliard", "milliards"),
-        (1e6, "million", "million", "millions"),
-    ):
+    for size, scale in ((1e9, "billion"), (1e6, "million")):
         if value >= size:
             n = value / size
-            word = en if lang == "en" else (fr_one if n < 2 else fr_many)
-            return _number(n, lang), word
+            return _number(n, lang), _word(scale, n, lang)
     return _number(value, lang), ""
 
 
@@ -146,33 +98,24 @@ def amount(figure: FigureDetails, lang: str) -> str:
     """The figure with its qualifier and unit: 'more than USD 15 billion', 'plus de 60 %'."""
     qualifier = QUALIFIERS[lang][figure.qualifier]
     if figure.unit == "%":
-        sign = "\u202f%" if lang == "fr" else "%"
-        low = _number(figure.value, lang) + sign
-        high = _number(figure.value_max, lang) + sign if figure.value_max is not None else None
-        text = low if high is None else _range(low, high, lang)
-    elif figure.unit in ("USD", "EUR"):
-        number, scale = _scaled(figure.value, lang)
-        if figure.value_max is not None:
-            number = _range(number, _scaled(figure.value_max, lang)[0], lang)
-        if lang == "fr":
-            currency = "dollars" if figure.unit == "USD" else "euros"
-            text = f"{number} {scale} de {currency}" if scale else f"{number} {currency}"
-        else:
-            text = f"{figure.unit} {number} {scale}".rstrip()
+        low = t("amount.percent", lang, number=_number(figure.value, lang))
+        if figure.value_max is None:
+            return f"{qualifier}{low}"
+        high = t("amount.percent", lang, number=_number(figure.value_max, lang))
+        return f"{qualifier}{_range(low, high, lang)}"
+    number, scale = _scaled(figure.value, lang)
+    if figure.value_max is not None:
+        number = _range(number, _scaled(figure.value_max, lang)[0], lang)
+    if figure.unit in ("USD", "EUR"):
+        currency = CURRENCIES[lang][figure.unit]
+        key = "amount.money_scaled" if scale else "amount.money"
+        text = t(key, lang, number=number, scale=scale, currency=currency)
     else:
-        number, scale = _scaled(figure.value, lang)
-        if figure.value_max is not None:
-            number = _range(number, _scaled(figure.value_max, lang)[0], lang)
-        if figure.unit == "years":
-            label = "ans" if lang == "fr" else "years"
-        else:
-            label = figure.unit_label(lang)
-        if scale and lang == "fr":
-            text = f"{number} {scale} de {label}"
-        else:
-            text = " ".join(part for part in (number, scale, label) if part)
+        label = UNITS[lang]["year"][1] if figure.unit == "years" else figure.unit_label(lang)
+        key = "amount.quantity_scaled" if scale else "amount.quantity"
+        text = t(key, lang, number=number, scale=scale, unit=label).rstrip()
     return f"{qualifier}{text}"
 
 
 def _range(low: str, high: str, lang: str) -> str:
-    return f"{low} à {high}" if lang == "fr" else f"{low} to {high}"
+    return t("amount.range", lang, low=low, high=high)

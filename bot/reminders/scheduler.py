@@ -317,9 +317,10 @@ class ReminderScheduler:
             reason = _pause_reason(exc)
             log.warning("server %d: reminders paused (%s): %s", reminder.guild_id, reason, exc)
             now = self.clock()
+            wait = CHECK_BACKOFF[min(settings.pause_checks, len(CHECK_BACKOFF) - 1)]
             async with self.store.transaction() as tx:
                 await settings_sql.pause(
-                    tx, reminder.guild_id, reason, now, now + timedelta(seconds=CHECK_BACKOFF[0])
+                    tx, reminder.guild_id, reason, now, now + timedelta(seconds=wait)
                 )
                 await reminders_sql.release(tx, reminder, None, f"paused: {reason}")
             await self._tell_admins(reminder.guild_id)
@@ -347,6 +348,7 @@ class ReminderScheduler:
         for pause in (*MARK_RETRIES, None):
             try:
                 async with self.store.transaction() as tx:
+                    await settings_sql.posted(tx, reminder.guild_id)
                     if not await reminders_sql.mark_sent(
                         tx, reminder, message_id, self.clock(), late
                     ):
