@@ -5,8 +5,6 @@ from __future__ import annotations
 import ast
 import re
 import string
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,23 +18,6 @@ from store import items
 
 ROOT = Path(__file__).resolve().parent.parent
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2  # Discord's option types
-
-# Modules the console, the command line and the tests use without Discord.
-WITHOUT_DISCORD = ["bot.i18n", "bot.cards", "bot.console"] + [
-    f"bot.answer.{path.stem}"
-    for path in sorted((ROOT / "bot" / "answer").glob("*.py"))
-    if path.stem != "__init__"
-]
-
-
-def test_the_catalogue_cards_console_and_answers_import_no_discord():
-    imports = "; ".join(f"import {module}" for module in WITHOUT_DISCORD)
-    loaded = "sorted(m for m in sys.modules if m.split('.')[0] == 'discord')"
-    check = f"import sys; {imports}; print({loaded})"
-    result = subprocess.run(
-        [sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"
 
 
 def _table() -> dict[tuple[str, str | None], tuple[dict, dict]]:
