@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import io
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
-from store.db import StoreError
+from store.db import StoreError, explain
 from store.seed import SeedError
 
 log = logging.getLogger("bot")
@@ -80,6 +82,10 @@ async def _ask(settings: Settings, args: argparse.Namespace) -> int:
         engine = AnswerEngine(store)
         if question == "-":
             loop = asyncio.get_running_loop()
+            # A line that is not UTF-8 is read with replacement characters and answered like
+            # any other: one JSON line out for each line in.
+            if isinstance(sys.stdin, io.TextIOWrapper):
+                sys.stdin.reconfigure(encoding="utf-8", errors="replace")
             while line := await loop.run_in_executor(None, sys.stdin.readline):
                 answer = await engine.ask(line.rstrip("\r\n"), lang=args.lang)
                 sys.stdout.write(json.dumps(answer.as_dict(), ensure_ascii=False) + "\n")
@@ -203,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"The seed files have {len(exc.problems)} problem(s):", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # the database refused a write mid-way (locked, read-only)
+        print(f"error: {explain(str(settings.database), exc)}", file=sys.stderr)
         return 1
     except (ConfigError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)

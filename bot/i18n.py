@@ -223,6 +223,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "That moment has already passed: a deadline must be in the future.",
         "fr": "Ce moment est déjà passé : une échéance doit être dans le futur.",
     },
+    "deadline.too_far": {
+        "en": "That date is more than {years} years away: please check the year.",
+        "fr": "Cette date est à plus de {years} ans : vérifiez l'année.",
+    },
     "deadline.title_missing": {
         "en": "Both titles, French and English, are needed.",
         "fr": "Il faut les deux titres, en français et en anglais.",

@@ -21,6 +21,23 @@ class StoreError(Exception):
     """A problem with the database file itself (unreadable, newer schema, …)."""
 
 
+def explain(path: str, error: Exception) -> str:
+    """What a SQLite error means for the person running the bot, in one line."""
+    text = str(error)
+    if "readonly" in text or "read-only" in text:
+        return (
+            f"the database {path!r} is read-only (the file or its folder): the bot needs to "
+            "write there"
+        )
+    if "locked" in text or "busy" in text:
+        return f"the database {path!r} is busy in another process: try again when it is done"
+    if "unable to open" in text:
+        return f"cannot open the database {path!r}: check that its folder exists and is writable"
+    if "not a database" in text or "malformed" in text:
+        return f"{path!r} is not a usable SQLite database ({text})"
+    return f"database {path!r}: {text}"
+
+
 def statements(script: str) -> list[str]:
     """The SQL statements of a script, one by one (trigger bodies kept whole)."""
     found, current = [], ""
@@ -71,7 +88,7 @@ class Store:
         try:
             conn = await aiosqlite.connect(path, isolation_level=None)
         except Exception as exc:  # sqlite3.OperationalError and OSError alike
-            raise StoreError(f"cannot open the database {path!r}: {exc}") from exc
+            raise StoreError(explain(path, exc)) from exc
         try:
             conn.row_factory = aiosqlite.Row
             store = cls(conn, path)
@@ -88,7 +105,7 @@ class Store:
             await self.conn.execute("PRAGMA foreign_keys = ON")
             await self.conn.execute("PRAGMA synchronous = NORMAL")
         except Exception as exc:
-            raise StoreError(f"{self.path!r} is not a usable SQLite database: {exc}") from exc
+            raise StoreError(explain(self.path, exc)) from exc
 
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cur:
@@ -105,7 +122,7 @@ class Store:
         try:
             await self.conn.execute("BEGIN IMMEDIATE")
         except Exception as exc:
-            raise StoreError(f"cannot write to the database {self.path!r}: {exc}") from exc
+            raise StoreError(explain(self.path, exc)) from exc
         try:
             current = await self.schema_version()
             if current > len(known):

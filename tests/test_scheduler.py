@@ -202,6 +202,8 @@ async def test_admin_deadline_errors(setup, clock):
         (form("2026-02-30 12:00"), "deadline.bad_date"),
         (form("next tuesday"), "deadline.bad_date"),
         (form("2020-01-01 12:00"), "deadline.in_past"),
+        (form("9999-12-31"), "deadline.too_far"),
+        (form("9999-12-31 23:30", timezone="America/New_York"), "deadline.bad_date"),
         (form("2026-12-01", title_en="  "), "deadline.title_missing"),
         (form("2026-12-01", link="atlantis pact"), "deadline.bad_link"),
     ]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.answer.engine import index_for
 from bot.errors import UserError
@@ -25,6 +25,8 @@ from store.items import DeadlineDetails, Item
 from store.reminders import Reminder
 from store.seed import ADMIN_ID_PREFIX
 from store.settings import GuildSettings
+
+MAX_AHEAD = timedelta(days=10 * 365)  # a deadline further away is a typing mistake
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,8 @@ class ReminderService:
         due, date_only = parsing.parse_when(form.when, zone_name)
         if due <= self.clock():
             raise UserError("deadline.in_past")
+        if due > self.clock() + MAX_AHEAD:
+            raise UserError("deadline.too_far", years=MAX_AHEAD.days // 365)
         partnership_id, link = None, None
         typed = form.link.strip()
         if typed.startswith(("https://", "http://")):
