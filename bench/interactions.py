@@ -20,7 +20,7 @@ from discord.http import Route
 from bench.answers import QUESTIONS, SEEDS, percentile
 from bot.client import SiliconBridge
 from bot.config import Settings
-from tests.fakediscord import FakeChannel, FakeDiscord, FakeGuild, running_bot
+from fakediscord import FakeChannel, FakeDiscord, FakeGuild, running_bot
 
 GUILD = 1_300_000_000_000_000_001
 CHANNEL = 1_300_000_000_000_000_002

@@ -70,7 +70,7 @@ async def fake_discord(guild):
     from discord.gateway import DiscordWebSocket
     from discord.http import Route
 
-    from tests.fakediscord import FakeDiscord
+    from fakediscord import FakeDiscord
 
     base, gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
     try:
@@ -85,7 +85,7 @@ async def bot_on(fake, database: Path, clock, dev_guild_id: int):
     """The real bot, started through its start-up path against the fake, ready."""
     from bot.client import SiliconBridge
     from bot.config import Settings
-    from tests.fakediscord import running_bot
+    from fakediscord import running_bot
 
     class QuickBot(SiliconBridge):
         async def before_identify_hook(self, shard_id, *, initial=False) -> None:

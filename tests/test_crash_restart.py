@@ -16,12 +16,12 @@ from pathlib import Path
 from bot.answer.engine import index_for
 from bot.knowledge import Knowledge, load_seeds
 from bot.reminders.service import Reminders
+from fakediscord import FakeChannel, FakeDiscord, FakeGuild
 from store import items as items_sql
 from store import reminders as reminders_sql
 from store.db import Store
 from store.items import DeadlineDetails, Item
 from tests.conftest import SEEDS
-from tests.fakediscord import FakeChannel, FakeDiscord, FakeGuild
 
 PROJECT = Path(__file__).resolve().parent.parent
 GUILD = 1_500_000_000_000_000_001

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from discord.http import Route
 
+from fakediscord import FakeChannel, FakeGuild, FakeUser, Perm
 from tests.conftest import TODAY, bot_on, fake_discord
-from tests.fakediscord import FakeChannel, FakeGuild, FakeUser, Perm
 
 GUILD = 1_200_000_000_000_000_001
 CHANNEL = 1_200_000_000_000_000_002

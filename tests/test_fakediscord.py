@@ -1,4 +1,4 @@
-"""Tests of the fake Discord in tests/fakediscord, driven by a minimal discord.py bot."""
+"""Tests of the fake Discord (fakediscord/), driven by a minimal discord.py bot."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from tests.fakediscord import (
+from fakediscord import (
     ChannelType,
     FakeChannel,
     FakeDiscord,

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.fakediscord import FakeDiscord, FakeGuild
+from fakediscord import FakeDiscord, FakeGuild
 
 PROJECT = Path(__file__).resolve().parent.parent
 

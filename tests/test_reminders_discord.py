@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from fakediscord import FakeChannel, FakeGuild, FakeRole, Perm
 from tests.conftest import Clock, bot_on, fake_discord
-from tests.fakediscord import FakeChannel, FakeGuild, FakeRole, Perm
 from tests.test_discord import embed_text, is_ephemeral
 
 GUILD = 1_400_000_000_000_000_001

@@ -1,4 +1,4 @@
-"""A fake Discord for tests: REST API + gateway on 127.0.0.1 for a real discord.py client.
+"""A fake Discord: REST API + gateway on 127.0.0.1 for a real discord.py client (see README.md).
 
 Typical use::
 
