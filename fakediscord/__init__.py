@@ -1,15 +1,14 @@
 """A fake Discord: REST API + gateway on 127.0.0.1 for a real discord.py client (see README.md).
 
-Typical use::
+Typical use, with a bot whose settings point it at ``fake.api_base``::
 
     async with FakeDiscord(guilds=[FakeGuild(name="Test")]) as fake:
-        with redirect_discord_py(fake):
-            async with running_bot(bot, fake):
-                resp = await fake.slash("ask", {"question": "hello"}, locale="fr")
-                assert resp["data"]["content"] == "..."
+        async with running_bot(bot, fake):
+            resp = await fake.slash("ask", {"question": "hello"}, locale="fr")
+            assert resp["data"]["content"] == "..."
 """
 
-from .harness import redirect_discord_py, running_bot
+from .harness import running_bot
 from .httpio import Injection, RecordedRequest, UploadedFile
 from .interactions import CallbackType, InteractionRecord, InteractionType, OptionType
 from .models import (
@@ -42,6 +41,5 @@ __all__ = [
     "Perm",
     "RecordedRequest",
     "UploadedFile",
-    "redirect_discord_py",
     "running_bot",
 ]

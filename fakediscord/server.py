@@ -1,7 +1,7 @@
 """FakeDiscord: a local Discord (REST + gateway) that a real discord.py client connects to.
 
 Start it with ``async with FakeDiscord(...) as fake``; point discord.py at ``fake.api_base``
-and ``fake.gateway_url`` (see :func:`~.harness.redirect_discord_py`), then drive the bot as
+and ``fake.gateway_url`` (``bot.discord_api.pointed_at``), then drive the bot as
 a user would (``slash``, ``autocomplete``, ``click``, ``submit_modal``) and inspect what it
 sent (``command_payloads``, ``channel_messages``, ``requests``).
 """

@@ -65,19 +65,12 @@ def clock() -> Clock:
 
 @contextlib.asynccontextmanager
 async def fake_discord(guild):
-    """A fake Discord with one guild; discord.py's endpoints are put back afterwards (the bot
-    under test points them at the fake itself, through DISCORD_API_BASE)."""
-    from discord.gateway import DiscordWebSocket
-    from discord.http import Route
-
+    """A fake Discord with one guild (the bot under test points discord.py at it itself, through
+    its API base, and back when it closes)."""
     from fakediscord import FakeDiscord
 
-    base, gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
-    try:
-        async with FakeDiscord(guilds=[guild], timeout=5.0) as server:
-            yield server
-    finally:
-        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
+    async with FakeDiscord(guilds=[guild], timeout=5.0) as server:
+        yield server
 
 
 @contextlib.asynccontextmanager

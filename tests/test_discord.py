@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import discord
 import pytest
+import yarl
+from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from fakediscord import FakeChannel, FakeGuild, FakeUser, Perm
-from tests.conftest import TODAY, bot_on, fake_discord
+from tests.conftest import SEEDS, TODAY, bot_on, fake_discord
 
 GUILD = 1_200_000_000_000_000_001
 CHANNEL = 1_200_000_000_000_000_002
@@ -76,6 +79,33 @@ async def test_the_bot_starts_through_the_api_base_and_syncs_to_the_dev_server(b
                 assert len(text) <= 100
     ask_command = next(c for c in commands if c["name"] == "ask")
     assert ask_command["name_localizations"]["fr"] == "question"
+
+
+async def test_discord_py_points_at_discord_again_once_the_bot_closed(fake, tmp_path):
+    assert yarl.URL(Route.BASE).host == "discord.com"  # no earlier test left it pointed away
+    discord_endpoints = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+    async with bot_on(fake, tmp_path / "bot.sqlite3", lambda: TODAY, GUILD):
+        assert fake.api_base == Route.BASE
+        assert str(DiscordWebSocket.DEFAULT_GATEWAY) == fake.gateway_url
+    assert discord_endpoints == (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+    assert DiscordWebSocket.DEFAULT_GATEWAY.host == "gateway.discord.gg"
+
+
+async def test_discord_py_points_at_discord_again_when_the_bot_could_not_log_in(fake, tmp_path):
+    from bot.client import SiliconBridge
+    from bot.config import Settings
+
+    discord_endpoints = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+    settings = Settings(
+        token="wrong-token",
+        database=tmp_path / "bot.sqlite3",
+        seeds_dir=SEEDS,
+        api_base=fake.api_base,
+    )
+    async with SiliconBridge(settings) as client:  # as python -m bot run does
+        with pytest.raises(discord.LoginFailure):
+            await client.start(settings.token)
+    assert discord_endpoints == (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
 
 
 async def test_ask_in_english(bot, fake):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import io
 from typing import Literal
@@ -14,6 +15,7 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot.discord_api import pointed_at, use_gateway
 from fakediscord import (
     ChannelType,
     FakeChannel,
@@ -21,7 +23,6 @@ from fakediscord import (
     FakeGuild,
     FakeRole,
     Perm,
-    redirect_discord_py,
     running_bot,
 )
 
@@ -176,10 +177,18 @@ def make_bot() -> commands.Bot:
     return bot
 
 
+@contextlib.contextmanager
+def talking_to(fake: FakeDiscord):
+    """A plain discord.py client talks to ``fake`` inside the block, as the bot does."""
+    with pointed_at(fake.api_base):
+        use_gateway(fake.gateway_url)
+        yield
+
+
 @pytest.fixture
 async def fake():
     async with FakeDiscord(guilds=[make_guild()], timeout=3.0) as server:
-        with redirect_discord_py(server):
+        with talking_to(server):
             yield server
     leftovers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
     assert leftovers == [], f"tasks still running after the bot and the fake closed: {leftovers}"
@@ -192,10 +201,10 @@ async def bot(fake: FakeDiscord):
         yield client
 
 
-async def test_redirect_restores_discord_py_endpoints():
+async def test_pointing_discord_py_at_the_fake_is_undone_on_leaving():
     base, gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
     async with FakeDiscord() as fake:
-        with redirect_discord_py(fake):
+        with talking_to(fake):
             assert fake.api_base == Route.BASE
             assert fake.api_base.startswith("http://127.0.0.1:")
             assert str(DiscordWebSocket.DEFAULT_GATEWAY) == fake.gateway_url
@@ -521,7 +530,7 @@ async def test_resume_and_reidentify(fake: FakeDiscord, bot: commands.Bot):
 
 async def test_zlib_stream_gateway():
     async with FakeDiscord(guilds=[make_guild()], compress=True, timeout=3.0) as fake:
-        with redirect_discord_py(fake):
+        with talking_to(fake):
             async with running_bot(make_bot(), fake) as client:
                 assert client.get_guild(GUILD_ID) is not None
                 resp = await fake.slash("ping")
