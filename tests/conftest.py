@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,7 @@ import pytest
 from bot.answer.engine import AnswerEngine
 from bot.knowledge import load_seeds
 from store.db import Store
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-TODAY = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+from tests.support import SEEDS, TODAY, Clock
 
 
 @pytest.fixture
@@ -40,22 +37,6 @@ async def seeded(store: Store) -> Store:
 @pytest.fixture
 async def engine(seeded: Store) -> AnswerEngine:
     return AnswerEngine(seeded, clock=lambda: TODAY)
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime = TODAY) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        from datetime import timedelta
-
-        self.now += timedelta(**delta)
-        return self.now
 
 
 @pytest.fixture

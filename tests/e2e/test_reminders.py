@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 
 from fakediscord import FakeChannel, FakeGuild, FakeRole, Perm
-from tests.conftest import Clock, bot_on, fake_discord
-from tests.test_discord import embed_text, is_ephemeral
+from tests.conftest import bot_on, fake_discord
+from tests.e2e.test_ask import embed_text, is_ephemeral
+from tests.support import Clock
 
 GUILD = 1_400_000_000_000_000_001
 CHANNEL = 1_400_000_000_000_000_002

@@ -12,7 +12,8 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from fakediscord import FakeChannel, FakeGuild, FakeUser, Perm
-from tests.conftest import SEEDS, TODAY, bot_on, fake_discord
+from tests.conftest import bot_on, fake_discord
+from tests.support import SEEDS, TODAY
 
 GUILD = 1_200_000_000_000_000_001
 CHANNEL = 1_200_000_000_000_000_002

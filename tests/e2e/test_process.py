@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 from fakediscord import FakeDiscord, FakeGuild
-
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.support import PROJECT
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:

@@ -10,9 +10,9 @@ import pytest
 from bot.answer.engine import index_for
 from store import seed
 from store.seed import SeedError
-from tests.conftest import SEEDS
+from tests.support import PROJECT, SEEDS
 
-SOURCE_DOCUMENTS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SOURCE_DOCUMENTS = PROJECT.parent / "shared" / "seeds"
 
 
 def test_every_seed_file_is_valid():

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.support import PROJECT
 
 
 def run(*args: str, stdin: str | None = None, db: Path, env: dict | None = None):

@@ -208,7 +208,7 @@ async def test_admin_deadline_errors(setup, clock):
 async def test_seed_reload_keeps_admin_deadlines_and_every_change_is_audited(setup, clock):
     from bot.knowledge import load_seeds
     from store import audit
-    from tests.conftest import SEEDS
+    from tests.support import SEEDS
 
     service, _, _ = setup
     item = await service.add_deadline(GUILD, ADMIN, form("2026-12-24"))

@@ -21,9 +21,8 @@ from store import items as items_sql
 from store import reminders as reminders_sql
 from store.db import Store
 from store.items import DeadlineDetails, Item
-from tests.conftest import SEEDS
+from tests.support import PROJECT, SEEDS
 
-PROJECT = Path(__file__).resolve().parent.parent
 GUILD = 1_500_000_000_000_000_001
 CHANNEL = 1_500_000_000_000_000_002
 REMINDERS = 16
