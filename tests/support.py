@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.reminders.service import DeadlineForm
+
 PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "seeds"
 #: Noon UTC on a day after the seed deadline (15 May 2025) and before the reminders tests' ones.
@@ -26,3 +28,16 @@ class Clock:
     def advance(self, **delta: float) -> datetime:
         self.now += timedelta(**delta)
         return self.now
+
+
+def deadline_form(when: str, **changes: str) -> DeadlineForm:
+    """What an admin types in the deadline form, linked to the France–Taiwan call."""
+    fields = {
+        "title_fr": "Dépôt du dossier",
+        "title_en": "File the application",
+        "when": when,
+        "timezone": "Europe/Paris",
+        "link": "fr-tw-ami",
+    }
+    fields.update(changes)
+    return DeadlineForm(**fields)

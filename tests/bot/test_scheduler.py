@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.errors import UserError
 from bot.knowledge import Knowledge
-from bot.reminders.service import DeadlineForm, Reminders
+from bot.reminders.service import Reminders
 from bot.scheduler import ChannelGone, NoAccess, Scheduler, Transient
 from store import reminders as reminders_sql
 from store.db import Store
+from tests.support import deadline_form as form
 
 GUILD, CHANNEL, ADMIN = 10, 20, 30
 
@@ -38,18 +38,6 @@ async def setup(seeded: Store, clock):
     service = Reminders(seeded, Knowledge(seeded, clock=clock), clock=clock, wake=scheduler.wake)
     await service.set_channel(GUILD, ADMIN, CHANNEL, language="fr")
     return service, scheduler, poster
-
-
-def form(when: str, **changes) -> DeadlineForm:
-    fields = {
-        "title_fr": "Dépôt du dossier",
-        "title_en": "File the application",
-        "when": when,
-        "timezone": "Europe/Paris",
-        "link": "fr-tw-ami",
-    }
-    fields.update(changes)
-    return DeadlineForm(**fields)
 
 
 async def test_reminder_posted_when_due_and_not_before(setup, clock):
@@ -185,45 +173,6 @@ async def test_a_sleeping_scheduler_wakes_when_an_earlier_deadline_is_added(setu
         assert [p[1] for p in poster.posts] == [item.id]
     finally:
         await scheduler.stop()
-
-
-async def test_admin_deadline_errors(setup, clock):
-    service, _, _ = setup
-    for bad, key in [
-        (form("2026-11-24 12:00", timezone="Mars/Olympus"), "deadline.bad_timezone"),
-        (form("2026-02-30 12:00"), "deadline.bad_date"),
-        (form("next tuesday"), "deadline.bad_date"),
-        (form("2020-01-01 12:00"), "deadline.in_past"),
-        (form("2026-12-01", title_en="  "), "deadline.title_missing"),
-        (form("2026-12-01", link="atlantis pact"), "deadline.bad_link"),
-    ]:
-        with pytest.raises(UserError) as caught:
-            await service.add_deadline(GUILD, ADMIN, bad)
-        assert caught.value.key == key
-    with pytest.raises(UserError):
-        await service.remove_deadline(GUILD, ADMIN, "fr-tw-ami-deadline")  # a seed deadline
-    assert (await service.status(GUILD)).upcoming == []
-
-
-async def test_seed_reload_keeps_admin_deadlines_and_every_change_is_audited(setup, clock):
-    from bot.knowledge import load_seeds
-    from store import audit
-    from tests.support import SEEDS
-
-    service, _, _ = setup
-    item = await service.add_deadline(GUILD, ADMIN, form("2026-12-24"))
-    await service.edit_deadline(GUILD, ADMIN, item.id, form("2026-12-31", title_en="New"))
-    await load_seeds(service.store, SEEDS)
-    kept = await service.own_deadline(GUILD, item.id)
-    assert kept.title_en == "New"
-    assert kept.deadline.date_only
-    indexed = "SELECT count(*) FROM search_index WHERE item_id = ?"
-    assert (await service.store.conn.execute_fetchall(indexed, (item.id,)))[0][0] == 1
-    await service.remove_deadline(GUILD, ADMIN, item.id)
-    assert (await service.store.conn.execute_fetchall(indexed, (item.id,)))[0][0] == 0
-    actions = [e.action for e in await audit.recent(service.store.conn, GUILD)]
-    assert actions[:3] == ["deadline.remove", "deadline.edit", "deadline.add"]
-    assert "reminders.channel" in actions
 
 
 async def test_one_failing_server_does_not_stop_the_others(seeded, clock):

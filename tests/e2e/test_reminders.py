@@ -1,77 +1,22 @@
-"""Reminders end to end through the fake Discord: admin commands, posts, failures, calendar."""
+"""Reminders end to end through the fake Discord: admin commands, posts, failures."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
 
-import pytest
-
-from fakediscord import FakeChannel, FakeGuild, FakeRole, Perm
-from tests.conftest import bot_on, fake_discord
-from tests.e2e.test_ask import embed_text, is_ephemeral
+from fakediscord import Perm
+from tests.e2e.support import (
+    CHANNEL,
+    GUILD,
+    ROLE,
+    add_deadline,
+    admin,
+    embed_text,
+    is_ephemeral,
+    sent_bodies,
+)
 from tests.support import Clock
-
-GUILD = 1_400_000_000_000_000_001
-CHANNEL = 1_400_000_000_000_000_002
-ROLE = 1_400_000_000_000_000_003
-ADMIN = Perm.MANAGE_GUILD | Perm.SEND_MESSAGES | Perm.VIEW_CHANNEL
-
-
-@pytest.fixture
-async def fake():
-    guild = FakeGuild(
-        name="Reminders",
-        id=GUILD,
-        channels=[FakeChannel("news", id=CHANNEL)],
-        roles=[FakeRole("watchers", id=ROLE)],
-        preferred_locale="fr",
-    )
-    async with fake_discord(guild) as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(fake, tmp_path, clock: Clock):
-    async with bot_on(fake, tmp_path / "bot.sqlite3", clock, GUILD) as client:
-        yield client
-
-
-async def admin(fake, name, options=None, **kwargs):
-    kwargs.setdefault("locale", "en-US")
-    return await fake.slash(
-        name,
-        options or {},
-        guild_id=GUILD,
-        channel_id=CHANNEL,
-        permissions=ADMIN,
-        guild_locale="fr",
-        **kwargs,
-    )
-
-
-async def add_deadline(fake, when: str, title: str = "Consortium paperwork") -> dict:
-    opened = await admin(fake, "deadline add")
-    assert opened["type"] == 9  # a modal
-    return await fake.submit_modal(
-        "deadline-form",
-        {
-            "deadline-form:title_fr": f"{title} (FR)",
-            "deadline-form:title_en": title,
-            "deadline-form:when": when,
-            "deadline-form:timezone": "Europe/Paris",
-            "deadline-form:link": "fr-tw-ami",
-        },
-    )
-
-
-def sent_bodies(fake) -> list[dict]:
-    """What the bot asked Discord to post in the channel (the request bodies)."""
-    return [
-        r.body
-        for r in fake.requests_to("POST", rf"/channels/{CHANNEL}/messages$")
-        if r.status == 200
-    ]
 
 
 async def wait_for_attempt(fake) -> None:
@@ -177,49 +122,6 @@ async def test_lost_permission_pauses_and_a_rate_limit_is_retried(bot, fake, clo
     await asyncio.sleep(0.3)
     status = await admin(fake, "reminders status")
     assert "permission" in embed_text(status)
-
-
-async def test_deadline_form_errors_are_polite_and_change_nothing(bot, fake):
-    await admin(fake, "reminders channel", {"channel": CHANNEL})
-    for when, expected in [("2026-13-45", "not a date"), ("2020-01-01 10:00", "already passed")]:
-        response = await add_deadline(fake, when)
-        assert is_ephemeral(response)
-        assert expected in response["data"]["content"]
-    listing = await fake.slash("deadline list", guild_id=GUILD)
-    assert "Consortium" not in embed_text(listing)
-
-
-async def test_edit_remove_calendar_and_event(bot, fake, clock):
-    await admin(fake, "reminders channel", {"channel": CHANNEL})
-    await add_deadline(fake, "2026-12-15 17:00")
-    choices = await fake.autocomplete(
-        "deadline edit", {"name": ""}, guild_id=GUILD, permissions=ADMIN
-    )
-    [choice] = choices["data"]["choices"]
-    calendar = await fake.slash("deadline calendar", guild_id=GUILD)
-    [ics] = calendar["files"]
-    assert b"BEGIN:VCALENDAR" in ics.data and b"Consortium paperwork" in ics.data
-    event = await admin(fake, "deadline event", {"name": choice["value"]})
-    assert "event" in event["data"]["content"].lower()
-    assert fake.scheduled_events[GUILD][0]["name"] == "Consortium paperwork"
-    opened = await admin(fake, "deadline edit", {"name": choice["value"]})
-    assert opened["type"] == 9
-    edited = await fake.submit_modal(
-        "deadline-form",
-        {
-            "deadline-form:title_fr": "Dossier",
-            "deadline-form:title_en": "Paperwork",
-            "deadline-form:when": "2026-12-20 17:00",
-            "deadline-form:timezone": "Asia/Taipei",
-            "deadline-form:link": "",
-        },
-    )
-    assert "Paperwork" in edited["data"]["content"]
-    removed = await admin(fake, "deadline remove", {"name": choice["value"]})
-    assert "removed" in removed["data"]["content"]
-    seed = await admin(fake, "deadline remove", {"name": "fr-tw-ami-deadline"})
-    assert "shared deadlines cannot be changed" in seed["data"]["content"]
-    assert (await fake.slash("deadline calendar", guild_id=GUILD))["data"]["flags"] & 64
 
 
 def test_clock_starts_at_noon():
