@@ -13,6 +13,8 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.answer.engine import index_for
 from bot.knowledge import Knowledge, load_seeds
 from bot.reminders.service import Reminders
@@ -22,6 +24,8 @@ from store import reminders as reminders_sql
 from store.db import Store
 from store.items import DeadlineDetails, Item
 from tests.support import PROJECT, SEEDS
+
+pytestmark = pytest.mark.slow
 
 GUILD = 1_500_000_000_000_000_001
 CHANNEL = 1_500_000_000_000_000_002
