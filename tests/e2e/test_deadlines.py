@@ -4,7 +4,6 @@ deadlines (the form, edit, remove, calendar, event)."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from fakediscord import FakeUser
 from tests.e2e.support import ADMIN, CHANNEL, GUILD, add_deadline, admin, embed_text, is_ephemeral
@@ -20,8 +19,14 @@ async def test_deadline_list_and_show(bot, fake):
     assert "This deadline passed 1 year and 6 months ago." in embed_text(shown)
 
 
-def test_fixed_clock_is_after_the_seed_deadline():
-    assert datetime(2025, 5, 15, tzinfo=UTC) < TODAY
+async def test_the_bot_runs_on_the_fixed_clock_after_the_seed_deadline(bot):
+    """What the tests above read ("passed", nothing upcoming) holds for the bot under test."""
+    assert bot.clock() == TODAY
+    seed_deadline = await bot.knowledge.item("fr-tw-ami-deadline", guild_id=GUILD)
+    assert seed_deadline.deadline.due < bot.clock()
+    listed = await bot.knowledge.deadlines(guild_id=GUILD)
+    assert listed.upcoming == []
+    assert "fr-tw-ami-deadline" in [item.id for item in listed.past]
 
 
 async def test_a_long_deadline_list_pages_for_its_owner_only(bot, fake):

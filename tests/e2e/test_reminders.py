@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from fakediscord import Perm
 from tests.e2e.support import (
@@ -16,7 +16,6 @@ from tests.e2e.support import (
     is_ephemeral,
     sent_bodies,
 )
-from tests.support import Clock
 
 
 async def wait_for_attempt(fake) -> None:
@@ -124,5 +123,9 @@ async def test_lost_permission_pauses_and_a_rate_limit_is_retried(bot, fake, clo
     assert "permission" in embed_text(status)
 
 
-def test_clock_starts_at_noon():
-    assert Clock().now.hour == 12 and timedelta(hours=1)
+async def test_the_bot_keeps_the_test_clock_which_starts_at_noon(bot, clock):
+    noon = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # "two hours from now" above counts from it
+    assert bot.clock() == bot.scheduler.clock() == bot.reminders.clock() == noon
+    one_pm = clock.advance(hours=1)
+    assert one_pm == noon + timedelta(hours=1)
+    assert bot.clock() == bot.scheduler.clock() == bot.reminders.clock() == one_pm
