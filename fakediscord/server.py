@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -623,6 +624,35 @@ class FakeDiscord(DiscordState):
             timeout=timeout or self.timeout,
             what=f"a message from the bot in channel {channel_id}",
         )
+
+    async def quiet(self, for_: float = 0.3, *, timeout: float | None = None) -> None:
+        """Wait until no HTTP request has reached the fake for ``for_`` seconds.
+
+        The quiet time counts from the later of this call and the last request's arrival or
+        answer (a request held by :meth:`slow` counts until it is answered), so it lasts at
+        least ``for_`` seconds and a burst of calls is waited out. Assert "nothing happened"
+        after it rather than after a fixed sleep. Raises AssertionError if the bot is still
+        busy after ``timeout`` seconds (default: the fake's timeout).
+        """
+        timeout = self.timeout if timeout is None else timeout
+        if for_ >= timeout:
+            raise ValueError(f"quiet(for_={for_:g}) needs a timeout longer than {for_:g}s")
+        since = time.monotonic()
+        give_up = since + timeout
+        while True:
+            now = time.monotonic()
+            quiet_for = now - max(since, self.http_activity_at)
+            if self.http_in_flight == 0 and quiet_for >= for_:
+                return
+            if now >= give_up:
+                last = self.requests[-1] if self.requests else None
+                raise AssertionError(
+                    f"fakediscord: the bot was not quiet for {for_:g}s within {timeout:g}s "
+                    f"({self.http_in_flight} request(s) in flight; last: "
+                    f"{f'{last.method} {last.path}' if last else 'none'})"
+                )
+            wait = give_up - now if self.http_in_flight else for_ - quiet_for
+            await self.signal.next_change(min(wait, give_up - now))
 
     def requests_to(self, method: str, path_regex: str) -> list[RecordedRequest]:
         """Recorded REST calls whose method and path (below the API base) match."""
