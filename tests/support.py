@@ -1,19 +1,25 @@
-"""What several test folders share and is not a fixture: where things are, the fixed date, a clock.
+"""What several test folders share and is not a fixture: where things are, the fixed date, a
+clock, a deadline form, and ways to wait for the scheduler rather than sleep.
 
 Fixtures live in conftest.py files; tests import helpers from here, never from a conftest.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.reminders.service import DeadlineForm
+from bot.scheduler import Scheduler
 
 PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "seeds"
 #: Noon UTC on a day after the seed deadline (15 May 2025) and before the reminders tests' ones.
 TODAY = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+#: Seconds a test waits for something before it fails.
+WAIT = 5.0
 
 
 class Clock:
@@ -41,3 +47,64 @@ def deadline_form(when: str, **changes: str) -> DeadlineForm:
     }
     fields.update(changes)
     return DeadlineForm(**fields)
+
+
+class SchedulerPasses:
+    """Counts the passes of a running scheduler, so a test waits for one instead of sleeping.
+
+    It wraps ``run_once`` on that one scheduler object; the loop calls it once per pass.
+    ``await passes.wake()`` wakes the scheduler and returns how many reminders the first pass
+    that began after the wake-up handled: that pass saw every change made before.
+    """
+
+    def __init__(self, scheduler: Scheduler) -> None:
+        self.scheduler = scheduler
+        self.started = 0
+        self._handled: dict[int, int | BaseException] = {}
+        self._finished = asyncio.Event()
+        self._run_once = scheduler.run_once
+        scheduler.run_once = self._counted  # type: ignore[method-assign]
+
+    async def _counted(self) -> int:
+        self.started += 1
+        number = self.started
+        try:
+            handled = await self._run_once()
+        except BaseException as exc:
+            self._handled[number] = exc
+            raise
+        finally:
+            self._finished.set()
+        self._handled[number] = handled
+        return handled
+
+    async def after(self, started: int) -> int:
+        """What the first pass numbered above ``started`` handled, once it is over."""
+        try:
+            async with asyncio.timeout(WAIT):
+                while started + 1 not in self._handled:
+                    self._finished.clear()
+                    await self._finished.wait()
+        except TimeoutError:
+            raise AssertionError(f"the scheduler made no pass within {WAIT:g}s") from None
+        result = self._handled[started + 1]
+        if isinstance(result, BaseException):
+            raise AssertionError("the scheduler's pass failed") from result
+        return result
+
+    async def wake(self) -> int:
+        started = self.started
+        self.scheduler.wake()
+        return await self.after(started)
+
+
+async def eventually(condition: Callable[[], Awaitable[object]], what: str):
+    """Poll ``condition`` until it returns something true, and return that; AssertionError
+    naming ``what`` after WAIT seconds."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + WAIT
+    while not (result := await condition()):
+        if loop.time() >= give_up:
+            raise AssertionError(f"not true after {WAIT:g}s: {what}")
+        await asyncio.sleep(0.01)
+    return result

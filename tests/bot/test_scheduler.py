@@ -9,9 +9,10 @@ import pytest
 
 from bot.knowledge import Knowledge
 from bot.reminders.service import Reminders
-from bot.scheduler import ChannelGone, NoAccess, Scheduler, Transient
+from bot.scheduler import MAX_SLEEP, ChannelGone, NoAccess, Scheduler, Transient
 from store import reminders as reminders_sql
 from store.db import Store
+from tests.support import SchedulerPasses
 from tests.support import deadline_form as form
 
 GUILD, CHANNEL, ADMIN = 10, 20, 30
@@ -167,16 +168,14 @@ async def test_a_claim_too_old_to_resend_safely_is_logged_not_doubled(setup, clo
 
 async def test_a_sleeping_scheduler_wakes_when_an_earlier_deadline_is_added(setup, clock):
     service, scheduler, poster = setup
+    passes = SchedulerPasses(scheduler)
     scheduler.start()
     try:
-        await asyncio.sleep(0.05)  # nothing planned: it sleeps for up to an hour
+        assert await passes.after(0) == 0  # nothing planned: it sleeps for up to an hour
+        assert await scheduler.seconds_to_next() == MAX_SLEEP
         item = await service.add_deadline(GUILD, ADMIN, form("2026-11-23 14:30"))  # 13:30 UTC
         clock.now = item.deadline.due - timedelta(minutes=59)
-        scheduler.wake()
-        for _ in range(100):
-            if poster.posts:
-                break
-            await asyncio.sleep(0.01)
+        assert await passes.wake() == 1
         assert [p[1] for p in poster.posts] == [item.id]
     finally:
         await scheduler.stop()

@@ -6,6 +6,7 @@ import pytest
 
 from fakediscord import FakeDiscord, running_bot
 from tests.e2e.support import make_bot, make_guild
+from tests.support import SchedulerPasses
 
 
 @pytest.fixture
@@ -19,3 +20,9 @@ async def bot(fake, tmp_path, clock):
     """The real bot, started through its start-up path against the fake, ready."""
     async with running_bot(make_bot(fake, tmp_path / "bot.sqlite3", clock), fake) as client:
         yield client
+
+
+@pytest.fixture
+def passes(bot) -> SchedulerPasses:
+    """The running bot's scheduler passes: ``await passes.wake()`` instead of a sleep."""
+    return SchedulerPasses(bot.scheduler)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 from fakediscord import Perm
+from store import settings as settings_sql
 from tests.e2e.support import (
     CHANNEL,
     GUILD,
@@ -16,15 +16,19 @@ from tests.e2e.support import (
     is_ephemeral,
     sent_bodies,
 )
+from tests.support import eventually
+
+POSTS = rf"/channels/{CHANNEL}/messages$"
 
 
-async def wait_for_attempt(fake) -> None:
-    """Until the bot has tried to post in the channel, whatever Discord answered."""
-    for _ in range(500):
-        if fake.requests_to("POST", rf"/channels/{CHANNEL}/messages$"):
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the bot never tried to post")
+async def paused_for(bot, reason: str):
+    """Until the scheduler has paused the server's reminders for ``reason``."""
+
+    async def paused():
+        settings = await settings_sql.get(bot.store.conn, GUILD)
+        return settings is not None and settings.paused_reason == reason
+
+    await eventually(paused, f"reminders paused ({reason})")
 
 
 async def test_every_admin_command_refuses_a_member_without_manage_server(bot, fake):
@@ -47,7 +51,9 @@ async def test_every_admin_command_refuses_a_member_without_manage_server(bot, f
     assert fake.channel_messages(CHANNEL) == []
 
 
-async def test_a_reminder_is_posted_at_the_right_time_with_the_right_content(bot, fake, clock):
+async def test_a_reminder_is_posted_at_the_right_time_with_the_right_content(
+    bot, fake, clock, passes
+):
     done = await admin(fake, "reminders channel", {"channel": CHANNEL})
     assert "<#" in done["data"]["content"] and is_ephemeral(done)
     added = await add_deadline(fake, "2026-11-23 16:00")  # 15:00 UTC, two hours from now
@@ -55,8 +61,8 @@ async def test_a_reminder_is_posted_at_the_right_time_with_the_right_content(bot
     status = await admin(fake, "reminders status")
     assert "<t:1795442400:F>" in embed_text(status)  # only the 1-hour reminder, at 14:00 UTC
     clock.advance(hours=1, minutes=59, seconds=59)
-    bot.scheduler.wake()
-    await asyncio.sleep(0.2)
+    assert await passes.wake() == 0  # a second early: the scheduler looked and sent nothing
+    await fake.quiet()
     assert fake.channel_messages(CHANNEL) == []
     clock.advance(seconds=1)
     bot.scheduler.wake()
@@ -72,7 +78,8 @@ async def test_a_reminder_is_posted_at_the_right_time_with_the_right_content(bot
     assert button["custom_id"].startswith("show:admin-")
     clicked = await fake.click(button["custom_id"], message=message, locale="fr")
     assert "Consortium paperwork (FR)" in embed_text(clicked)
-    await asyncio.sleep(0.2)
+    assert await passes.wake() == 0  # nothing left to send
+    await fake.quiet()
     assert len(fake.channel_messages(CHANNEL)) == 1  # once only
 
 
@@ -89,36 +96,36 @@ async def test_the_opt_in_role_is_the_only_mention(bot, fake, clock):
     assert [int(r) for r in body["allowed_mentions"]["roles"]] == [ROLE]
 
 
-async def test_a_deleted_channel_pauses_reminders_and_status_says_so(bot, fake, clock):
+async def test_a_deleted_channel_pauses_reminders_and_status_says_so(bot, fake, clock, passes):
     await admin(fake, "reminders channel", {"channel": CHANNEL})
     await add_deadline(fake, "2026-11-23 15:00")
-    fake.inject("POST", rf"/channels/{CHANNEL}/messages$", 404, times=100)
+    fake.inject("POST", POSTS, 404, times=100)
     clock.advance(hours=1)
     bot.scheduler.wake()
-    await wait_for_attempt(fake)
-    await asyncio.sleep(0.2)
+    await paused_for(bot, "channel_missing")
+    assert fake.requests_to("POST", POSTS), "the bot never tried to post"
     status = await admin(fake, "reminders status", locale="fr")
     assert "En pause" in embed_text(status)
     assert "n'existe plus" in embed_text(status)
-    attempts = len(fake.requests_to("POST", rf"/channels/{CHANNEL}/messages$"))
+    attempts = len(fake.requests_to("POST", POSTS))
     clock.advance(minutes=10)
-    bot.scheduler.wake()
-    await asyncio.sleep(0.2)
-    assert len(fake.requests_to("POST", rf"/channels/{CHANNEL}/messages$")) == attempts
+    assert await passes.wake() == 0  # paused: nothing is claimed
+    await fake.quiet()
+    assert len(fake.requests_to("POST", POSTS)) == attempts
 
 
 async def test_lost_permission_pauses_and_a_rate_limit_is_retried(bot, fake, clock):
     await admin(fake, "reminders channel", {"channel": CHANNEL})
     await add_deadline(fake, "2026-11-23 15:00")
-    fake.inject("POST", rf"/channels/{CHANNEL}/messages$", 429, times=1, retry_after=0.05)
+    fake.inject("POST", POSTS, 429, times=1, retry_after=0.05)
     clock.advance(hours=1)
     bot.scheduler.wake()
     await fake.wait_for_message(CHANNEL)  # discord.py waited and tried again
     await add_deadline(fake, "2026-11-23 15:30", title="Second")
-    fake.inject("POST", rf"/channels/{CHANNEL}/messages$", 403, times=100)
+    fake.inject("POST", POSTS, 403, times=100)
     clock.advance(minutes=30)
     bot.scheduler.wake()
-    await asyncio.sleep(0.3)
+    await paused_for(bot, "no_permission")
     status = await admin(fake, "reminders status")
     assert "permission" in embed_text(status)
 
