@@ -1,10 +1,10 @@
-"""Shared fixtures: a real SQLite store in a temporary directory, seeded or empty."""
+"""Fixtures for every folder: a real SQLite store in a temporary directory, seeded or empty, and a
+clock the test moves. The end-to-end and fake-Discord folders add their own in their conftest.py.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,9 +12,7 @@ import pytest
 from bot.answer.engine import AnswerEngine
 from bot.knowledge import load_seeds
 from store.db import Store
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-TODAY = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+from tests.support import SEEDS, TODAY, Clock
 
 
 @pytest.fixture
@@ -42,62 +40,6 @@ async def engine(seeded: Store) -> AnswerEngine:
     return AnswerEngine(seeded, clock=lambda: TODAY)
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime = TODAY) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        from datetime import timedelta
-
-        self.now += timedelta(**delta)
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
-
-
-@contextlib.asynccontextmanager
-async def fake_discord(guild):
-    """A fake Discord with one guild; discord.py's endpoints are put back afterwards (the bot
-    under test points them at the fake itself, through DISCORD_API_BASE)."""
-    from discord.gateway import DiscordWebSocket
-    from discord.http import Route
-
-    from tests.fakediscord import FakeDiscord
-
-    base, gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
-    try:
-        async with FakeDiscord(guilds=[guild], timeout=5.0) as server:
-            yield server
-    finally:
-        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
-
-
-@contextlib.asynccontextmanager
-async def bot_on(fake, database: Path, clock, dev_guild_id: int):
-    """The real bot, started through its start-up path against the fake, ready."""
-    from bot.client import SiliconBridge
-    from bot.config import Settings
-    from tests.fakediscord import running_bot
-
-    class QuickBot(SiliconBridge):
-        async def before_identify_hook(self, shard_id, *, initial=False) -> None:
-            """No pause before a repeated IDENTIFY: the fake does not rate-limit."""
-
-    settings = Settings(
-        token=fake.token,
-        database=database,
-        seeds_dir=SEEDS,
-        api_base=fake.api_base,
-        dev_guild_id=dev_guild_id,
-    )
-    client = QuickBot(settings, clock=clock, guild_ready_timeout=0.05)
-    async with running_bot(client, fake):
-        yield client

@@ -11,9 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.fakediscord import FakeDiscord, FakeGuild
+import pytest
 
-PROJECT = Path(__file__).resolve().parent.parent
+from fakediscord import FakeDiscord, FakeGuild
+from tests.support import PROJECT
+
+pytestmark = pytest.mark.slow
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""The seed files: valid, faithful to their sources, and loaded idempotently and atomically."""
+"""store.seed: reading seed files, every problem named, and loading them idempotently and
+atomically, admin rows kept."""
 
 from __future__ import annotations
 
@@ -10,47 +11,7 @@ import pytest
 from bot.answer.engine import index_for
 from store import seed
 from store.seed import SeedError
-from tests.conftest import SEEDS
-
-SOURCE_DOCUMENTS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
-
-
-def test_every_seed_file_is_valid():
-    seeds = seed.read(SEEDS)
-    assert len(seeds.sources) == 2
-    kinds = {item.kind for item in seeds.items}
-    assert kinds == {"partnership", "deadline", "figure", "fact"}
-
-
-def test_every_item_has_both_languages_and_terms():
-    for item in seed.read(SEEDS).items:
-        assert item.title_fr and item.title_en and item.text_fr and item.text_en, item.id
-        assert item.text_fr != item.text_en, item.id
-        assert item.aliases or item.keywords, item.id
-
-
-@pytest.mark.skipif(not SOURCE_DOCUMENTS.is_dir(), reason="source documents not beside the project")
-def test_locators_point_into_the_source_documents():
-    seeds = seed.read(SEEDS)
-    documents = {s.id: (SOURCE_DOCUMENTS / s.document) for s in seeds.sources}
-    paragraphs = {
-        sid: [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        for sid, path in documents.items()
-    }
-    for item in seeds.items:
-        lines = paragraphs[item.source_id]
-        assert 1 <= item.paragraph <= len(lines), item.id
-        if item.quote:
-            assert item.quote in lines[item.paragraph - 1], item.id
-
-
-@pytest.mark.skipif(not SOURCE_DOCUMENTS.is_dir(), reason="source documents not beside the project")
-def test_no_sentence_is_copied_from_the_sources():
-    text = " ".join(p.read_text(encoding="utf-8") for p in SOURCE_DOCUMENTS.glob("*.txt"))
-    sentences = [s.strip() for s in re.split(r"[.!?]\s", text) if len(s.split()) >= 12]
-    for item in seed.read(SEEDS).items:
-        for sentence in sentences:
-            assert sentence not in item.text_fr, item.id
+from tests.support import SEEDS
 
 
 def _break(seeds_dir: Path, old: str, new: str, name: str = "fr-tw-ami.toml") -> None:
@@ -183,33 +144,3 @@ async def test_reload_keeps_admin_rows_and_drops_removed_seed_rows(store, seeds_
     remaining = await items_sql.ids_by_origin(store.conn, "seed")
     assert remaining and not any(i.startswith("us-tw") for i in remaining)
     assert await items_sql.get(store.conn, "admin-1") == admin
-
-
-async def test_a_new_normaliser_reindexes_every_item_admin_ones_too(store, monkeypatch):
-    from bot import knowledge
-    from store import items as items_sql
-    from store.items import Item
-
-    assert await knowledge.ensure_seeds(store, SEEDS) is not None
-    assert await knowledge.ensure_seeds(store, SEEDS) is None  # nothing changed
-    admin = Item(
-        id="admin-7-a",
-        kind="fact",
-        title_fr="Bonjour",
-        title_en="Hello",
-        text_fr="Un fait.",
-        text_en="A fact.",
-        origin="admin",
-        guild_id=7,
-        category="context",
-    )
-    async with store.transaction() as conn:
-        await items_sql.upsert(conn, admin, index_for(admin))
-    monkeypatch.setattr(knowledge, "index_version", lambda: "another-normaliser")
-    monkeypatch.setattr(knowledge, "index_for", lambda item: seed.IndexText("x", "y", "z"))
-    assert await knowledge.ensure_seeds(store, SEEDS) is not None
-    rows = await store.conn.execute_fetchall(
-        "SELECT names FROM search_index WHERE item_id = 'admin-7-a'"
-    )
-    assert [r[0] for r in rows] == ["x"]
-    assert await items_sql.get(store.conn, "admin-7-a") == admin

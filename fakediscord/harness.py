@@ -1,10 +1,10 @@
-"""Glue between discord.py and the fake: redirect the library, run a bot until it is ready.
+"""Glue between discord.py and the fake: run a client until it is ready, close it cleanly.
 
-discord.py takes its REST base from the class attribute ``discord.http.Route.BASE`` (read
-when each ``Route`` is built, and also used by interaction webhooks), but a plain
-``Client`` never asks ``GET /gateway/bot`` where the gateway is: it connects to
-``DiscordWebSocket.DEFAULT_GATEWAY`` (``wss://gateway.discord.gg/``), then to the READY's
-``resume_gateway_url`` when resuming. Both class attributes must therefore point at the fake.
+Pointing discord.py at the fake is not done here: the bot does it itself when its settings carry
+an API base (``bot.discord_api.pointed_at``, restored when the bot closes), and a plain
+``discord.Client`` in a test uses the same ``pointed_at(fake.api_base)`` with
+``use_gateway(fake.gateway_url)``: a plain client never asks ``GET /gateway/bot`` where the
+gateway is.
 """
 
 # Waits take an explicit ``timeout`` so that a broken test fails fast with a clear message.
@@ -14,27 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import discord
-import yarl
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 
 from .server import FakeDiscord
-
-
-@contextlib.contextmanager
-def redirect_discord_py(fake: FakeDiscord) -> Iterator[None]:
-    """Point ``Route.BASE`` and the default gateway at ``fake``; restore them afterwards."""
-    old_base, old_gateway = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
-    Route.BASE = fake.api_base
-    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
-    try:
-        yield
-    finally:
-        Route.BASE = old_base
-        DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
 
 
 @contextlib.asynccontextmanager

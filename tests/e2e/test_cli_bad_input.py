@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from store.db import explain
-
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.support import PROJECT
 
 
 def run(*args: str, db: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:

@@ -13,17 +13,20 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.answer.engine import index_for
 from bot.knowledge import Knowledge, load_seeds
 from bot.reminders.service import ReminderService
+from fakediscord import FakeChannel, FakeDiscord, FakeGuild
 from store import items as items_sql
 from store import reminders as reminders_sql
 from store.db import Store
 from store.items import DeadlineDetails, Item
-from tests.conftest import SEEDS
-from tests.fakediscord import FakeChannel, FakeDiscord, FakeGuild
+from tests.support import PROJECT, SEEDS
 
-PROJECT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
 GUILD = 1_500_000_000_000_000_001
 CHANNEL = 1_500_000_000_000_000_002
 REMINDERS = 16

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from store.db import migrations, statements
+from tests.support import PROJECT
 
 OPEN = (
     "import asyncio, sys\n"
@@ -19,7 +20,7 @@ OPEN = (
 
 
 def test_two_processes_migrating_a_fresh_database_both_start(tmp_path: Path):
-    project = Path(__file__).resolve().parent.parent
+    project = PROJECT
     for attempt in range(5):
         database = tmp_path / f"fresh-{attempt}.sqlite3"
         both = [

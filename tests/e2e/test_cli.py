@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
+import pytest
+
+from tests.support import PROJECT
+
+pytestmark = pytest.mark.slow
 
 
 def run(*args: str, stdin: str | None = None, db: Path, env: dict | None = None):

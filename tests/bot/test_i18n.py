@@ -15,8 +15,8 @@ from bot.config import Settings
 from bot.i18n import MESSAGES, slash_commands
 from bot.translator import Translator
 from store import items
+from tests.support import PROJECT as ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2  # Discord's option types
 
 

@@ -101,6 +101,17 @@ class RestApi:
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Count the request as activity until it is answered (see ``FakeDiscord.quiet``);
+        the gateway websocket lives as long as the bot is connected and is not counted."""
+        if request.headers.get("Upgrade", "").lower() == "websocket":
+            return await handler(request)
+        self.state.http_started()
+        try:
+            return await self._answer(request, handler)
+        finally:
+            self.state.http_finished()
+
+    async def _answer(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Record the call, then answer it: injected failure, 404, 401, or the handler."""
         if not request.path.startswith(API_PREFIX + "/"):
             return await handler(request)

@@ -12,9 +12,9 @@ from bot.answer.engine import AnswerEngine
 from bot.knowledge import load_seeds
 from store import seed
 from store.db import Store
-from tests.conftest import SEEDS, TODAY
+from tests.support import PROJECT, SEEDS, TODAY
 
-QUESTIONS = tomllib.loads((Path(__file__).parent / "questions.toml").read_text(encoding="utf-8"))[
+QUESTIONS = tomllib.loads((PROJECT / "tests" / "questions.toml").read_text(encoding="utf-8"))[
     "question"
 ]
 ANSWERABLE = [q for q in QUESTIONS if q["expect"]]

@@ -43,6 +43,14 @@ class Signal:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._event.wait(), remaining)
 
+    async def next_change(self, timeout: float) -> bool:
+        """Wait for the next change (at most ``timeout`` seconds); False if none came."""
+        try:
+            await asyncio.wait_for(self._event.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
     async def wait_quiet(self, period: float, *, limit: float) -> None:
         """Wait until nothing fired for ``period`` seconds (at most ``limit`` seconds in all)."""
         loop = asyncio.get_running_loop()

@@ -74,6 +74,10 @@ class DiscordState:
         self._interactions_by_token: dict[str, InteractionRecord] = {}
 
         self.requests: list[RecordedRequest] = []
+        #: HTTP requests being answered now, and when (``time.monotonic()``) the last one came
+        #: or was answered: what :meth:`FakeDiscord.quiet` looks at.
+        self.http_in_flight = 0
+        self.http_activity_at = float("-inf")
         self.unhandled: list[RecordedRequest] = []
         self.injections: list[Injection] = []
         self.delays: list[tuple[str, str, float]] = []  # (method, path regex, seconds)
@@ -440,6 +444,16 @@ class DiscordState:
         return original
 
     # -- REST bookkeeping ------------------------------------------------------------------
+
+    def http_started(self) -> None:
+        self.http_in_flight += 1
+        self.http_activity_at = time.monotonic()
+        self.signal.fire()
+
+    def http_finished(self) -> None:
+        self.http_in_flight -= 1
+        self.http_activity_at = time.monotonic()
+        self.signal.fire()
 
     def take_injection(self, method: str, path: str) -> Injection | None:
         return next((i for i in self.injections if i.matches(method, path)), None)

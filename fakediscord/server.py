@@ -1,7 +1,7 @@
 """FakeDiscord: a local Discord (REST + gateway) that a real discord.py client connects to.
 
 Start it with ``async with FakeDiscord(...) as fake``; point discord.py at ``fake.api_base``
-and ``fake.gateway_url`` (see :func:`~.harness.redirect_discord_py`), then drive the bot as
+and ``fake.gateway_url`` (``bot.discord_api.pointed_at``), then drive the bot as
 a user would (``slash``, ``autocomplete``, ``click``, ``submit_modal``) and inspect what it
 sent (``command_payloads``, ``channel_messages``, ``requests``).
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -220,6 +221,17 @@ class FakeDiscord(DiscordState):
                 timeout=timeout or self.timeout,
                 what="the bot to IDENTIFY again after INVALID_SESSION (op 9)",
             )
+
+    async def delete_channel(self, channel: int | FakeChannel) -> None:
+        """A server admin deletes a channel: REST answers 404 for it from now on, and the bot
+        gets CHANNEL_DELETE as Discord would send it."""
+        channel_id = _id_of(channel)
+        guild = self.guild_of_channel(channel_id)
+        payload = self.channel_payload(channel_id)
+        if guild is None or payload is None:
+            raise AssertionError(f"fakediscord: unknown guild channel {channel!r}")
+        guild.channels = [c for c in guild.channels if c.id != channel_id]
+        await self.dispatch("CHANNEL_DELETE", payload)
 
     async def send_user_message(
         self, channel: int | FakeChannel, content: str, *, author: UserLike | None = None
@@ -623,6 +635,35 @@ class FakeDiscord(DiscordState):
             timeout=timeout or self.timeout,
             what=f"a message from the bot in channel {channel_id}",
         )
+
+    async def quiet(self, for_: float = 0.3, *, timeout: float | None = None) -> None:
+        """Wait until no HTTP request has reached the fake for ``for_`` seconds.
+
+        The quiet time counts from the later of this call and the last request's arrival or
+        answer (a request held by :meth:`slow` counts until it is answered), so it lasts at
+        least ``for_`` seconds and a burst of calls is waited out. Assert "nothing happened"
+        after it rather than after a fixed sleep. Raises AssertionError if the bot is still
+        busy after ``timeout`` seconds (default: the fake's timeout).
+        """
+        timeout = self.timeout if timeout is None else timeout
+        if for_ >= timeout:
+            raise ValueError(f"quiet(for_={for_:g}) needs a timeout longer than {for_:g}s")
+        since = time.monotonic()
+        give_up = since + timeout
+        while True:
+            now = time.monotonic()
+            quiet_for = now - max(since, self.http_activity_at)
+            if self.http_in_flight == 0 and quiet_for >= for_:
+                return
+            if now >= give_up:
+                last = self.requests[-1] if self.requests else None
+                raise AssertionError(
+                    f"fakediscord: the bot was not quiet for {for_:g}s within {timeout:g}s "
+                    f"({self.http_in_flight} request(s) in flight; last: "
+                    f"{f'{last.method} {last.path}' if last else 'none'})"
+                )
+            wait = give_up - now if self.http_in_flight else for_ - quiet_for
+            await self.signal.next_change(min(wait, give_up - now))
 
     def requests_to(self, method: str, path_regex: str) -> list[RecordedRequest]:
         """Recorded REST calls whose method and path (below the API base) match."""

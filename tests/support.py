@@ -1,0 +1,119 @@
+"""What several test folders share and is not a fixture: where things are, the fixed date, a
+clock, a deadline form, and ways to wait for the scheduler rather than sleep.
+
+Fixtures live in conftest.py files; tests import helpers from here, never from a conftest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.reminders.scheduler import ReminderScheduler
+from bot.reminders.service import DeadlineForm
+
+PROJECT = Path(__file__).resolve().parent.parent
+SEEDS = PROJECT / "seeds"
+#: Noon UTC on a day after the seed deadline (15 May 2025) and before the reminders tests' ones.
+TODAY = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+#: Seconds a test waits for something before it fails.
+WAIT = 5.0
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime = TODAY) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def deadline_form(when: str, **changes: str) -> DeadlineForm:
+    """What an admin types in the deadline form, linked to the France–Taiwan call."""
+    fields = {
+        "title_fr": "Dépôt du dossier",
+        "title_en": "File the application",
+        "when": when,
+        "timezone": "Europe/Paris",
+        "link": "fr-tw-ami",
+    }
+    fields.update(changes)
+    return DeadlineForm(**fields)
+
+
+class SchedulerPasses:
+    """Counts the passes of a running scheduler, so a test waits for one instead of sleeping.
+
+    It wraps ``dispatch`` on that one scheduler object; the loop calls it once per pass, and the
+    pass is over when the sends it started are. ``await passes.wake()`` wakes the scheduler and
+    returns how many reminders the first pass that began after the wake-up handled: that pass
+    saw every change made before.
+    """
+
+    def __init__(self, scheduler: ReminderScheduler) -> None:
+        self.scheduler = scheduler
+        self.started = 0
+        self._handled: dict[int, int | BaseException] = {}
+        self._finished = asyncio.Event()
+        self._dispatch = scheduler.dispatch
+        self._watchers: set[asyncio.Task] = set()
+        scheduler.dispatch = self._counted  # type: ignore[method-assign]
+
+    async def _counted(self):
+        self.started += 1
+        number = self.started
+        try:
+            dispatched = await self._dispatch()
+        except BaseException as exc:
+            self._handled[number] = exc
+            self._finished.set()
+            raise
+        watcher = asyncio.create_task(self._finish(number, dispatched))
+        self._watchers.add(watcher)
+        watcher.add_done_callback(self._watchers.discard)
+        return dispatched
+
+    async def _finish(self, number: int, dispatched) -> None:
+        if dispatched.tasks:
+            await asyncio.wait(dispatched.tasks)
+        self._handled[number] = dispatched.handled
+        self._finished.set()
+
+    async def after(self, started: int) -> int:
+        """What the first pass numbered above ``started`` handled, once it is over."""
+        try:
+            async with asyncio.timeout(WAIT):
+                while started + 1 not in self._handled:
+                    self._finished.clear()
+                    await self._finished.wait()
+        except TimeoutError:
+            raise AssertionError(f"the scheduler made no pass within {WAIT:g}s") from None
+        result = self._handled[started + 1]
+        if isinstance(result, BaseException):
+            raise AssertionError("the scheduler's pass failed") from result
+        return result
+
+    async def wake(self) -> int:
+        started = self.started
+        self.scheduler.wake()
+        return await self.after(started)
+
+
+async def eventually(condition: Callable[[], Awaitable[object]], what: str):
+    """Poll ``condition`` until it returns something true, and return that; AssertionError
+    naming ``what`` after WAIT seconds."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + WAIT
+    while not (result := await condition()):
+        if loop.time() >= give_up:
+            raise AssertionError(f"not true after {WAIT:g}s: {what}")
+        await asyncio.sleep(0.01)
+    return result
