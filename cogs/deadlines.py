@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -184,8 +185,12 @@ class DeadlineModal(discord.ui.Modal):
         timezone: str = "Europe/Paris",
         editing: Item | None = None,
     ) -> None:
+        # Each form its own id: discord.py finds a submitted modal by (user, custom_id), so two
+        # forms open at once must never share one.
         super().__init__(
-            title=t("deadline.form_title", lang), timeout=900, custom_id="deadline-form"
+            title=t("deadline.form_title", lang),
+            timeout=900,
+            custom_id=f"deadline-form-{secrets.token_hex(8)}",
         )
         self.bot, self.lang, self.editing = bot, lang, editing
         filled = DeadlineForm.of(editing) if editing else DeadlineForm("", "", "", timezone)

@@ -91,7 +91,7 @@ async def add_deadline(fake, when: str, title: str = "Consortium paperwork") -> 
     opened = await admin(fake, "deadline add")
     assert opened["type"] == 9  # a modal
     return await fake.submit_modal(
-        "deadline-form",
+        opened["data"]["custom_id"],
         {
             "deadline-form:title_fr": f"{title} (FR)",
             "deadline-form:title_en": title,

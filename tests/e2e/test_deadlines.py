@@ -80,7 +80,7 @@ async def test_edit_remove_calendar_and_event(bot, fake, clock):
     opened = await admin(fake, "deadline edit", {"name": choice["value"]})
     assert opened["type"] == 9
     edited = await fake.submit_modal(
-        "deadline-form",
+        opened["data"]["custom_id"],
         {
             "deadline-form:title_fr": "Dossier",
             "deadline-form:title_en": "Paperwork",
@@ -95,3 +95,40 @@ async def test_edit_remove_calendar_and_event(bot, fake, clock):
     seed = await admin(fake, "deadline remove", {"name": "fr-tw-ami-deadline"})
     assert "shared deadlines cannot be changed" in seed["data"]["content"]
     assert (await fake.slash("deadline calendar", guild_id=GUILD))["data"]["flags"] & 64
+
+
+def form_values(title: str, when: str) -> dict[str, str]:
+    return {
+        "deadline-form:title_fr": f"{title} (FR)",
+        "deadline-form:title_en": title,
+        "deadline-form:when": when,
+        "deadline-form:timezone": "Europe/Paris",
+        "deadline-form:link": "",
+    }
+
+
+async def test_two_forms_open_at_once_each_write_their_own_deadline(bot, fake, clock):
+    await admin(fake, "reminders channel", {"channel": CHANNEL})
+    await add_deadline(fake, "2026-12-15 17:00", title="First")
+    await add_deadline(fake, "2026-12-16 17:00", title="Second")
+    own = await fake.autocomplete("deadline edit", {"name": ""}, guild_id=GUILD, permissions=ADMIN)
+    ids = {c["name"]: c["value"] for c in own["data"]["choices"]}
+    editing_first = await admin(fake, "deadline edit", {"name": ids["First"]})
+    editing_second = await admin(fake, "deadline edit", {"name": ids["Second"]})
+    adding = await admin(fake, "deadline add")
+    forms = [f["data"]["custom_id"] for f in (editing_first, editing_second, adding)]
+    assert len(set(forms)) == 3
+    # Submitted in another order than opened: each lands on its own deadline.
+    await fake.submit_modal(forms[1], form_values("Second renamed", "2026-12-18 09:00"))
+    await fake.submit_modal(forms[2], form_values("Third", "2026-12-19 09:00"))
+    await fake.submit_modal(forms[0], form_values("First renamed", "2026-12-17 09:00"))
+    first = await bot.reminders.own_deadline(GUILD, ids["First"])
+    second = await bot.reminders.own_deadline(GUILD, ids["Second"])
+    assert (first.title_en, second.title_en) == ("First renamed", "Second renamed")
+    assert first.deadline.due.day == 17 and second.deadline.due.day == 18
+    titles = sorted(i.title_en for i in (await bot.knowledge.deadlines(guild_id=GUILD)).upcoming)
+    assert [t for t in titles if "renamed" in t or t == "Third"] == [
+        "First renamed",
+        "Second renamed",
+        "Third",
+    ]
