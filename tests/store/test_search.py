@@ -1,0 +1,42 @@
+"""Full-text search sees only what a server may see, and filters before it limits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.answer.engine import index_for
+from store import items as items_sql
+from store.items import DeadlineDetails, Item
+from tests.support import TODAY
+
+HERE, ELSEWHERE = 10, 11
+
+
+def lookalike(n: int) -> Item:
+    """Another server's deadline whose words are those of the France–Taiwan call's."""
+    return Item(
+        id=f"admin-{ELSEWHERE}-call{n}",
+        kind="deadline",
+        title_fr=f"Date limite de l'appel AMI France Taïwan semi-conducteurs, lot {n}",
+        title_en=f"France Taiwan AMI call semiconductors deadline, batch {n}",
+        text_fr="Clôture de l'appel à manifestation d'intérêt France Taïwan.",
+        text_en="The France Taiwan call for expressions of interest closes.",
+        origin="admin",
+        guild_id=ELSEWHERE,
+        deadline=DeadlineDetails(
+            due=TODAY + timedelta(days=30 + n), timezone="Europe/Paris", date_only=False
+        ),
+    )
+
+
+async def test_another_servers_items_never_crowd_out_an_answer(engine, seeded):
+    question = "when does the France Taiwan AMI call close?"
+    before = await engine.ask(question, guild_id=HERE)
+    assert before.answered
+    async with seeded.transaction() as conn:
+        made = [lookalike(n) for n in range(60)]
+        await items_sql.upsert_many(conn, [(i, index_for(i)) for i in made])
+    after = await engine.ask(question, guild_id=HERE)
+    assert after.answered
+    assert after.item.id == before.item.id
+    assert not [a for a in after.alternatives if a.item_id.startswith("admin-")]
