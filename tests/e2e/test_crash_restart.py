@@ -124,3 +124,60 @@ async def test_no_reminder_lost_or_doubled_across_20_kills(tmp_path):
     assert len(posts) > REMINDERS  # some were sent again after a kill: the nonce held
     log = (tmp_path / "bot.log").read_text(encoding="utf-8", errors="replace")
     assert "sending again with the same nonce" in log
+
+
+@pytest.mark.slow
+async def test_two_processes_on_one_database_with_kills_and_rate_limits_post_each_once(tmp_path):
+    """Two bots share a database; either is killed at random, posts are slow and now and
+    then rate-limited. Every reminder still appears exactly once."""
+    rng = random.Random(2026)
+    database = tmp_path / "two.sqlite3"
+    start = datetime.now(UTC)
+    await prepare(database, start)
+    guild = FakeGuild(name="Two", id=GUILD, channels=[FakeChannel("alerts", id=CHANNEL)])
+    posts_path = rf"/channels/{CHANNEL}/messages$"
+    async with FakeDiscord(guilds=[guild], timeout=20.0, nonce_window=240.0) as fake:
+        fake.slow("POST", posts_path, 0.4)
+        env = {k: v for k, v in os.environ.items() if k not in ("DEV_GUILD_ID",)}
+        env.update(
+            DISCORD_TOKEN=fake.token,
+            DISCORD_API_BASE=fake.api_base,
+            DATABASE_PATH=str(database),
+            LOG_LEVEL="INFO",
+        )
+        running: dict[str, asyncio.subprocess.Process] = {}
+        with (tmp_path / "bot.log").open("ab") as log:
+            try:
+                for _ in range(12):
+                    for name in ("a", "b"):
+                        if name not in running:
+                            running[name] = await start_bot(fake, env, log)
+                    if rng.random() < 0.4:
+                        fake.inject(
+                            "POST", posts_path, 429, times=rng.randint(1, 3), retry_after=0.3
+                        )
+                    await asyncio.sleep(rng.uniform(0.3, 1.5))
+                    doomed = rng.choice([["a"], ["b"], ["a", "b"]])
+                    for name in doomed:
+                        running[name].send_signal(signal.SIGKILL)
+                        await running.pop(name).wait()
+                for name in ("a", "b"):
+                    running[name] = await start_bot(fake, env, log)
+                deadline = start + timedelta(seconds=3 + REMINDERS * 1.5 + 45)
+                while datetime.now(UTC) < deadline:
+                    async with Store.open(database) as store:
+                        rows = await reminders_sql.of_guild(store.conn, GUILD)
+                    if rows and all(r.state in ("sent", "skipped", "failed") for r in rows):
+                        break
+                    await asyncio.sleep(0.5)
+            finally:
+                for process in running.values():
+                    process.send_signal(signal.SIGTERM)
+                for process in running.values():
+                    await asyncio.wait_for(process.wait(), timeout=20)
+        messages = fake.channel_messages(CHANNEL)
+    assert len(rows) == REMINDERS
+    assert {r.state for r in rows} == {"sent"}, [(r.id, r.state, r.note) for r in rows]
+    nonces = [m["nonce"] for m in messages]
+    assert sorted(nonces) == sorted(f"reminder-{r.id}" for r in rows)  # each exactly once
+    assert {int(m["id"]) for m in messages} == {r.message_id for r in rows}
