@@ -29,9 +29,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "seeds"
 QUESTIONS = [
     q["q"]
-    for q in tomllib.loads((PROJECT / "tests" / "questions.toml").read_text(encoding="utf-8"))[
-        "question"
-    ]
+    for q in tomllib.loads(
+        (PROJECT / "tests" / "questions" / "dev.toml").read_text(encoding="utf-8")
+    )["question"]
 ]
 SYLLABLES = (
     "ba be bi bo da de di do fa fe fi ka ke ki ko la le li lo ma me mi mo na ne ni no "

@@ -1,0 +1,44 @@
+"""The question sets: ``dev`` (studied and tuned on) and ``test`` (frozen, written blind).
+
+Both load as ``Question`` lists with the item ids that answer each. The test set names facts of
+its own catalogue; ``answers.toml`` maps those facts to items, so the questions were never written
+against the seeds.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    lang: str
+    kind: str  # for the test set: paraphrase, direction, typo, …, out_of_scope
+    expect: frozenset[str]  # item ids that answer it; empty: out of scope
+    unmapped: bool = False  # it names facts that no seed item states
+
+
+def _load(path: Path) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def dev() -> list[Question]:
+    return [
+        Question(q["q"], q["lang"], "dev", frozenset(q["expect"]))
+        for q in _load(HERE / "dev.toml")["question"]
+    ]
+
+
+def test() -> list[Question]:
+    items = {f["key"]: f["items"] for f in _load(HERE / "test" / "answers.toml")["fact"]}
+    questions = []
+    for q in _load(HERE / "test" / "questions.toml")["question"]:
+        expect = frozenset(i for key in q["facts"] for i in items[key])
+        unmapped = bool(q["facts"]) and not expect
+        questions.append(Question(q["q"], q["lang"], q["kind"], expect, unmapped))
+    return questions
