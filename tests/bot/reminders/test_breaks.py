@@ -1,0 +1,159 @@
+"""Attacks on the reminder guarantee (README, "Reminders") that it does not withstand.
+
+Each test describes one weakness and fails on the code as it is. They use a real store, a clock
+moved by hand and a poster that behaves like Discord with ``enforce_nonce``: a message is created
+unless one with the same nonce was created less than ``NONCE_WINDOW`` seconds before, in which
+case that first message is returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.knowledge import Knowledge
+from bot.reminders.scheduler import (
+    NONCE_WINDOW,
+    NoAccess,
+    ReminderScheduler,
+    Transient,
+)
+from bot.reminders.service import DeadlineForm, ReminderService
+from store import reminders as reminders_sql
+from store.db import Store
+
+GUILD, CHANNEL, ADMIN = 10, 20, 30
+OTHER_GUILD, OTHER_CHANNEL = 11, 21
+NEW_CHANNEL = 22
+
+
+class PostedThenFailed(Exception):
+    """Tells the poster to create the message, then answer with ``error`` (a 5xx after the
+    message was made, a connection lost before the answer came)."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class DiscordLike:
+    """A poster that keeps the messages it created, with Discord's nonce rule.
+
+    ``failures``: what the next posts do instead of succeeding (an exception to raise, or a
+    PostedThenFailed). ``seconds_per_post``: how far the clock moves during each post (a slow
+    channel). ``before_post``: a coroutine run at the start of each post (an admin acting while
+    the send is under way). ``check_failures`` / ``check_gate``: what channel checks do.
+    """
+
+    def __init__(self, clock, *, seconds_per_post: float = 0.0) -> None:
+        self.clock = clock
+        self.seconds_per_post = seconds_per_post
+        self.messages: list[dict] = []
+        self.failures: list[Exception] = []
+        self.before_post = None
+        self.check_failures: list[Exception] = []
+        self.check_gate: asyncio.Event | None = None
+        self.check_started = asyncio.Event()
+        self.first_message = asyncio.Event()
+        self._nonces: dict[tuple[int, str], tuple[datetime, dict]] = {}
+
+    async def post(self, reminder, item, settings, *, late):
+        if self.before_post is not None:
+            await self.before_post(reminder)
+        await asyncio.sleep(0)
+        if self.failures:
+            failure = self.failures.pop(0)
+            if isinstance(failure, PostedThenFailed):
+                self._create(reminder)
+                raise failure.error
+            raise failure
+        message = self._create(reminder)
+        if self.seconds_per_post:
+            self.clock.advance(seconds=self.seconds_per_post)
+        return message["id"]
+
+    def _create(self, reminder) -> dict:
+        now = self.clock()
+        key = (reminder.channel_id, reminder.nonce)
+        if key in self._nonces:
+            created, message = self._nonces[key]
+            if (now - created).total_seconds() < NONCE_WINDOW:
+                return message  # Discord drops the repeat
+        message = {
+            "id": 7000 + len(self.messages),
+            "channel": reminder.channel_id,
+            "nonce": reminder.nonce,
+            "item": reminder.item_id,
+            "at": now,
+        }
+        self.messages.append(message)
+        self._nonces[key] = (now, message)
+        self.first_message.set()
+        return message
+
+    async def check(self, settings):
+        self.check_started.set()
+        if self.check_gate is not None:
+            await self.check_gate.wait()
+        if self.check_failures:
+            raise self.check_failures.pop(0)
+
+    async def tell_admins(self, settings):
+        return True
+
+    def nonces(self) -> list[str]:
+        return [m["nonce"] for m in self.messages]
+
+
+def form(when: datetime, title: str = "Closing", zone: str = "UTC") -> DeadlineForm:
+    return DeadlineForm(title, title, f"{when:%Y-%m-%d %H:%M}", zone)
+
+
+async def service_on(store: Store, clock, offsets: str = "1h") -> ReminderService:
+    service = ReminderService(store, Knowledge(store, clock=clock), clock=clock)
+    for guild, channel in ((GUILD, CHANNEL), (OTHER_GUILD, OTHER_CHANNEL)):
+        await service.set_channel(guild, ADMIN, channel, guild_locale=None, user_locale="en-US")
+        await service.set_offsets(guild, ADMIN, offsets)
+    return service
+
+
+async def rows(store: Store, guild: int = GUILD):
+    return await reminders_sql.of_guild(store.conn, guild)
+
+
+# --- retries ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("history", ["eight rate limits", "a flapping channel, then one 429"])
+async def test_a_rate_limited_reminder_is_retried_for_as_long_as_it_takes(
+    seeded: Store, clock, history
+):
+    """README: "A 429 says nothing was posted: it is retried with backoff, as long as it takes."
+    Every claim counts as an attempt, whatever ended it (a 429; a 403 that paused the server,
+    as happens again and again when the check, which reads the bot's cache, finds a channel fine
+    that Discord still refuses), and once ``attempts`` reaches MAX_ATTEMPTS (8) the next 429
+    marks the reminder failed: it is never posted, though its deadline is a week away."""
+    service = await service_on(seeded, clock, offsets="7d")
+    item = await service.add_deadline(GUILD, ADMIN, form(clock() + timedelta(days=10)))
+    clock.now = item.deadline.due - timedelta(days=7)
+    poster = DiscordLike(clock)
+    scheduler = ReminderScheduler(seeded, poster, clock=clock, worker="a:1")
+    if history == "eight rate limits":
+        # Longer than discord.py waits itself (30 s), so each one reaches the scheduler.
+        poster.failures = [Transient("rate limited for 60 s", retry_after=60)] * 8
+    else:
+        # Seven times the post is refused (403) and the server paused; each time the check
+        # finds the channel fine and reminders resume. Then one long rate limit.
+        poster.failures = [NoAccess("403")] * 7 + [Transient("rate limited for 60 s", 60)]
+        for _ in range(7):
+            await scheduler.run_once()
+            assert (await service.settings(GUILD)).paused_reason == "no_permission"
+            clock.advance(hours=6, seconds=1)
+    for _ in range(12):
+        await scheduler.run_once()
+        clock.advance(hours=1)
+    [row] = await rows(seeded)
+    assert row.state == "sent", f"{row.state}: {row.note}"
+    assert len(poster.messages) == 1
