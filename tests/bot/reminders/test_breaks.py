@@ -157,3 +157,23 @@ async def test_a_rate_limited_reminder_is_retried_for_as_long_as_it_takes(
     [row] = await rows(seeded)
     assert row.state == "sent", f"{row.state}: {row.note}"
     assert len(poster.messages) == 1
+
+
+async def test_a_maybe_posted_reminder_is_not_sent_again_after_the_nonce_window(
+    seeded: Store, clock
+):
+    """README: a post that may have reached Discord (a 5xx) "is tried again, with the same
+    nonce, only while its first attempt is less than 4 minutes old". The window is looked at
+    when the retry is planned (15 s later), never when it is sent: if the retry is sent later
+    than planned (the bot was restarted, the clock stepped, the loop was busy), it goes out
+    after Discord forgot the nonce and the reminder appears twice."""
+    service = await service_on(seeded, clock)
+    item = await service.add_deadline(GUILD, ADMIN, form(clock() + timedelta(hours=3)))
+    clock.now = item.deadline.due - timedelta(minutes=59)
+    poster = DiscordLike(clock)
+    poster.failures = [PostedThenFailed(Transient("HTTP 503", maybe_posted=True))]
+    await ReminderScheduler(seeded, poster, clock=clock, worker="a:1").run_once()
+    assert len(poster.messages) == 1  # it was posted; the bot heard a 503
+    clock.advance(minutes=5)  # the bot was down for five minutes (a deploy)
+    await ReminderScheduler(seeded, poster, clock=clock, worker="a:2").run_once()
+    assert poster.nonces() == [poster.messages[0]["nonce"]], "posted twice"
