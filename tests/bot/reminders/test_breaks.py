@@ -177,3 +177,41 @@ async def test_a_maybe_posted_reminder_is_not_sent_again_after_the_nonce_window(
     clock.advance(minutes=5)  # the bot was down for five minutes (a deploy)
     await ReminderScheduler(seeded, poster, clock=clock, worker="a:2").run_once()
     assert poster.nonces() == [poster.messages[0]["nonce"]], "posted twice"
+
+
+@pytest.mark.parametrize("answer", ["429", "403"])
+async def test_a_later_nothing_was_posted_answer_keeps_an_earlier_maybe_posted_attempt(
+    seeded: Store, clock, answer
+):
+    """A 503 may have posted the reminder; the retry then gets a 429 (or a 403 that pauses the
+    server). Release on that answer clears ``first_attempt_at`` ("Discord said nothing was
+    posted"), though it only speaks for the second attempt: the next try counts as a first one,
+    goes out after the nonce window, and the reminder appears twice."""
+    service = await service_on(seeded, clock)
+    item = await service.add_deadline(GUILD, ADMIN, form(clock() + timedelta(hours=3)))
+    clock.now = item.deadline.due - timedelta(minutes=59)
+    poster = DiscordLike(clock)
+    scheduler = ReminderScheduler(seeded, poster, clock=clock, worker="a:1")
+    poster.failures = [PostedThenFailed(Transient("HTTP 503", maybe_posted=True))]
+    await scheduler.run_once()
+    assert len(poster.messages) == 1
+    clock.advance(seconds=15)  # the planned retry, on time
+    if answer == "429":
+        poster.failures = [Transient("rate limited for 300 s", retry_after=300)]
+        await scheduler.run_once()
+        [row] = await rows(seeded)
+        assert row.first_attempt_at is not None, "the 503 attempt, maybe posted, is forgotten"
+        clock.advance(seconds=300)  # the retry the 429 asked for, on time
+        await scheduler.run_once()
+    else:
+        poster.failures = [NoAccess("403")]
+        poster.check_failures = [NoAccess("403")]
+        await scheduler.run_once()  # paused, looked at again in 1 minute
+        [row] = await rows(seeded)
+        assert row.first_attempt_at is not None, "the 503 attempt, maybe posted, is forgotten"
+        clock.advance(seconds=60)
+        await scheduler.run_once()  # still refused: again in 5 minutes
+        clock.advance(seconds=300)
+        await scheduler.run_once()  # the channel works: reminders resume
+    assert [r.state for r in await rows(seeded)] in (["sent"], ["failed"])
+    assert len(poster.messages) == 1, f"posted {len(poster.messages)} times"
