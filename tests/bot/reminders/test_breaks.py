@@ -215,3 +215,32 @@ async def test_a_later_nothing_was_posted_answer_keeps_an_earlier_maybe_posted_a
         await scheduler.run_once()  # the channel works: reminders resume
     assert [r.state for r in await rows(seeded)] in (["sent"], ["failed"])
     assert len(poster.messages) == 1, f"posted {len(poster.messages)} times"
+
+
+# --- claims and leases ------------------------------------------------------------------------
+
+
+async def test_a_holder_whose_claim_was_taken_over_before_it_posted_does_not_post(
+    seeded: Store, clock
+):
+    """Two processes on one database. The first claims a reminder and is frozen before it
+    posts (a stopped VM, a suspended laptop); its lease runs out, the second takes the claim over
+    and posts. When the first wakes up, ``attempting`` tells it the claim is no longer its own,
+    but the answer is ignored and it posts anyway, long after Discord forgot the nonce."""
+    service = await service_on(seeded, clock)
+    item = await service.add_deadline(GUILD, ADMIN, form(clock() + timedelta(hours=3)))
+    clock.now = item.deadline.due - timedelta(minutes=59)
+    discord = DiscordLike(clock)
+    async with Store.open(seeded.path) as other:
+        first = ReminderScheduler(seeded, discord, clock=clock, worker="first:1")
+        second = ReminderScheduler(other, discord, clock=clock, worker="second:2")
+        started = await first.dispatch()  # claimed; its send has not started yet
+        assert started.handled == 1
+        async with seeded._write_lock:  # the first process is frozen from here on
+            clock.advance(seconds=61)  # its lease runs out
+            assert await second.run_once() == 1  # taken over and posted
+            assert len(discord.messages) == 1
+            clock.advance(minutes=10)
+        await asyncio.gather(*started.tasks)  # the first process wakes up
+    assert [r.state for r in await rows(seeded)] == ["sent"]
+    assert len(discord.messages) == 1, f"posted {len(discord.messages)} times"
