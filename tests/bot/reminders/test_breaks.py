@@ -244,3 +244,29 @@ async def test_a_holder_whose_claim_was_taken_over_before_it_posted_does_not_pos
         await asyncio.gather(*started.tasks)  # the first process wakes up
     assert [r.state for r in await rows(seeded)] == ["sent"]
     assert len(discord.messages) == 1, f"posted {len(discord.messages)} times"
+
+
+async def test_reminders_queued_behind_slow_sends_in_one_channel_are_posted_once(
+    seeded: Store, clock
+):
+    """Twenty reminders fall due together in one server whose channel is slow (20 s a post,
+    e.g. rate limits discord.py waits out). One pass claims all twenty, with a 60 s lease each,
+    but sends them one after another and renews only the one being sent. The next pass (the loop
+    makes one after every send) finds the queued claims expired, takes its own claims over and
+    queues each a second time behind the first copies: each is posted twice, minutes apart."""
+    service = await service_on(seeded, clock)
+    for n in range(20):
+        await service.add_deadline(
+            GUILD, ADMIN, form(clock() + timedelta(hours=3), title=f"Closing {n}")
+        )
+    clock.advance(hours=2)  # the twenty 1-hour reminders are due
+    discord = DiscordLike(clock, seconds_per_post=20)
+    scheduler = ReminderScheduler(seeded, discord, clock=clock, worker="a:1")
+    first = await scheduler.dispatch()
+    assert first.handled == 20
+    await asyncio.wait(first.tasks[:4])  # four posted; 80 s went by
+    second = await scheduler.dispatch()  # the pass after a send
+    await asyncio.gather(*first.tasks, *second.tasks)
+    assert {r.state for r in await rows(seeded)} == {"sent"}
+    doubled = sorted({n for n in discord.nonces() if discord.nonces().count(n) > 1})
+    assert len(discord.messages) == 20, f"{len(doubled)} reminders posted twice: {doubled}"
