@@ -22,6 +22,7 @@ from bot.reminders.scheduler import (
 )
 from bot.reminders.service import DeadlineForm, ReminderService
 from store import reminders as reminders_sql
+from store import settings as settings_sql
 from store.db import Store
 
 GUILD, CHANNEL, ADMIN = 10, 20, 30
@@ -270,3 +271,35 @@ async def test_reminders_queued_behind_slow_sends_in_one_channel_are_posted_once
     assert {r.state for r in await rows(seeded)} == {"sent"}
     doubled = sorted({n for n in discord.nonces() if discord.nonces().count(n) > 1})
     assert len(discord.messages) == 20, f"{len(doubled)} reminders posted twice: {doubled}"
+
+
+# --- paused servers ---------------------------------------------------------------------------
+
+
+async def test_a_hanging_channel_check_does_not_hold_up_other_servers(seeded: Store, clock):
+    """README: "the loop never waits for a send before claiming what falls due elsewhere: a
+    channel stuck on rate limits does not make other servers late". The checks of paused
+    servers' channels run one after another inside the pass, before anything is claimed, each
+    bounded only by the send time-out (30 s): three stuck checks hold every other server's
+    reminders for 3 time-outs (here 1 s each; 20 paused servers: 10 minutes)."""
+    service = await service_on(seeded, clock)
+    item = await service.add_deadline(OTHER_GUILD, ADMIN, form(clock() + timedelta(hours=3)))
+    for guild in (GUILD, 12, 13):
+        await service.set_channel(guild, ADMIN, guild + 100, guild_locale=None, user_locale="fr")
+        async with seeded.transaction() as conn:  # refused earlier; due for a look now
+            await settings_sql.pause(conn, guild, "no_permission", clock(), clock())
+    clock.now = item.deadline.due - timedelta(minutes=59)
+    discord = DiscordLike(clock)
+    discord.check_gate = asyncio.Event()  # the checks hang (GET /channels/… stuck)
+    scheduler = ReminderScheduler(seeded, discord, clock=clock, worker="a:1", send_timeout=1.0)
+    running = asyncio.create_task(scheduler.run_once())
+    try:
+        async with asyncio.timeout(0.5):
+            await discord.first_message.wait()
+    except TimeoutError:
+        pass
+    finally:
+        running.cancel()
+    assert [m["channel"] for m in discord.messages] == [OTHER_CHANNEL], (
+        "another server's due reminder waited for the paused servers' channel checks"
+    )
