@@ -16,6 +16,7 @@ import pytest
 from bot.knowledge import Knowledge
 from bot.reminders.scheduler import (
     NONCE_WINDOW,
+    ChannelGone,
     NoAccess,
     ReminderScheduler,
     Transient,
@@ -302,4 +303,43 @@ async def test_a_hanging_channel_check_does_not_hold_up_other_servers(seeded: St
         running.cancel()
     assert [m["channel"] for m in discord.messages] == [OTHER_CHANNEL], (
         "another server's due reminder waited for the paused servers' channel checks"
+    )
+
+
+@pytest.mark.parametrize("in_flight", ["channel check", "send"])
+async def test_a_verdict_on_the_old_channel_does_not_pause_the_new_one(
+    seeded: Store, clock, in_flight
+):
+    """An admin moves reminders to a new channel while the bot is still looking at (or posting
+    in) the old one, which is gone. The answer about the old channel is written over the
+    admin's change: the server is paused again though its new channel works (after a long
+    outage, for the next 6 hours) and the admins are told the channel is missing."""
+    service = await service_on(seeded, clock)
+    item = await service.add_deadline(GUILD, ADMIN, form(clock() + timedelta(hours=3)))
+    discord = DiscordLike(clock)
+    scheduler = ReminderScheduler(seeded, discord, clock=clock, worker="a:1")
+
+    async def admin_moves_reminders(*_):
+        await service.set_channel(GUILD, ADMIN, NEW_CHANNEL, guild_locale=None, user_locale="fr")
+
+    if in_flight == "channel check":
+        async with seeded.transaction() as conn:  # paused for days: checks every 6 hours
+            await settings_sql.pause(conn, GUILD, "channel_missing", clock(), clock())
+            await conn.execute("UPDATE guild_settings SET pause_checks = 4, admins_told = 1")
+        discord.check_gate = asyncio.Event()
+        discord.check_failures = [ChannelGone("404: the old channel")]
+        passing = asyncio.create_task(scheduler.run_once())
+        await discord.check_started.wait()
+        await admin_moves_reminders()
+        discord.check_gate.set()
+        await passing
+    else:
+        clock.now = item.deadline.due - timedelta(minutes=59)
+        discord.before_post = admin_moves_reminders
+        discord.failures = [ChannelGone("404: the old channel")]
+        await scheduler.run_once()
+    settings = await service.settings(GUILD)
+    assert settings.channel_id == NEW_CHANNEL
+    assert settings.paused_reason is None, (
+        f"paused ({settings.paused_reason}) until {settings.next_check_at}"
     )
