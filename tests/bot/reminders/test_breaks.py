@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.knowledge import Knowledge
+from bot.knowledge import Knowledge, load_seeds
 from bot.reminders.scheduler import (
     NONCE_WINDOW,
     ChannelGone,
@@ -25,6 +25,7 @@ from bot.reminders.service import DeadlineForm, ReminderService
 from store import reminders as reminders_sql
 from store import settings as settings_sql
 from store.db import Store
+from tests.support import TODAY
 
 GUILD, CHANNEL, ADMIN = 10, 20, 30
 OTHER_GUILD, OTHER_CHANNEL = 11, 21
@@ -343,3 +344,36 @@ async def test_a_verdict_on_the_old_channel_does_not_pause_the_new_one(
     assert settings.paused_reason is None, (
         f"paused ({settings.paused_reason}) until {settings.next_check_at}"
     )
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+async def test_a_seed_deadline_moved_by_a_seed_update_does_not_post_reminders_already_past(
+    store: Store, seeds_copy, clock
+):
+    """README: "A reminder is planned only if it falls after ... the deadline was last
+    written". A seed update that only moves a deadline's date leaves ``updated_at`` as it was
+    (only the items row is compared), so the start-up re-plan plans the 30-day and 7-day
+    reminders of the new date, already past, and posts them at once, marked late."""
+    await load_seeds(store, seeds_copy)
+    async with store.transaction() as conn:  # the seeds were loaded in the spring
+        await conn.execute(
+            "UPDATE items SET created_at = '2026-04-01T00:00:00+00:00', "
+            "updated_at = '2026-04-01T00:00:00+00:00' WHERE origin = 'seed'"
+        )
+    clock.now = TODAY - timedelta(days=60)
+    service = ReminderService(store, Knowledge(store, clock=clock), clock=clock)
+    await service.set_channel(GUILD, ADMIN, CHANNEL, guild_locale=None, user_locale="en-US")
+    clock.now = TODAY
+    # The call is extended: the seed file now closes it the day after tomorrow.
+    path = seeds_copy / "fr-tw-ami.toml"
+    text = path.read_text(encoding="utf-8")
+    assert "due = 2025-05-15" in text
+    path.write_text(text.replace("due = 2025-05-15", "due = 2026-11-25"), encoding="utf-8")
+    await load_seeds(store, seeds_copy)
+    await service.replan_all()  # as at the next start
+    discord = DiscordLike(clock)
+    await ReminderScheduler(store, discord, clock=clock, worker="a:1").run_once()
+    posted = [r.offset_minutes for r in await rows(store) if r.state == "sent"]
+    assert posted == [], f"posted at once, late: reminders {posted} minutes before"
