@@ -377,3 +377,28 @@ async def test_a_seed_deadline_moved_by_a_seed_update_does_not_post_reminders_al
     await ReminderScheduler(store, discord, clock=clock, worker="a:1").run_once()
     posted = [r.offset_minutes for r in await rows(store) if r.state == "sent"]
     assert posted == [], f"posted at once, late: reminders {posted} minutes before"
+
+
+async def test_a_reminder_for_an_offset_removed_during_its_send_is_not_posted_later(
+    seeded: Store, clock
+):
+    """An admin drops the 1-hour offset while a 1-hour reminder is being sent; the send is
+    rate-limited. The re-plan kept the claimed row (only pending rows are re-planned), the
+    release made it pending again, and the retry posts a reminder the server no longer wants."""
+    service = await service_on(seeded, clock, offsets="1d 1h")
+    item = await service.add_deadline(GUILD, ADMIN, form(clock() + timedelta(hours=3)))
+    clock.now = item.deadline.due - timedelta(minutes=59)
+    discord = DiscordLike(clock)
+
+    async def admin_drops_the_hour(reminder):
+        discord.before_post = None
+        await service.set_offsets(GUILD, ADMIN, "1d")
+
+    discord.before_post = admin_drops_the_hour
+    discord.failures = [Transient("rate limited for 60 s", retry_after=60)]
+    scheduler = ReminderScheduler(seeded, discord, clock=clock, worker="a:1")
+    await scheduler.run_once()
+    assert (await service.settings(GUILD)).offsets == (1440,)
+    clock.advance(minutes=2)
+    await scheduler.run_once()
+    assert discord.messages == [], "a 1-hour reminder was posted after 1h was removed"
