@@ -9,7 +9,7 @@ case that first message is returned.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -402,3 +402,28 @@ async def test_a_reminder_for_an_offset_removed_during_its_send_is_not_posted_la
     clock.advance(minutes=2)
     await scheduler.run_once()
     assert discord.messages == [], "a 1-hour reminder was posted after 1h was removed"
+
+
+async def test_changing_a_deadlines_time_zone_replans_its_day_offset_reminders(
+    seeded: Store, clock
+):
+    """README: "Offsets in whole days keep the deadline's wall-clock time in its own time
+    zone". An edit that changes the zone but not the UTC moment keeps the old pending rows
+    (the plan matches rows on item, offset and deadline, not on when they fall), so the 7-day
+    reminder stays at the old zone's wall-clock time, an hour off across a DST change."""
+    service = await service_on(seeded, clock, offsets="7d")
+    item = await service.add_deadline(
+        GUILD, ADMIN, DeadlineForm("Closing", "Closing", "2027-04-01 14:00", "Europe/Paris")
+    )
+    assert item.deadline.due == datetime(2027, 4, 1, 12, 0, tzinfo=UTC)
+    [before] = await rows(seeded)
+    assert before.due_at == datetime(2027, 3, 25, 13, 0, tzinfo=UTC)  # 14:00 in Paris (CET)
+    moved = await service.edit_deadline(
+        GUILD, ADMIN, item.id, DeadlineForm("Closing", "Closing", "2027-04-01 20:00", "Asia/Taipei")
+    )
+    assert moved.deadline.due == item.deadline.due
+    assert moved.deadline.timezone == "Asia/Taipei"
+    [after] = [r for r in await rows(seeded) if r.state == "pending"]
+    assert after.due_at == datetime(2027, 3, 25, 12, 0, tzinfo=UTC), (
+        f"the 7-day reminder falls at {after.due_at:%H:%M} UTC, 21:00 in Taipei, not 20:00"
+    )
