@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.knowledge import Knowledge, load_seeds
+from bot.reminders.parsing import format_offsets, parse_offsets
+from bot.reminders.schedule import plan
 from bot.reminders.scheduler import (
     NONCE_WINDOW,
     ChannelGone,
@@ -25,6 +28,8 @@ from bot.reminders.service import DeadlineForm, ReminderService
 from store import reminders as reminders_sql
 from store import settings as settings_sql
 from store.db import Store
+from store.items import DeadlineDetails, Item
+from store.settings import GuildSettings
 from tests.support import TODAY
 
 GUILD, CHANNEL, ADMIN = 10, 20, 30
@@ -427,3 +432,31 @@ async def test_changing_a_deadlines_time_zone_replans_its_day_offset_reminders(
     assert after.due_at == datetime(2027, 3, 25, 12, 0, tzinfo=UTC), (
         f"the 7-day reminder falls at {after.due_at:%H:%M} UTC, 21:00 in Taipei, not 20:00"
     )
+
+
+def test_hour_offsets_that_make_whole_days_are_still_exact_durations():
+    """README: "Offsets in whole days keep the deadline's wall-clock time ...; hour and minute
+    offsets are exact durations." An offset is stored as minutes only, so "24h" and "48h" become
+    1440 and 2880 and are then taken for days: across the change to summer time they fall 23
+    and 47 hours before the deadline (and /reminders shows them back as "1d 2d")."""
+    offsets = parse_offsets("48h 24h")
+    due = datetime(2027, 3, 28, 12, 0, tzinfo=ZoneInfo("Europe/Paris"))  # summer time since 02:00
+    item = Item(
+        id="admin-1-a",
+        kind="deadline",
+        title_fr="t",
+        title_en="t",
+        text_fr="t",
+        text_en="t",
+        origin="admin",
+        guild_id=1,
+        updated_at=TODAY,
+        deadline=DeadlineDetails(due=due.astimezone(UTC), timezone="Europe/Paris", date_only=False),
+    )
+    settings = GuildSettings(guild_id=1, channel_id=5, configured_at=TODAY, offsets=offsets)
+    planned = {p.offset_minutes: p.due_at for p in plan([item], settings)}
+    hours_before = {
+        minutes: (item.deadline.due - at).total_seconds() / 3600 for minutes, at in planned.items()
+    }
+    assert hours_before == {2880: 48.0, 1440: 24.0}
+    assert format_offsets(offsets, "en") == "48h 24h"
