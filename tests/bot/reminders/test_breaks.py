@@ -460,3 +460,35 @@ def test_hour_offsets_that_make_whole_days_are_still_exact_durations():
     }
     assert hours_before == {2880: 48.0, 1440: 24.0}
     assert format_offsets(offsets, "en") == "48h 24h"
+
+
+# --- nonces -----------------------------------------------------------------------------------
+
+
+async def test_a_new_reminder_never_reuses_the_nonce_of_one_just_posted(seeded: Store, clock):
+    """The nonce is ``reminder-<row id>``, and reminder ids are SQLite rowids without
+    AUTOINCREMENT: when the row of a posted reminder is deleted (its deadline removed, which
+    cascades) and it had the largest id, the next reminder gets the same id, so the same nonce.
+    An admin removes a deadline whose 10-minute reminder was just posted and adds the right one:
+    its reminder, posted three minutes later, is dropped by Discord as a repeat."""
+    service = ReminderService(seeded, Knowledge(seeded, clock=clock), clock=clock)
+    await service.set_channel(GUILD, ADMIN, CHANNEL, guild_locale=None, user_locale="en-US")
+    await service.set_offsets(GUILD, ADMIN, "10m")
+    wrong = await service.add_deadline(GUILD, ADMIN, form(clock() + timedelta(minutes=30)))
+    discord = DiscordLike(clock)
+    scheduler = ReminderScheduler(seeded, discord, clock=clock, worker="a:1")
+    clock.advance(minutes=20)
+    await scheduler.run_once()
+    assert len(discord.messages) == 1
+    clock.advance(minutes=1)
+    await service.remove_deadline(GUILD, ADMIN, wrong.id)
+    right = await service.add_deadline(
+        GUILD, ADMIN, form(clock() + timedelta(minutes=12), title="Closing, the right time")
+    )
+    clock.advance(minutes=2)
+    await scheduler.run_once()
+    [sent] = [r for r in await rows(seeded) if r.item_id == right.id]
+    assert sent.state == "sent"
+    assert [m["item"] for m in discord.messages] == [wrong.id, right.id], (
+        f"{sent.nonce} was used before: Discord returned the old message {sent.message_id}"
+    )
