@@ -9,7 +9,7 @@ from datetime import datetime
 
 import discord
 from discord import app_commands
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot import discord_api
 from bot.config import Settings
@@ -24,6 +24,7 @@ from store.db import Store
 
 log = logging.getLogger(__name__)
 
+OTHER_WRITERS_EVERY = 30.0  # seconds between looks for another process's writes
 # The commands, one extension per feature, loaded by name: the bot never imports a cog.
 EXTENSIONS = ("cogs.ask", "cogs.knowledge", "cogs.deadlines", "cogs.reminders", "cogs.meta")
 
@@ -86,8 +87,11 @@ class SiliconBridge(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.posts_reminders:
+            await self.reminders.follow_seed_loads()  # what is loaded now: the baseline
+            await self.store.changed_elsewhere()
             await self.reminders.replan_all()
             self.scheduler.start()
+            self.follow_other_writers.start()
         if self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -97,8 +101,19 @@ class SiliconBridge(commands.Bot):
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
 
+    @tasks.loop(seconds=OTHER_WRITERS_EVERY)
+    async def follow_other_writers(self) -> None:
+        """Notice writes by another process (``seed load`` beside the running bot): refresh
+        what is cached and re-plan reminders when the seeds changed."""
+        try:
+            if await self.store.changed_elsewhere() and await self.reminders.follow_seed_loads():
+                log.info("the seeds were loaded again elsewhere; reminders re-planned")
+        except Exception:
+            log.exception("could not look for changes made by another process")
+
     async def close(self) -> None:
         """Stop the scheduler, disconnect, then close the store: nothing is written after."""
+        self.follow_other_writers.cancel()
         try:
             if getattr(self, "scheduler", None) is not None:
                 await self.scheduler.stop()

@@ -49,6 +49,11 @@ class RemindersCog(
         return manager_only(interaction)
 
     @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Servers that removed the bot while it was offline are forgotten too."""
+        await self.bot.reminders.keep_only_guilds({guild.id for guild in self.bot.guilds})
+
+    @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Removed from a server (not an outage): its reminders stop and its settings go."""
         await self.bot.reminders.forget_guild(guild.id)

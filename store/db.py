@@ -78,6 +78,7 @@ class Store:
         self.path = path
         self.generation = 0
         self._write_lock = asyncio.Lock()
+        self._data_version: int | None = None
 
     @classmethod
     @contextlib.asynccontextmanager
@@ -142,6 +143,17 @@ class Store:
             await self.conn.execute("ROLLBACK")
             raise
         await self.conn.execute("COMMIT")
+
+    async def changed_elsewhere(self) -> bool:
+        """Whether another connection (another process: ``seed load``) committed since the last
+        call. Caches built on the data then refresh, as after a write of this store's own."""
+        async with self.conn.execute("PRAGMA data_version") as cur:
+            (version,) = await cur.fetchone()
+        changed = self._data_version is not None and version != self._data_version
+        self._data_version = version
+        if changed:
+            self.generation += 1
+        return changed
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -167,11 +167,15 @@ async def upsert_many(
 ) -> None:
     """Insert or replace items with their details, terms and index rows, a statement per table.
 
-    ``created_at`` is kept, and ``updated_at`` only moves when the item's content changed.
+    ``created_at`` is kept, and ``updated_at`` only moves when the item's content changed, its
+    details included (a deadline's date): reminders already past for a new date are not posted.
     """
     now = now.astimezone(UTC).isoformat(timespec="seconds") if now else _now()
     items = [item for item, _ in entries]
     ids = [(item.id,) for item in items]
+    before = await get_many(conn, [item.id for item in items])
+    # Items compare without their timestamps.
+    changed = {item.id for item in items if item.id in before and before[item.id] != item}
     await conn.executemany(
         """
         INSERT INTO items (id, kind, title_fr, title_en, text_fr, text_en, source_id, paragraph,
@@ -209,7 +213,7 @@ async def upsert_many(
                 i.guild_id,
                 now,
                 now,
-                int(touch),
+                int(touch or i.id in changed),
             )
             for i in items
         ],

@@ -47,12 +47,16 @@ class Reminder:
     note: str | None = None
     claim_token: str | None = None
     lease_until: datetime | None = None
-    first_attempt_at: datetime | None = None
+    attempt_started_at: datetime | None = None  # the post under way, if any
+    first_attempt_at: datetime | None = None  # the first post that may have reached Discord
+    nonce: str = ""  # the same for every attempt at this reminder: Discord drops a repeat
 
     @property
-    def nonce(self) -> str:
-        """The same for every attempt at this reminder: Discord drops a repeat of it."""
-        return f"reminder-{self.id}"
+    def maybe_posted_since(self) -> datetime | None:
+        """Since when a post of this reminder may exist: an attempt that may have reached
+        Discord, or one whose sender stopped before it knew."""
+        moments = [m for m in (self.first_attempt_at, self.attempt_started_at) if m]
+        return min(moments) if moments else None
 
 
 def iso(moment: datetime) -> str:
@@ -84,7 +88,9 @@ def _reminder(row: aiosqlite.Row) -> Reminder:
         note=row["note"],
         claim_token=row["claim_token"],
         lease_until=_time(row["lease_until"]),
+        attempt_started_at=_time(row["attempt_started_at"]),
         first_attempt_at=_time(row["first_attempt_at"]),
+        nonce=row["nonce"] or f"reminder-{row['id']}",
     )
 
 
@@ -128,14 +134,18 @@ async def replace_plan(
           AND NOT EXISTS (SELECT 1 FROM temp.wanted w
                           WHERE w.item_id = reminders.item_id
                             AND w.offset_minutes = reminders.offset_minutes
-                            AND w.deadline_at = reminders.deadline_at)
+                            AND w.deadline_at = reminders.deadline_at
+                            AND w.due_at = reminders.due_at)
         """,  # noqa: S608 (constant fragments only)
         {"guild": guild_id},
     )
     await conn.execute(
         """
-        INSERT OR IGNORE INTO reminders (guild_id, item_id, offset_minutes, due_at, deadline_at)
-        SELECT ?, item_id, offset_minutes, due_at, deadline_at FROM temp.wanted
+        INSERT OR IGNORE INTO reminders (guild_id, item_id, offset_minutes, due_at, deadline_at,
+                                         nonce)
+        SELECT ?, item_id, offset_minutes, due_at, deadline_at,
+               'rem-' || lower(hex(randomblob(8)))
+        FROM temp.wanted
         """,
         (guild_id,),
     )
@@ -183,8 +193,9 @@ async def claim_due(
 ) -> list[Reminder]:
     """Claim up to ``limit`` due reminders, oldest first, each with a token of its own.
 
-    Reminders whose channel is in ``busy_channels`` wait: a channel gets one send at a time.
-    Call inside a transaction.
+    A channel gets one send at a time: at most one reminder per channel is claimed, none for a
+    channel in ``busy_channels`` or with a claim already under way (another process's). Call
+    inside a transaction.
     """
     stamp = iso(now)
     busy = ",".join(str(int(channel)) for channel in busy_channels)
@@ -201,10 +212,28 @@ async def claim_due(
               AND (r.retry_at IS NULL OR r.retry_at <= ?)
               AND g.channel_id IS NOT NULL AND g.paused_reason IS NULL
               AND instr(',' || ? || ',', ',' || g.channel_id || ',') = 0
+              AND NOT EXISTS (SELECT 1 FROM reminders c JOIN guild_settings cg
+                              ON cg.guild_id = c.guild_id
+                              WHERE c.state = 'claimed' AND cg.channel_id = g.channel_id)
+              AND r.id = (SELECT r2.id FROM reminders r2 JOIN guild_settings g2
+                          ON g2.guild_id = r2.guild_id
+                          WHERE g2.channel_id = g.channel_id AND r2.state = 'pending'
+                            AND r2.due_at <= ? AND (r2.retry_at IS NULL OR r2.retry_at <= ?)
+                          ORDER BY r2.due_at, r2.id LIMIT 1)
             ORDER BY r.due_at LIMIT ?)
         RETURNING *
         """,
-        (worker, stamp, iso(now + timedelta(seconds=lease_seconds)), stamp, stamp, busy, limit),
+        (
+            worker,
+            stamp,
+            iso(now + timedelta(seconds=lease_seconds)),
+            stamp,
+            stamp,
+            busy,
+            stamp,
+            stamp,
+            limit,
+        ),
     )
     return sorted((_reminder(row) for row in rows), key=lambda r: r.due_at)
 
@@ -216,41 +245,35 @@ async def expired_claims(
     *,
     lease_seconds: float,
     gone: Callable[[str | None], bool] = lambda holder: False,
+    keep: frozenset[int] = frozenset(),
 ) -> list[Reminder]:
     """Claims whose lease ran out or whose holder is gone, taken over by ``worker``.
 
-    Each gets a new token, so the old holder's late writes change nothing. Returned with their
-    new token and their ``first_attempt_at``, so the caller knows whether a post may have
-    happened. Call inside a transaction.
+    Each gets a new token, so the old holder's late writes change nothing, and the attempt the
+    old holder had under way counts as one that may have posted. ``keep``: ids this worker is
+    sending right now, never taken over. Call inside a transaction.
     """
     rows = await conn.execute_fetchall("SELECT * FROM reminders WHERE state = 'claimed'")
     stale = [
-        _reminder(row)
+        row["id"]
         for row in rows
-        if row["lease_until"] is None
-        or row["lease_until"] <= iso(now)
-        or (row["claimed_by"] != worker and gone(row["claimed_by"]))
+        if row["id"] not in keep
+        and (
+            row["lease_until"] is None
+            or row["lease_until"] <= iso(now)
+            or (row["claimed_by"] != worker and gone(row["claimed_by"]))
+        )
     ]
     taken = []
     until = iso(now + timedelta(seconds=lease_seconds))
-    for reminder in stale:
-        token = secrets.token_hex(8)
-        cur = await conn.execute(
+    for reminder_id in stale:
+        found = await conn.execute_fetchall(
             "UPDATE reminders SET claimed_by = ?, claim_token = ?, lease_until = ?, "
-            "claimed_at = ? WHERE id = ? AND state = 'claimed' AND claim_token IS ?",
-            (worker, token, until, iso(now), reminder.id, reminder.claim_token),
+            "claimed_at = ?, first_attempt_at = coalesce(first_attempt_at, attempt_started_at), "
+            "attempt_started_at = NULL WHERE id = ? AND state = 'claimed' RETURNING *",
+            (worker, secrets.token_hex(8), until, iso(now), reminder_id),
         )
-        if cur.rowcount:
-            taken.append(
-                Reminder(
-                    **{
-                        **reminder.__dict__,
-                        "claimed_by": worker,
-                        "claim_token": token,
-                        "lease_until": datetime.fromisoformat(until),
-                    }
-                )
-            )
+        taken += [_reminder(row) for row in found]
     return taken
 
 
@@ -272,10 +295,8 @@ async def renew(
 
 
 async def attempting(conn: aiosqlite.Connection, reminder: Reminder, now: datetime) -> bool:
-    """Record that a post which may reach Discord starts now (the first such moment is kept)."""
-    return await _fenced(
-        conn, reminder, "first_attempt_at = coalesce(first_attempt_at, ?)", (iso(now),)
-    )
+    """Record that a post which may reach Discord starts now; False when the claim is lost."""
+    return await _fenced(conn, reminder, "attempt_started_at = ?", (iso(now),))
 
 
 async def mark_sent(
@@ -300,15 +321,16 @@ async def release(
 ) -> bool:
     """Back to pending, to be tried again at ``retry_at`` (or when the server is unpaused).
 
-    Unless the post may have happened, the record of a first attempt is cleared: Discord said
-    that nothing was posted, so the next try is a first try again.
+    When the attempt under way may have posted, it becomes the first such attempt (unless an
+    earlier one was); an answer that nothing was posted speaks for that attempt only.
     """
     return await _fenced(
         conn,
         reminder,
         "state = 'pending', claimed_by = NULL, claimed_at = NULL, claim_token = NULL, "
         "lease_until = NULL, retry_at = ?, note = ?, "
-        "first_attempt_at = CASE WHEN ? THEN first_attempt_at END",
+        "first_attempt_at = CASE WHEN ? THEN coalesce(first_attempt_at, attempt_started_at) "
+        "ELSE first_attempt_at END, attempt_started_at = NULL",
         (iso(retry_at) if retry_at else None, note, int(maybe_posted)),
     )
 

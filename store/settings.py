@@ -7,7 +7,28 @@ from datetime import datetime
 
 import aiosqlite
 
-DEFAULT_OFFSETS = (30 * 24 * 60, 7 * 24 * 60, 24 * 60, 60)  # 30 days, 7 days, 1 day, 1 hour
+DAY = 24 * 60  # minutes
+
+
+class Offset(int):
+    """How long before a deadline a reminder falls, in minutes.
+
+    ``by_day``: counted in calendar days (``30d`` falls at the deadline's wall-clock time in its
+    own zone, whatever daylight saving does between); otherwise an exact duration (``24h``).
+    """
+
+    by_day: bool
+
+    def __new__(cls, minutes: int, by_day: bool | None = None) -> Offset:
+        offset = super().__new__(cls, minutes)
+        offset.by_day = minutes % DAY == 0 if by_day is None else by_day and minutes % DAY == 0
+        return offset
+
+    def __repr__(self) -> str:
+        return f"Offset({int(self)}, by_day={self.by_day})"
+
+
+DEFAULT_OFFSETS = (Offset(30 * DAY), Offset(7 * DAY), Offset(DAY), Offset(60))
 DEFAULT_TIMEZONE = "Europe/Paris"
 
 
@@ -21,7 +42,7 @@ class GuildSettings:
     configured_at: datetime | None = None
     paused_reason: str | None = None
     paused_at: datetime | None = None
-    offsets: tuple[int, ...] = DEFAULT_OFFSETS  # minutes before the deadline, largest first
+    offsets: tuple[Offset, ...] = DEFAULT_OFFSETS  # largest first
     pause_checks: int = 0  # checks that found the channel still unusable
     next_check_at: datetime | None = None
     admins_told: bool = False
@@ -46,7 +67,8 @@ async def get(conn: aiosqlite.Connection, guild_id: int) -> GuildSettings | None
         return None
     row = rows[0]
     offsets = await conn.execute_fetchall(
-        "SELECT minutes FROM guild_offsets WHERE guild_id = ? ORDER BY minutes DESC", (guild_id,)
+        "SELECT minutes, by_day FROM guild_offsets WHERE guild_id = ? ORDER BY minutes DESC",
+        (guild_id,),
     )
     return GuildSettings(
         guild_id=row["guild_id"],
@@ -57,7 +79,7 @@ async def get(conn: aiosqlite.Connection, guild_id: int) -> GuildSettings | None
         configured_at=_time(row["configured_at"]),
         paused_reason=row["paused_reason"],
         paused_at=_time(row["paused_at"]),
-        offsets=tuple(r["minutes"] for r in offsets),
+        offsets=tuple(Offset(r["minutes"], bool(r["by_day"])) for r in offsets),
         pause_checks=row["pause_checks"],
         next_check_at=_time(row["next_check_at"]),
         admins_told=bool(row["admins_told"]),
@@ -95,24 +117,41 @@ async def save(conn: aiosqlite.Connection, settings: GuildSettings, now: datetim
         ),
     )
     await conn.execute("DELETE FROM guild_offsets WHERE guild_id = ?", (settings.guild_id,))
+    by_minutes = {int(o): getattr(o, "by_day", o % DAY == 0) for o in settings.offsets}
     await conn.executemany(
-        "INSERT INTO guild_offsets (guild_id, minutes) VALUES (?, ?)",
-        [(settings.guild_id, minutes) for minutes in sorted(set(settings.offsets))],
+        "INSERT INTO guild_offsets (guild_id, minutes, by_day) VALUES (?, ?, ?)",
+        [(settings.guild_id, m, int(day)) for m, day in sorted(by_minutes.items())],
     )
 
 
 async def pause(
-    conn: aiosqlite.Connection, guild_id: int, reason: str, now: datetime, check_at: datetime
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    reason: str,
+    now: datetime,
+    check_at: datetime,
+    *,
+    channel_id: int | None = None,
 ) -> None:
     """Stop posting in this server until its channel works again (looked at from ``check_at``).
 
     The count of checks survives a resume that did not lead to a post, so that a channel which
-    looks fine but refuses posts is tried less and less often.
+    looks fine but refuses posts is tried less and less often. Only while ``channel_id`` is
+    still the server's channel: a verdict on a channel the admins replaced changes nothing.
     """
     await conn.execute(
         "UPDATE guild_settings SET paused_reason = ?, updated_at = ?, "
-        "paused_at = coalesce(paused_at, ?), next_check_at = ? WHERE guild_id = ?",
-        (reason, now.isoformat(), now.isoformat(), check_at.isoformat(), guild_id),
+        "paused_at = coalesce(paused_at, ?), next_check_at = ? "
+        "WHERE guild_id = ? AND (? IS NULL OR channel_id = ?)",
+        (
+            reason,
+            now.isoformat(),
+            now.isoformat(),
+            check_at.isoformat(),
+            guild_id,
+            channel_id,
+            channel_id,
+        ),
     )
 
 
@@ -127,23 +166,32 @@ async def checks_due(conn: aiosqlite.Connection, now: datetime) -> list[GuildSet
     return [settings for settings in found if settings is not None]
 
 
-async def resume(conn: aiosqlite.Connection, guild_id: int, now: datetime) -> None:
+async def resume(
+    conn: aiosqlite.Connection, guild_id: int, now: datetime, *, channel_id: int | None
+) -> None:
     """The channel works again: post as before."""
     await conn.execute(
         "UPDATE guild_settings SET paused_reason = NULL, paused_at = NULL, "
         "pause_checks = pause_checks + 1, next_check_at = NULL, updated_at = ? "
-        "WHERE guild_id = ?",
-        (now.isoformat(), guild_id),
+        "WHERE guild_id = ? AND channel_id IS ? AND paused_reason IS NOT NULL",
+        (now.isoformat(), guild_id, channel_id),
     )
 
 
 async def still_paused(
-    conn: aiosqlite.Connection, guild_id: int, reason: str, check_at: datetime, now: datetime
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    reason: str,
+    check_at: datetime,
+    now: datetime,
+    *,
+    channel_id: int | None,
 ) -> None:
     await conn.execute(
         "UPDATE guild_settings SET paused_reason = ?, pause_checks = pause_checks + 1, "
-        "next_check_at = ?, updated_at = ? WHERE guild_id = ?",
-        (reason, check_at.isoformat(), now.isoformat(), guild_id),
+        "next_check_at = ?, updated_at = ? "
+        "WHERE guild_id = ? AND channel_id IS ? AND paused_reason IS NOT NULL",
+        (reason, check_at.isoformat(), now.isoformat(), guild_id, channel_id),
     )
 
 
@@ -163,6 +211,11 @@ async def admins_told(conn: aiosqlite.Connection, guild_id: int) -> None:
 async def forget(conn: aiosqlite.Connection, guild_id: int) -> None:
     """The bot left the server: its settings go, and with them its planned reminders."""
     await conn.execute("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,))
+
+
+async def guild_ids(conn: aiosqlite.Connection) -> list[int]:
+    rows = await conn.execute_fetchall("SELECT guild_id FROM guild_settings ORDER BY guild_id")
+    return [row["guild_id"] for row in rows]
 
 
 async def active_guild_ids(conn: aiosqlite.Connection) -> list[int]:

@@ -6,11 +6,13 @@ as a date alone ends at 23:59:59 that day in its own time zone.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 END_OF_DAY = time(23, 59, 59)
 MAX_TITLE = 100  # Discord shows at most 100 characters in a choice, and titles are choices
+NOT_ZONES = {"localtime", "posixrules", "Factory"}  # files beside the zones, not zones
 
 
 def utc_now() -> datetime:
@@ -18,9 +20,19 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@functools.cache
+def zone_names() -> frozenset[str]:
+    """The IANA zone names (not the system's aliases such as ``localtime`` or ``posixrules``)."""
+    return frozenset(
+        name
+        for name in available_timezones()
+        if name not in NOT_ZONES and not name.startswith(("posix/", "right/"))
+    )
+
+
 def zone(name: object) -> ZoneInfo | None:
     """The IANA time zone called ``name``, or None when there is no such zone."""
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or name.strip() not in zone_names():
         return None
     try:
         return ZoneInfo(name.strip())

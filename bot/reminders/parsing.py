@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
 from store import times
+from store.settings import Offset
 
-DAY = 24 * 60  # minutes
+DAY = 24 * 60  # minutes (the same as store.settings.DAY)
 UNITS = {"d": DAY, "j": DAY, "h": 60, "m": 1}
 OFFSET = re.compile(r"(\d{1,4})\s*([djhm])")
 MAX_OFFSETS = 10
@@ -27,27 +28,33 @@ WHEN_FORMATS = (
 )
 
 
-def parse_offsets(text: str) -> tuple[int, ...]:
-    """'30d 7d 1d 1h' → minutes, largest first. Raises UserError on anything else."""
+def parse_offsets(text: str) -> tuple[Offset, ...]:
+    """'30d 7d 1d 1h' → offsets, largest first; days count on the calendar, hours and minutes
+    are exact durations ('24h' is not '1d'). Raises UserError on anything else."""
     cleaned = text.strip().lower()
     found = OFFSET.findall(cleaned)
     leftover = OFFSET.sub("", cleaned).replace(",", " ").strip()
     if not found or leftover:
         raise UserError("reminders.bad_offsets", text=text[:100])
-    minutes = {int(n) * UNITS[unit] for n, unit in found}
-    if 0 in minutes or max(minutes) > MAX_OFFSET:
+    offsets: dict[int, Offset] = {}
+    for number, unit in found:
+        minutes = int(number) * UNITS[unit]
+        if minutes not in offsets or unit in "dj":  # '1d' wins over '24h' given with it
+            offsets[minutes] = Offset(minutes, by_day=unit in "dj")
+    if 0 in offsets or max(offsets) > MAX_OFFSET:
         raise UserError("reminders.offset_range")
-    if len(minutes) > MAX_OFFSETS:
+    if len(offsets) > MAX_OFFSETS:
         raise UserError("reminders.too_many_offsets", limit=MAX_OFFSETS)
-    return tuple(sorted(minutes, reverse=True))
+    return tuple(sorted(offsets.values(), reverse=True))
 
 
-def format_offset(minutes: int, lang: str) -> str:
+def format_offset(offset: int, lang: str) -> str:
+    by_day = getattr(offset, "by_day", offset % DAY == 0)
     for unit, size in (("d", DAY), ("h", 60), ("m", 1)):
-        if minutes % size == 0:
+        if offset % size == 0 and (unit != "d" or by_day):
             label = "j" if unit == "d" and lang == "fr" else unit
-            return f"{minutes // size}{label}"
-    return f"{minutes}m"  # pragma: no cover - every whole number of minutes is caught above
+            return f"{offset // size}{label}"
+    return f"{offset}m"  # pragma: no cover - every whole number of minutes is caught above
 
 
 def format_offsets(offsets: Iterable[int], lang: str) -> str:

@@ -20,9 +20,10 @@ DAY = parsing.DAY
 
 
 def reminder_time(deadline: Item, offset_minutes: int) -> datetime:
-    """When the reminder ``offset_minutes`` before a deadline falls, in UTC."""
+    """When the reminder ``offset_minutes`` before a deadline falls, in UTC (an ``Offset``
+    says whether it counts calendar days; a plain number of whole days does)."""
     details = deadline.deadline
-    if offset_minutes % DAY == 0:
+    if getattr(offset_minutes, "by_day", offset_minutes % DAY == 0):
         zone = ZoneInfo(details.timezone)
         local = details.due.astimezone(zone).replace(tzinfo=None)
         earlier = local - timedelta(days=offset_minutes // DAY)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import socket
@@ -49,7 +50,9 @@ from store.settings import GuildSettings
 
 log = logging.getLogger(__name__)
 
-MAX_SLEEP = 3600.0  # seconds: long sleeps are taken in bounded steps
+# Seconds: long sleeps are taken in bounded steps, so that a wall clock that jumped (a host that
+# was suspended, a time sync) is noticed within minutes.
+MAX_SLEEP = 300.0
 LEASE = 60.0  # seconds a claim is held before another process may take it over
 SEND_TIMEOUT = 30.0  # seconds one post may take, well under the lease
 NONCE_WINDOW = 240.0  # seconds within which a repeated nonce is sure to be dropped
@@ -102,16 +105,25 @@ class Poster(Protocol):
         whether they could be told."""
 
 
+def _pid_namespace() -> str:
+    """Which process ids this process sees: containers on one host can share a host name."""
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return "-"
+
+
 def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{socket.gethostname()}:{_pid_namespace()}:{os.getpid()}"
 
 
 def _holder_is_gone(claimed_by: str | None) -> bool:
-    """Whether the process that made a claim is known to be dead (same machine, no such pid)."""
+    """Whether the process that made a claim is known to be dead: same machine, same process
+    namespace, and no process with its id."""
     if not claimed_by:
         return True
-    host, _, pid = claimed_by.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+    place, _, pid = claimed_by.rpartition(":")
+    if place != f"{socket.gethostname()}:{_pid_namespace()}" or not pid.isdigit():
         return False
     if int(pid) == os.getpid():
         return False
@@ -147,6 +159,8 @@ class ReminderScheduler:
         self._task: asyncio.Task | None = None
         self._stopping = False
         self._sending: dict[int, asyncio.Task] = {}  # channel id -> the send under way there
+        self._in_flight: set[int] = set()  # reminder ids this process is sending now
+        self._checking: dict[int, asyncio.Task] = {}  # guild id -> a paused channel's check
         self._unrecorded: dict[int, tuple[int, bool]] = {}  # reminder id -> (message id, late)
 
     # control -------------------------------------------------------------------------------
@@ -165,7 +179,11 @@ class ReminderScheduler:
         """Let the sends under way finish (up to ``grace`` seconds), then stop."""
         self._stopping = True
         self.wake()
-        tasks = [t for t in (self._task, *self._sending.values()) if t is not None]
+        tasks = [
+            t
+            for t in (self._task, *self._sending.values(), *self._checking.values())
+            if t is not None
+        ]
         if tasks:
             _, late = await asyncio.wait(tasks, timeout=grace)
             for task in late:
@@ -216,10 +234,15 @@ class ReminderScheduler:
         """
         now = self.clock()
         await self._record_posted()
-        await self._check_paused(now)
+        checks = await self._start_checks(now)
         async with self.store.transaction() as conn:
             stale = await reminders_sql.expired_claims(
-                conn, now, self.worker, lease_seconds=self.lease, gone=_holder_is_gone
+                conn,
+                now,
+                self.worker,
+                lease_seconds=self.lease,
+                gone=_holder_is_gone,
+                keep=frozenset(self._in_flight),
             )
             claimed = await reminders_sql.claim_due(
                 conn,
@@ -238,7 +261,7 @@ class ReminderScheduler:
             self._sending[channel] = task
             task.add_done_callback(lambda done, c=channel: self._sent(c, done))
             tasks.append(task)
-        return Dispatched(tasks, len(claimed) + len(stale))
+        return Dispatched(tasks + checks, len(claimed) + len(stale))
 
     def _sent(self, channel: int, task: asyncio.Task) -> None:
         if self._sending.get(channel) is task:
@@ -254,7 +277,7 @@ class ReminderScheduler:
         """Whether a claim taken over from a stopped sender should be sent again."""
         if reminder.id in self._unrecorded:
             return True  # posted by this process: _handle only records it
-        first = reminder.first_attempt_at
+        first = reminder.first_attempt_at  # the stopped sender's attempt counts as one
         if first is None:
             log.info("reminder %d: its sender stopped before posting; sending it", reminder.id)
             return True
@@ -278,12 +301,15 @@ class ReminderScheduler:
 
     async def _handle(self, reminder: Reminder) -> None:
         """Send one claimed reminder and record the outcome; never raises."""
+        self._in_flight.add(reminder.id)
         try:
             await self._send(reminder)
         except Exception:
             log.exception("reminder %d: unexpected error", reminder.id)
             with contextlib.suppress(Exception):
-                await self._retry(reminder, "unexpected error", maybe_posted=True)
+                await self._retry(reminder, "unexpected error", maybe_posted=True, unexpected=True)
+        finally:
+            self._in_flight.discard(reminder.id)
 
     async def _send(self, reminder: Reminder) -> None:
         if reminder.id in self._unrecorded:
@@ -295,18 +321,31 @@ class ReminderScheduler:
         async with self.store.transaction() as tx:
             item = await items_sql.get(tx, reminder.item_id)
             settings = await settings_sql.get(tx, reminder.guild_id)
-            skip = _skip_reason(reminder, item, now)
+            skip = _skip_reason(reminder, item, settings, now)
+            first = reminder.first_attempt_at
+            uncertain = first is not None and (now - first).total_seconds() > NONCE_WINDOW
+            go = False
             if skip is not None:
                 await reminders_sql.finish(tx, reminder, "skipped", skip)
             elif settings is None or not settings.active:
                 await reminders_sql.release(tx, reminder, None, "reminders off or paused")
+            elif uncertain:  # Discord forgot the nonce of a post that may exist
+                await reminders_sql.finish(
+                    tx, reminder, "failed", "uncertain: an earlier attempt may have posted it"
+                )
             else:
-                await reminders_sql.attempting(tx, reminder, now)
+                go = await reminders_sql.attempting(tx, reminder, now)
         if skip is not None:
             log.info("reminder %d skipped: %s", reminder.id, skip)
-            return
-        if settings is None or not settings.active:
-            return
+        elif uncertain:
+            log.warning(
+                "reminder %d: an attempt %.0f s ago may have posted it; not sent again",
+                reminder.id,
+                (now - first).total_seconds(),
+            )
+        if not go:
+            return  # skipped, paused, uncertain, or its claim was taken over
+        reminder = dataclasses.replace(reminder, attempt_started_at=now)
         late = (now - reminder.due_at).total_seconds() > LATE_AFTER
         try:
             async with self._leased(reminder):
@@ -320,7 +359,12 @@ class ReminderScheduler:
             wait = CHECK_BACKOFF[min(settings.pause_checks, len(CHECK_BACKOFF) - 1)]
             async with self.store.transaction() as tx:
                 await settings_sql.pause(
-                    tx, reminder.guild_id, reason, now, now + timedelta(seconds=wait)
+                    tx,
+                    reminder.guild_id,
+                    reason,
+                    now,
+                    now + timedelta(seconds=wait),
+                    channel_id=reminder.channel_id or settings.channel_id,
                 )
                 await reminders_sql.release(tx, reminder, None, f"paused: {reason}")
             await self._tell_admins(reminder.guild_id)
@@ -407,42 +451,63 @@ class ReminderScheduler:
 
     # paused servers -----------------------------------------------------------------------
 
-    async def _check_paused(self, now: datetime) -> None:
-        """Look again at paused servers' channels, with backoff; resume those that work."""
+    async def _start_checks(self, now: datetime) -> list[asyncio.Task]:
+        """Start looking again at paused servers' channels that are due, each on its own:
+        a check that hangs holds up nothing else."""
         async with self.store.transaction() as tx:
             due = await settings_sql.checks_due(tx, now)
+        started = []
         for settings in due:
-            try:
-                await asyncio.wait_for(self.poster.check(settings), self.send_timeout)
-            except (ChannelGone, NoAccess) as exc:
-                wait = CHECK_BACKOFF[min(settings.pause_checks + 1, len(CHECK_BACKOFF) - 1)]
-                async with self.store.transaction() as tx:
-                    await settings_sql.still_paused(
-                        tx,
-                        settings.guild_id,
-                        _pause_reason(exc),
-                        now + timedelta(seconds=wait),
-                        now,
-                    )
-                if not settings.admins_told:
-                    await self._tell_admins(settings.guild_id)
+            if settings.guild_id in self._checking:
                 continue
-            except Exception as exc:  # Discord unreachable: not a verdict on the channel
-                log.info("server %d: channel check failed (%s); later", settings.guild_id, exc)
-                async with self.store.transaction() as tx:
-                    await settings_sql.still_paused(
-                        tx,
-                        settings.guild_id,
-                        settings.paused_reason or "no_permission",
-                        now + timedelta(seconds=CHECK_BACKOFF[0]),
-                        now,
-                    )
-                continue
-            log.info(
-                "server %d: its reminder channel works again; reminders resume", settings.guild_id
-            )
+            task = asyncio.create_task(self._check(settings, now))
+            self._checking[settings.guild_id] = task
+            task.add_done_callback(lambda _, g=settings.guild_id: self._checked(g))
+            started.append(task)
+        return started
+
+    def _checked(self, guild_id: int) -> None:
+        self._checking.pop(guild_id, None)
+        self.wake()
+
+    async def _check(self, settings: GuildSettings, now: datetime) -> None:
+        """Resume a paused server whose channel works; else look again later, with backoff.
+
+        Every verdict is about the channel that was checked: if an admin chose another one
+        meanwhile, it changes nothing.
+        """
+        channel = settings.channel_id
+        try:
+            await asyncio.wait_for(self.poster.check(settings), self.send_timeout)
+        except (ChannelGone, NoAccess) as exc:
+            wait = CHECK_BACKOFF[min(settings.pause_checks + 1, len(CHECK_BACKOFF) - 1)]
             async with self.store.transaction() as tx:
-                await settings_sql.resume(tx, settings.guild_id, now)
+                await settings_sql.still_paused(
+                    tx,
+                    settings.guild_id,
+                    _pause_reason(exc),
+                    now + timedelta(seconds=wait),
+                    now,
+                    channel_id=channel,
+                )
+            if not settings.admins_told:
+                await self._tell_admins(settings.guild_id)
+            return
+        except Exception as exc:  # Discord unreachable: not a verdict on the channel
+            log.info("server %d: channel check failed (%s); later", settings.guild_id, exc)
+            async with self.store.transaction() as tx:
+                await settings_sql.still_paused(
+                    tx,
+                    settings.guild_id,
+                    settings.paused_reason or "no_permission",
+                    now + timedelta(seconds=CHECK_BACKOFF[0]),
+                    now,
+                    channel_id=channel,
+                )
+            return
+        log.info("server %d: its reminder channel works again; reminders resume", settings.guild_id)
+        async with self.store.transaction() as tx:
+            await settings_sql.resume(tx, settings.guild_id, now, channel_id=channel)
 
     async def _tell_admins(self, guild_id: int) -> None:
         """Tell a paused server's admins once; a failure is logged and tried at the next check."""
@@ -469,9 +534,13 @@ class ReminderScheduler:
         retry_after: float | None = None,
         *,
         maybe_posted: bool = False,
+        unexpected: bool = False,
     ) -> None:
+        """Try again later. An answer that nothing was posted (a 429, a 5xx said so) is retried
+        for as long as the deadline allows; a post that may exist, only within the nonce window;
+        an unexpected error, at most MAX_ATTEMPTS times."""
         now = self.clock()
-        if reminder.attempts >= MAX_ATTEMPTS:
+        if unexpected and reminder.attempts >= MAX_ATTEMPTS:
             log.error(
                 "reminder %d failed %d times; giving up: %s", reminder.id, reminder.attempts, note
             )
@@ -479,8 +548,12 @@ class ReminderScheduler:
             return
         backoff = BACKOFF[min(reminder.attempts - 1, len(BACKOFF) - 1)]
         delay = max(backoff, retry_after or 0)
+        maybe = [reminder.first_attempt_at]
         if maybe_posted:
-            first = reminder.first_attempt_at or now
+            maybe.append(reminder.attempt_started_at or now)
+        since = min((m for m in maybe if m is not None), default=None)
+        if since is not None:
+            first = since
             if (now + timedelta(seconds=delay) - first).total_seconds() > NONCE_WINDOW:
                 log.warning(
                     "reminder %d: %s; it may have been posted, and a retry would come after "
@@ -507,9 +580,13 @@ def _pause_reason(error: PostError) -> str:
     return "channel_missing" if isinstance(error, ChannelGone) else "no_permission"
 
 
-def _skip_reason(reminder: Reminder, item: Item | None, now: datetime) -> str | None:
+def _skip_reason(
+    reminder: Reminder, item: Item | None, settings: GuildSettings | None, now: datetime
+) -> str | None:
     if item is None or item.deadline is None:
         return "the deadline was removed"
+    if settings is not None and reminder.offset_minutes not in {int(o) for o in settings.offsets}:
+        return "its offset was removed"
     if item.deadline.due != reminder.deadline_at:
         return "the deadline moved; planned again for it"
     if item.deadline.due <= now:

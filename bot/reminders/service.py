@@ -16,7 +16,7 @@ from bot.errors import UserError
 from bot.i18n import language
 from bot.knowledge import Knowledge
 from bot.reminders import parsing, schedule
-from store import audit, times
+from store import audit, seed, times
 from store import items as items_sql
 from store import reminders as reminders_sql
 from store import settings as settings_sql
@@ -70,6 +70,7 @@ class ReminderService:
         self.knowledge = knowledge
         self.clock = clock
         self.wake = wake
+        self._seeds_seen: str | None = None
 
     # settings ------------------------------------------------------------------------------
 
@@ -153,6 +154,24 @@ class ReminderService:
             guild_id, user_id, "reminders.off", "reminders off", channel_id=None
         )
 
+    async def follow_seed_loads(self) -> bool:
+        """Re-plan every server if the seeds were loaded again since the last look (by
+        ``silicon-bridge seed load`` beside the running bot): a seed deadline may have moved."""
+        loaded = await seed.loaded_fingerprint(self.store)
+        if loaded == self._seeds_seen:
+            return False
+        first_look = self._seeds_seen is None
+        self._seeds_seen = loaded
+        if not first_look:
+            await self.replan_all()
+        return not first_look
+
+    async def keep_only_guilds(self, present: set[int]) -> None:
+        """Forget the servers that removed the bot while it was offline."""
+        for guild_id in await settings_sql.guild_ids(self.store.conn):
+            if guild_id not in present:
+                await self.forget_guild(guild_id)
+
     async def forget_guild(self, guild_id: int) -> None:
         """The bot left this server: stop its reminders and drop its settings."""
         async with self.store.transaction() as conn:
@@ -172,7 +191,7 @@ class ReminderService:
 
     async def _deadline_item(self, guild_id: int, form: DeadlineForm, item_id: str) -> Item:
         title_fr, title_en = (" ".join(t.split()) for t in (form.title_fr, form.title_en))
-        if not title_fr or not title_en:
+        if not _readable(title_fr) or not _readable(title_en):
             raise UserError("deadline.title_missing")
         if max(len(title_fr), len(title_en)) > times.MAX_TITLE:
             raise UserError("error.too_long", limit=times.MAX_TITLE)
@@ -280,6 +299,11 @@ class ReminderService:
             async with self.store.transaction() as conn:
                 await self._replan(conn, await settings_sql.get(conn, guild_id))
         self.wake()
+
+
+def _readable(text: str) -> bool:
+    """Whether a title has something to read (not only spaces, zero-width or control marks)."""
+    return any(ch.isalnum() for ch in text)
 
 
 def _describe(item: Item) -> str:

@@ -119,7 +119,7 @@ async def test_no_reminder_lost_or_doubled_across_20_kills(tmp_path):
     assert len(rows) == REMINDERS
     assert {r.state for r in rows} == {"sent"}, [(r.id, r.state, r.note) for r in rows]
     nonces = [m["nonce"] for m in messages]
-    assert sorted(nonces) == sorted(f"reminder-{r.id}" for r in rows)  # each exactly once
+    assert sorted(nonces) == sorted(r.nonce for r in rows)  # each exactly once
     assert {int(m["id"]) for m in messages} == {r.message_id for r in rows}
     assert len(posts) > REMINDERS  # some were sent again after a kill: the nonce held
     log = (tmp_path / "bot.log").read_text(encoding="utf-8", errors="replace")
@@ -179,5 +179,5 @@ async def test_two_processes_on_one_database_with_kills_and_rate_limits_post_eac
     assert len(rows) == REMINDERS
     assert {r.state for r in rows} == {"sent"}, [(r.id, r.state, r.note) for r in rows]
     nonces = [m["nonce"] for m in messages]
-    assert sorted(nonces) == sorted(f"reminder-{r.id}" for r in rows)  # each exactly once
+    assert sorted(nonces) == sorted(r.nonce for r in rows)  # each exactly once
     assert {int(m["id"]) for m in messages} == {r.message_id for r in rows}

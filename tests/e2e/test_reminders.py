@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fakediscord import Perm
+from store import reminders as reminders_sql
 from store import settings as settings_sql
 from tests.e2e.support import (
     CHANNEL,
@@ -74,7 +75,9 @@ async def test_a_reminder_is_posted_at_the_right_time_with_the_right_content(
     assert "AMI France–Taïwan" in text
     [body] = sent_bodies(fake)
     assert body["allowed_mentions"] == {"parse": []}
-    assert body["nonce"].startswith("reminder-")
+    rows = await reminders_sql.of_guild(bot.store.conn, GUILD)
+    assert [r.offset_minutes for r in rows if r.nonce == body["nonce"]] == [60]  # its own nonce
+    assert body["enforce_nonce"] is True
     button = message["components"][0]["components"][0]
     assert button["custom_id"].startswith("show:admin-")
     clicked = await fake.click(button["custom_id"], message=message, locale="fr")

@@ -61,13 +61,13 @@ async def test_reminder_posted_when_due_and_not_before(setup, clock):
     clock.advance(seconds=1)
     assert await scheduler.run_once() == 1
     rows = {r.offset_minutes: r for r in await reminders_sql.of_guild(service.store.conn, GUILD)}
-    assert poster.posts == [(1440, item.id, False, f"reminder-{rows[1440].id}")]
+    assert poster.posts == [(1440, item.id, False, rows[1440].nonce)]
     assert (rows[1440].state, rows[1440].message_id) == ("sent", 1001)
     assert await scheduler.run_once() == 0  # never twice
     clock.now = item.deadline.due - timedelta(hours=1)
     await scheduler.run_once()
     assert [p[0] for p in poster.posts] == [1440, 60]
-    assert poster.posts[1][3] == f"reminder-{rows[60].id}" != poster.posts[0][3]
+    assert poster.posts[1][3] == rows[60].nonce != poster.posts[0][3]
 
 
 async def test_catch_up_posts_once_late_and_skips_what_is_too_old(setup, clock):
@@ -128,7 +128,7 @@ async def test_rate_limits_and_server_errors_are_retried_with_backoff(setup, clo
     [sent] = [
         r for r in await reminders_sql.of_guild(service.store.conn, GUILD) if r.state == "sent"
     ]
-    assert poster.attempts == [f"reminder-{sent.id}"] * 3  # the retries carry the same nonce
+    assert poster.attempts == [sent.nonce] * 3  # the retries carry the same nonce
 
 
 async def test_two_schedulers_on_one_database_never_both_send(seeded, clock, tmp_path):
