@@ -23,7 +23,7 @@ from bot.reminders.scheduler import ReminderScheduler
 from bot.reminders.service import ReminderService
 from store import items as items_sql
 from store.db import Store
-from store.items import DeadlineDetails, Item
+from store.items import admin_deadline
 
 CHANNELS = 100
 
@@ -74,16 +74,8 @@ async def run(
                 )
                 guild = n % CHANNELS + 1
                 made.append(
-                    Item(
-                        id=f"admin-{guild}-bench{n}",
-                        kind="deadline",
-                        title_fr=f"Échéance {n}",
-                        title_en=f"Deadline {n}",
-                        text_fr="Banc d'essai.",
-                        text_en="Benchmark.",
-                        origin="admin",
-                        guild_id=guild,
-                        deadline=DeadlineDetails(due=due, timezone="Europe/Paris", date_only=False),
+                    admin_deadline(
+                        f"admin-{guild}-bench{n}", guild, f"Échéance {n}", f"Deadline {n}", due
                     )
                 )
             async with store.transaction() as conn:

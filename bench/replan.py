@@ -20,7 +20,7 @@ from bot.knowledge import Knowledge, load_seeds
 from bot.reminders.service import DeadlineForm, ReminderService
 from store import items as items_sql
 from store.db import Store
-from store.items import DeadlineDetails, Item
+from store.items import Item, admin_deadline
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 GUILD = 1
@@ -28,20 +28,12 @@ GUILD = 1
 
 def _deadlines(guild: int, count: int, tag: str) -> list[Item]:
     return [
-        Item(
-            id=f"admin-{guild}-{tag}{n}",
-            kind="deadline",
-            title_fr=f"Échéance {n}",
-            title_en=f"Deadline {n}",
-            text_fr="Banc d'essai.",
-            text_en="Benchmark.",
-            origin="admin",
-            guild_id=guild,
-            deadline=DeadlineDetails(
-                due=NOW + timedelta(days=40 + n % 300, minutes=n % 1440),
-                timezone="Europe/Paris",
-                date_only=False,
-            ),
+        admin_deadline(
+            f"admin-{guild}-{tag}{n}",
+            guild,
+            f"Échéance {n}",
+            f"Deadline {n}",
+            NOW + timedelta(days=40 + n % 300, minutes=n % 1440),
         )
         for n in range(count)
     ]

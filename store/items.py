@@ -122,6 +122,36 @@ class IndexText:
     body: str
 
 
+def admin_deadline(
+    item_id: str,
+    guild_id: int,
+    title_fr: str,
+    title_en: str,
+    due: datetime,
+    *,
+    timezone: str = "Europe/Paris",
+    date_only: bool = False,
+    link: str | None = None,
+    partnership_id: str | None = None,
+    written: datetime | None = None,
+) -> Item:
+    """A deadline a server's admins added: its titles are its text, and it belongs to them."""
+    return Item(
+        id=item_id,
+        kind="deadline",
+        title_fr=title_fr,
+        title_en=title_en,
+        text_fr=f"{title_fr.rstrip('.')}.",
+        text_en=f"{title_en.rstrip('.')}.",
+        link=link,
+        partnership_id=partnership_id,
+        origin="admin",
+        guild_id=guild_id,
+        updated_at=written,
+        deadline=DeadlineDetails(due=due.astimezone(UTC), timezone=timezone, date_only=date_only),
+    )
+
+
 def visible(owner: int | None, guild_id: int | None) -> bool:
     """What a server sees: the shared items (no owner) and its own."""
     return owner is None or owner == guild_id

@@ -21,7 +21,7 @@ from store import items as items_sql
 from store import reminders as reminders_sql
 from store import settings as settings_sql
 from store.db import Store
-from store.items import DeadlineDetails, Item
+from store.items import Item
 from store.reminders import Reminder
 from store.seed import ADMIN_ID_PREFIX
 from store.settings import GuildSettings
@@ -210,20 +210,16 @@ class ReminderService:
             if found is None:
                 raise UserError("deadline.bad_link", link=typed[:100])
             partnership_id = found.id
-        return Item(
-            id=item_id,
-            kind="deadline",
-            title_fr=title_fr,
-            title_en=title_en,
-            text_fr=f"{title_fr.rstrip('.')}.",
-            text_en=f"{title_en.rstrip('.')}.",
+        return items_sql.admin_deadline(
+            item_id,
+            guild_id,
+            title_fr,
+            title_en,
+            due,
+            timezone=str(parsing.parse_zone(zone_name)),
+            date_only=date_only,
             link=link,
             partnership_id=partnership_id,
-            origin="admin",
-            guild_id=guild_id,
-            deadline=DeadlineDetails(
-                due=due, timezone=str(parsing.parse_zone(zone_name)), date_only=date_only
-            ),
         )
 
     async def own_deadline(self, guild_id: int, item_id: str) -> Item:

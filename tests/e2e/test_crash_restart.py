@@ -22,7 +22,7 @@ from fakediscord import FakeChannel, FakeDiscord, FakeGuild
 from store import items as items_sql
 from store import reminders as reminders_sql
 from store.db import Store
-from store.items import DeadlineDetails, Item
+from store.items import admin_deadline
 from tests.support import PROJECT, SEEDS
 
 pytestmark = pytest.mark.slow
@@ -44,20 +44,12 @@ async def prepare(path: Path, start: datetime) -> None:
         await service.set_offsets(GUILD, 1, "1h")
         async with store.transaction() as conn:
             for n in range(REMINDERS):
-                item = Item(
-                    id=f"admin-{GUILD}-crash{n}",
-                    kind="deadline",
-                    title_fr=f"Échéance {n}",
-                    title_en=f"Deadline {n}",
-                    text_fr="Test.",
-                    text_en="Test.",
-                    origin="admin",
-                    guild_id=GUILD,
-                    deadline=DeadlineDetails(
-                        due=start + timedelta(hours=1, seconds=3 + n * 1.5),
-                        timezone="Europe/Paris",
-                        date_only=False,
-                    ),
+                item = admin_deadline(
+                    f"admin-{GUILD}-crash{n}",
+                    GUILD,
+                    f"Échéance {n}",
+                    f"Deadline {n}",
+                    start + timedelta(hours=1, seconds=3 + n * 1.5),
                 )
                 await items_sql.upsert(
                     conn, item, index_for(item), now=start - timedelta(minutes=1)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.answer.engine import index_for
 from store import items as items_sql
-from store.items import DeadlineDetails, Item
+from store.items import Item, admin_deadline
 from tests.support import TODAY
 
 HERE, ELSEWHERE = 10, 11
@@ -14,18 +14,12 @@ HERE, ELSEWHERE = 10, 11
 
 def lookalike(n: int) -> Item:
     """Another server's deadline whose words are those of the France–Taiwan call's."""
-    return Item(
-        id=f"admin-{ELSEWHERE}-call{n}",
-        kind="deadline",
-        title_fr=f"Date limite de l'appel AMI France Taïwan semi-conducteurs, lot {n}",
-        title_en=f"France Taiwan AMI call semiconductors deadline, batch {n}",
-        text_fr="Clôture de l'appel à manifestation d'intérêt France Taïwan.",
-        text_en="The France Taiwan call for expressions of interest closes.",
-        origin="admin",
-        guild_id=ELSEWHERE,
-        deadline=DeadlineDetails(
-            due=TODAY + timedelta(days=30 + n), timezone="Europe/Paris", date_only=False
-        ),
+    return admin_deadline(
+        f"admin-{ELSEWHERE}-call{n}",
+        ELSEWHERE,
+        f"Date limite de l'appel AMI France Taïwan semi-conducteurs, clôture, lot {n}",
+        f"France Taiwan AMI call for expressions of interest, semiconductors, closes, batch {n}",
+        TODAY + timedelta(days=30 + n),
     )
 
 

@@ -120,21 +120,15 @@ async def test_failure_inside_the_transaction_rolls_back(store, seeds_copy):
 
 async def test_reload_keeps_admin_rows_and_drops_removed_seed_rows(store, seeds_copy):
     from store import items as items_sql
-    from store.items import DeadlineDetails, Item
+    from store.items import admin_deadline
 
     await seed.load(store, seeds_copy, index_for)
-    admin = Item(
-        id="admin-1",
-        kind="deadline",
-        title_fr="Nouvelle échéance",
-        title_en="New deadline",
-        text_fr="Une échéance ajoutée.",
-        text_en="A deadline added.",
-        origin="admin",
-        guild_id=42,
-        deadline=DeadlineDetails(
-            due=seed.datetime(2027, 1, 1, tzinfo=seed.UTC), timezone="Europe/Paris", date_only=False
-        ),
+    admin = admin_deadline(
+        "admin-1",
+        42,
+        "Nouvelle échéance",
+        "New deadline",
+        seed.datetime(2027, 1, 1, tzinfo=seed.UTC),
     )
     async with store.transaction() as conn:
         await items_sql.upsert(conn, admin, index_for(admin))

@@ -28,7 +28,7 @@ from bot.reminders.service import DeadlineForm, ReminderService
 from store import reminders as reminders_sql
 from store import settings as settings_sql
 from store.db import Store
-from store.items import DeadlineDetails, Item
+from store.items import admin_deadline
 from store.settings import GuildSettings
 from tests.support import TODAY
 
@@ -444,18 +444,7 @@ def test_hour_offsets_that_make_whole_days_are_still_exact_durations():
     and 47 hours before the deadline (and /reminders shows them back as "1d 2d")."""
     offsets = parse_offsets("48h 24h")
     due = datetime(2027, 3, 28, 12, 0, tzinfo=ZoneInfo("Europe/Paris"))  # summer time since 02:00
-    item = Item(
-        id="admin-1-a",
-        kind="deadline",
-        title_fr="t",
-        title_en="t",
-        text_fr="t",
-        text_en="t",
-        origin="admin",
-        guild_id=1,
-        updated_at=TODAY,
-        deadline=DeadlineDetails(due=due.astimezone(UTC), timezone="Europe/Paris", date_only=False),
-    )
+    item = admin_deadline("admin-1-a", 1, "t", "t", due, written=TODAY)
     settings = GuildSettings(guild_id=1, channel_id=5, configured_at=TODAY, offsets=offsets)
     planned = {p.offset_minutes: p.due_at for p in plan([item], settings)}
     hours_before = {

@@ -10,25 +10,14 @@ import pytest
 from bot.errors import UserError
 from bot.reminders.parsing import format_offsets, parse_offsets
 from bot.reminders.schedule import plan, reminder_time
-from store.items import DeadlineDetails, Item
+from store.items import Item, admin_deadline
 from store.settings import GuildSettings
 
 PARIS = ZoneInfo("Europe/Paris")
 
 
 def deadline(due: datetime, *, written: datetime, item_id: str = "admin-1-a") -> Item:
-    return Item(
-        id=item_id,
-        kind="deadline",
-        title_fr="t",
-        title_en="t",
-        text_fr="t",
-        text_en="t",
-        origin="admin",
-        guild_id=1,
-        updated_at=written,
-        deadline=DeadlineDetails(due=due.astimezone(UTC), timezone="Europe/Paris", date_only=False),
-    )
+    return admin_deadline(item_id, 1, "t", "t", due, written=written)
 
 
 def settings(configured: datetime, offsets=(43200, 10080, 1440, 60)) -> GuildSettings:
