@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -15,14 +16,20 @@ from tests.support import PROJECT
 pytestmark = pytest.mark.slow
 
 
-def run(*args: str, stdin: str | None = None, db: Path, env: dict | None = None):
-    environ = {**os.environ, "DATABASE_PATH": str(db), **(env or {})}
+def run(*args: str, stdin: str | bytes | None = None, db: Path, env: dict | None = None):
+    """The command as a user runs it; ``env`` values of None remove a variable."""
+    environ = {**os.environ, "DATABASE_PATH": str(db)}
     environ.pop("DISCORD_TOKEN", None)
+    for name, value in (env or {}).items():
+        if value is None:
+            environ.pop(name, None)
+        else:
+            environ[name] = value
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
         capture_output=True,
-        text=True,
+        text=not isinstance(stdin, bytes),
         timeout=60,
         cwd=PROJECT,
         env=environ,
@@ -97,3 +104,32 @@ def test_user_mistakes_get_a_message_not_a_traceback(tmp_path):
         assert result.returncode != 0
         assert result.stderr.strip()
         assert "Traceback" not in result.stderr
+
+
+def test_a_batch_line_that_is_not_utf8_is_answered_and_the_batch_goes_on(tmp_path):
+    lines = [b"quand ferme l'AMI ?", b"\xff\xfe\xc3(", b"who led the talks?"]
+    c_locale = {"LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": None}
+    result = run(
+        "ask", "-", db=tmp_path / "db.sqlite3", stdin=b"\n".join(lines) + b"\n", env=c_locale
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    answers = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert len(answers) == 3
+    assert "\ufffd" in answers[1]["question"]
+    assert answers[0]["answered"] and answers[2]["answered"]
+
+
+def test_seed_load_on_a_database_busy_elsewhere_says_so_in_one_line(tmp_path):
+    database = tmp_path / "db.sqlite3"
+    assert run("seed", "load", db=database).returncode == 0
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = run("seed", "load", db=database)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 1
+    assert "busy in another process" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -57,6 +57,29 @@ async def prepare(path: Path, start: datetime) -> None:
         await service.replan_all()
 
 
+def bot_env(fake: FakeDiscord, database: Path) -> dict[str, str]:
+    """The environment of a bot process pointed at the fake and the test database."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DEV_GUILD_ID",)}
+    env.update(
+        DISCORD_TOKEN=fake.token,
+        DISCORD_API_BASE=fake.api_base,
+        DATABASE_PATH=str(database),
+        LOG_LEVEL="INFO",
+    )
+    return env
+
+
+async def settled(database: Path, deadline: datetime) -> list:
+    """The reminders once none is left to send (or at ``deadline``)."""
+    while True:
+        async with Store.open(database) as store:
+            rows = await reminders_sql.of_guild(store.conn, GUILD)
+        done = rows and all(r.state in ("sent", "skipped", "failed") for r in rows)
+        if done or datetime.now(UTC) >= deadline:
+            return rows
+        await asyncio.sleep(0.5)
+
+
 async def start_bot(fake: FakeDiscord, env: dict, log) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
@@ -81,13 +104,7 @@ async def test_no_reminder_lost_or_doubled_across_20_kills(tmp_path):
         # Discord creates each message at once but answers late: a kill then lands between the
         # post and the bot learning its id, the window where a naive bot would post twice.
         fake.slow("POST", rf"/channels/{CHANNEL}/messages$", 0.4)
-        env = {k: v for k, v in os.environ.items() if k not in ("DEV_GUILD_ID",)}
-        env.update(
-            DISCORD_TOKEN=fake.token,
-            DISCORD_API_BASE=fake.api_base,
-            DATABASE_PATH=str(database),
-            LOG_LEVEL="INFO",
-        )
+        env = bot_env(fake, database)
         with (tmp_path / "bot.log").open("ab") as log:
             for _ in range(CYCLES):
                 process = await start_bot(fake, env, log)
@@ -96,13 +113,7 @@ async def test_no_reminder_lost_or_doubled_across_20_kills(tmp_path):
                 await process.wait()
             process = await start_bot(fake, env, log)
             try:
-                deadline = start + timedelta(seconds=3 + REMINDERS * 1.5 + 30)
-                while datetime.now(UTC) < deadline:
-                    async with Store.open(database) as store:
-                        rows = await reminders_sql.of_guild(store.conn, GUILD)
-                    if rows and all(r.state in ("sent", "skipped", "failed") for r in rows):
-                        break
-                    await asyncio.sleep(0.5)
+                rows = await settled(database, start + timedelta(seconds=3 + REMINDERS * 1.5 + 30))
             finally:
                 process.send_signal(signal.SIGTERM)
                 await asyncio.wait_for(process.wait(), timeout=20)
@@ -130,13 +141,7 @@ async def test_two_processes_on_one_database_with_kills_and_rate_limits_post_eac
     posts_path = rf"/channels/{CHANNEL}/messages$"
     async with FakeDiscord(guilds=[guild], timeout=20.0, nonce_window=240.0) as fake:
         fake.slow("POST", posts_path, 0.4)
-        env = {k: v for k, v in os.environ.items() if k not in ("DEV_GUILD_ID",)}
-        env.update(
-            DISCORD_TOKEN=fake.token,
-            DISCORD_API_BASE=fake.api_base,
-            DATABASE_PATH=str(database),
-            LOG_LEVEL="INFO",
-        )
+        env = bot_env(fake, database)
         running: dict[str, asyncio.subprocess.Process] = {}
         with (tmp_path / "bot.log").open("ab") as log:
             try:
@@ -155,13 +160,7 @@ async def test_two_processes_on_one_database_with_kills_and_rate_limits_post_eac
                         await running.pop(name).wait()
                 for name in ("a", "b"):
                     running[name] = await start_bot(fake, env, log)
-                deadline = start + timedelta(seconds=3 + REMINDERS * 1.5 + 45)
-                while datetime.now(UTC) < deadline:
-                    async with Store.open(database) as store:
-                        rows = await reminders_sql.of_guild(store.conn, GUILD)
-                    if rows and all(r.state in ("sent", "skipped", "failed") for r in rows):
-                        break
-                    await asyncio.sleep(0.5)
+                rows = await settled(database, start + timedelta(seconds=3 + REMINDERS * 1.5 + 45))
             finally:
                 for process in running.values():
                     process.send_signal(signal.SIGTERM)

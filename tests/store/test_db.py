@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from store.db import Store, StoreError, migrations
+from store.db import Store, StoreError, explain, migrations
 
 
 async def test_fresh_store_is_migrated_with_wal_and_foreign_keys(tmp_path):
@@ -72,3 +72,16 @@ async def test_foreign_keys_are_enforced(store):
                 "origin, created_at, updated_at) VALUES ('x', 'fact', 'a', 'b', 'c', 'd', "
                 "'missing', 'seed', '', '')"
             )
+
+
+def test_sqlite_errors_are_explained_for_the_operator():
+    path = "/srv/bot/db.sqlite3"
+    readonly = explain(path, sqlite3.OperationalError("attempt to write a readonly database"))
+    assert "read-only" in readonly
+    cannot_open = explain(path, sqlite3.OperationalError("unable to open database file"))
+    assert "folder exists and is writable" in cannot_open
+    locked = explain(path, sqlite3.OperationalError("database is locked"))
+    assert "another process" in locked
+    assert "not a usable SQLite database" in explain(
+        path, sqlite3.DatabaseError("file is not a database")
+    )
