@@ -427,8 +427,7 @@ async def load(
         # Partnerships first: other items refer to them.
         ordered = sorted(seeds.items, key=lambda item: item.kind != "partnership")
         await items_sql.upsert_many(conn, [(item, index(item)) for item in ordered])
-        kept = await items_sql.get_many(conn, sorted(admin_ids))
-        await items_sql.upsert_many(conn, [(item, index(item)) for item in kept.values()])
+        # Admin rows keep their content but are indexed again with the current normaliser.
         kept = await items_sql.get_many(conn, sorted(admin_ids))
         await items_sql.upsert_many(conn, [(item, index(item)) for item in kept.values()])
         gone = before - {item.id for item in seeds.items}
