@@ -100,6 +100,40 @@ def test_duplicate_id_and_dangling_partnership(seeds_copy):
     assert "'nowhere' is not the id of a partnership" in messages
 
 
+def test_a_missing_field_does_not_hide_the_other_problems_of_its_item(seeds_copy):
+    _break(
+        seeds_copy,
+        'due = 2025-05-15\ntimezone = "Europe/Paris"',
+        'due = "soon"\nzone = "Europe/Paris"',
+    )
+    with pytest.raises(SeedError) as caught:
+        seed.read(seeds_copy)
+    problems = {(p.file, p.item, p.field, p.message) for p in caught.value.problems}
+    assert problems == {
+        ("fr-tw-ami.toml", "fr-tw-ami-deadline", "timezone", "is missing"),
+        ("fr-tw-ami.toml", "fr-tw-ami-deadline", "zone", "is not a known field (a typo?)"),
+        ("fr-tw-ami.toml", "fr-tw-ami-deadline", "due", "must be a TOML date or date-time"),
+    }
+
+
+def test_a_broken_partnership_is_not_reported_again_by_the_items_naming_it(seeds_copy):
+    _break(seeds_copy, 'id = "fr-tw-ami"\n', 'id = "fr-tw-ami"\nfunding = 1\n')
+    with pytest.raises(SeedError) as caught:
+        seed.read(seeds_copy)
+    assert [str(p) for p in caught.value.problems] == [
+        "fr-tw-ami.toml, item 'fr-tw-ami', field 'funding': is not a known field (a typo?)"
+    ]
+
+
+def test_an_id_used_twice_is_reported_where_it_is_repeated(seeds_copy):
+    _break(seeds_copy, 'id = "us-tw-trade-deal"', 'id = "fr-tw-ami"', name="us-tw-eppd.toml")
+    with pytest.raises(SeedError) as caught:
+        seed.read(seeds_copy)
+    assert [str(p) for p in caught.value.problems if p.field == "id"] == [
+        "us-tw-eppd.toml, item 'fr-tw-ami', field 'id': id used more than once"
+    ]
+
+
 def test_empty_directory_is_an_error(tmp_path):
     with pytest.raises(SeedError, match="no seed files"):
         seed.read(tmp_path)
