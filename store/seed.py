@@ -8,7 +8,9 @@ only rows whose origin is ``seed``, and leaves the store as it was when anything
 from __future__ import annotations
 
 import hashlib
+import math
 import re
+import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -140,8 +142,14 @@ def _day(v: Any) -> date:
 
 
 def _number(v: Any) -> float:
-    if isinstance(v, bool) or not isinstance(v, int | float) or not v >= 0:
+    if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
         _fail("must be a number, zero or more")
+    if v != v:  # nan (math.isnan fails on integers too large for a float)
+        _fail("must be a number, zero or more; got nan")
+    if v == math.inf:  # what TOML reads for inf, and for a float too large such as 1e400
+        _fail("is too large (TOML reads it as inf); must be below 1.8e308")
+    if v > sys.float_info.max:  # an integer no float can hold
+        _fail("is too large; must be below 1.8e308")
     return float(v)
 
 
@@ -293,6 +301,16 @@ class DeadlineTable(_ItemTable):
 
     timezone: Annotated[str, PlainValidator(_timezone)]
     due: Annotated[date, PlainValidator(_moment)]  # read in timezone: a date ends that day
+
+    @field_validator("due")
+    @classmethod
+    def _within_range(cls, v: date, info: ValidationInfo) -> date:
+        where = zone(info.data.get("timezone")) or zone("UTC")
+        try:
+            to_utc(v, where)
+        except ValueError as exc:
+            _fail(f"{exc}; got {v.isoformat()} in {where}")
+        return v
 
     def details(self) -> dict:
         due, date_only = to_utc(self.due, zone(self.timezone))
