@@ -13,7 +13,15 @@ from store import seed
 from store.seed import SeedError
 from tests.conftest import SEEDS
 
-SOURCE_DOCUMENTS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+# The source documents sit in shared/seeds beside the checkout (a worktree is one level deeper).
+SOURCE_DOCUMENTS = next(
+    (
+        folder / "shared" / "seeds"
+        for folder in Path(__file__).resolve().parents
+        if (folder / "shared" / "seeds").is_dir()
+    ),
+    Path(__file__).resolve().parent.parent.parent / "shared" / "seeds",
+)
 
 
 def test_every_seed_file_is_valid():
