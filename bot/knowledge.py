@@ -5,7 +5,6 @@ One object the Discord cogs, the console and the command line all use; no Discor
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,9 +13,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.answer import normalize, vocabulary
 from bot.answer.engine import Answer, AnswerEngine, index_for
-from bot.answer.normalize import fold
+from bot.answer.normalize import fold, index_version
 from bot.errors import NotFound, UserError
 from store import items as items_sql
 from store import seed, times
@@ -30,14 +28,6 @@ log = logging.getLogger(__name__)
 RECENT_PAST = timedelta(days=2 * 365)  # past deadlines older than this are not listed
 MAX_CHOICES = 25
 NAME_MATCH = 88  # rapidfuzz score from which typed text names an item
-
-
-def index_version() -> str:
-    """A digest of the code that normalises text for the index: when it changes, re-index."""
-    digest = hashlib.sha256()
-    for module in (vocabulary, normalize):
-        digest.update(Path(module.__file__).read_bytes())
-    return digest.hexdigest()[:16]
 
 
 async def ensure_seeds(store: Store, directory: Path) -> seed.LoadReport | None:

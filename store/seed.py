@@ -1,26 +1,42 @@
 """Seed files: read and validate ``seeds/*.toml``, load them into the store in one transaction.
 
-Validation collects every problem (file, item, field, what is wrong) before anything is written;
-loading is idempotent, replaces only rows whose origin is ``seed``, and leaves the store as it was
-when anything fails.
+The layout of a file is declared once, as the models below. Validation collects every problem
+(file, item, field, what is wrong) before anything is written; loading is idempotent, replaces
+only rows whose origin is ``seed``, and leaves the store as it was when anything fails.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
+import sys
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any, ClassVar, NoReturn
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from store import items as items_sql
 from store import sources as sources_sql
 from store.db import Store
 from store.items import (
     CATEGORIES,
+    KINDS,
     QUALIFIERS,
     UNITS,
     DeadlineDetails,
@@ -30,38 +46,11 @@ from store.items import (
     PartnershipDetails,
 )
 from store.sources import Source
+from store.times import MAX_TITLE, to_utc, zone
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
 ADMIN_ID_PREFIX = "admin-"
-MAX_TITLE = 100
 MAX_QUOTE_WORDS = 20
-END_OF_DAY = time(23, 59, 59)
-
-COMMON_REQUIRED = ("id", "title_fr", "title_en", "text_fr", "text_en", "paragraph")
-COMMON_OPTIONAL = ("aliases", "keywords", "quote", "partnership")
-KIND_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    # kind: (required, optional)
-    "partnership": (
-        (
-            "parties_fr",
-            "parties_en",
-            "announced",
-            "programme_fr",
-            "programme_en",
-            "themes_fr",
-            "themes_en",
-        ),
-        ("conditions_fr", "conditions_en"),
-    ),
-    "deadline": (("due", "timezone"), ()),
-    "figure": (
-        ("value", "unit", "qualifier", "measures_fr", "measures_en", "as_of"),
-        ("value_max", "unit_fr", "unit_en"),
-    ),
-    "fact": (("category",), ()),
-}
-SOURCE_REQUIRED = ("id", "document", "publisher", "published", "language", "title_fr", "title_en")
-SOURCE_OPTIONAL = ("url",)
 
 
 @dataclass
@@ -120,219 +109,274 @@ def fingerprint(directory: Path) -> str:
     return digest.hexdigest()
 
 
-class _FileReader:
-    """Checks one parsed TOML file, recording problems instead of stopping at the first."""
+# --- The schema of one seed file ----------------------------------------------------------------
+# Each field type checks one value and says in one line what is wrong with it, so the models read
+# as the layout in seeds/README.md and their errors as the problems `seed check` lists.
 
-    def __init__(self, name: str, problems: list[SeedProblem]) -> None:
-        self.name = name
-        self.problems = problems
 
-    def problem(self, item: str | None, field_name: str | None, message: str) -> None:
-        self.problems.append(SeedProblem(self.name, item, field_name, message))
+def _fail(message: str) -> NoReturn:
+    raise PydanticCustomError("seed", "{message}", {"message": message})
 
-    def check_keys(self, table: dict, item: str | None, required, optional) -> bool:
-        ok = True
-        for key in required:
-            if key not in table:
-                self.problem(item, key, "is missing")
-                ok = False
-        for key in table:
-            if key not in required and key not in optional:
-                self.problem(item, key, "is not a known field (a typo?)")
-                ok = False
-        return ok
 
-    def text(
-        self,
-        table: dict,
-        item: str | None,
-        key: str,
-        *,
-        limit: int | None = None,
-        required: bool = True,
-    ) -> str:
-        value = table.get(key, "" if not required else None)
-        if not isinstance(value, str) or (required and not value.strip()):
-            if key in table or required:
-                self.problem(item, key, "must be a non-empty string")
-            return ""
-        if limit is not None and len(value) > limit:
-            self.problem(item, key, f"is {len(value)} characters long; at most {limit}")
-        return value.strip()
+def _is_text(v: Any) -> bool:
+    return isinstance(v, str) and bool(v.strip())
 
-    def texts(self, table: dict, item: str | None, key: str) -> tuple[str, ...]:
-        value = table.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.problem(item, key, "must be a list of non-empty strings")
-            return ()
-        return tuple(v.strip() for v in value)
 
-    def day(self, table: dict, item: str | None, key: str) -> date | None:
-        value = table.get(key)
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-        self.problem(item, key, "must be a TOML date such as 2025-03-07")
-        return None
+def _text(v: Any) -> str:
+    return v.strip() if _is_text(v) else _fail("must be a non-empty string")
 
-    def number(self, table: dict, item: str | None, key: str) -> float | None:
-        value = table.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            self.problem(item, key, "must be a number, zero or more")
-            return None
-        return float(value)
 
-    def choice(self, table: dict, item: str | None, key: str, allowed) -> str:
-        value = table.get(key)
-        if value not in allowed:
-            self.problem(item, key, f"must be one of {', '.join(allowed)}; got {value!r}")
-            return allowed[0]
-        return value
+def _blank_or_text(v: Any) -> str:
+    return v.strip() if isinstance(v, str) else _fail("must be a non-empty string")
 
-    def source(self, table) -> Source | None:
-        if not isinstance(table, dict):
-            self.problem(None, "source", "a [source] table is required")
-            return None
-        if not self.check_keys(table, "source", SOURCE_REQUIRED, SOURCE_OPTIONAL):
-            return None
-        source_id = self.text(table, "source", "id")
-        if source_id and not ID_PATTERN.match(source_id):
-            self.problem("source", "id", f"{source_id!r} is not a valid id")
-        published = self.day(table, "source", "published")
-        language = self.choice(table, "source", "language", ("fr", "en"))
-        return Source(
-            id=source_id,
-            document=self.text(table, "source", "document"),
-            publisher=self.text(table, "source", "publisher"),
-            published=published or date.min,
-            language=language,
-            title_fr=self.text(table, "source", "title_fr", limit=256),
-            title_en=self.text(table, "source", "title_en", limit=256),
-            url=table.get("url"),
-        )
 
-    def item(self, kind: str, table, source_id: str) -> Item | None:
-        if not isinstance(table, dict):
-            self.problem(None, kind, "must be an array of tables ([[" + kind + "]])")
-            return None
-        raw_id = table.get("id")
-        label = raw_id if isinstance(raw_id, str) and raw_id else f"{kind} without id"
-        required, optional = KIND_FIELDS[kind]
-        if not self.check_keys(
-            table, label, COMMON_REQUIRED + required, COMMON_OPTIONAL + optional
-        ):
-            return None
-        item_id = self.text(table, label, "id")
-        if not ID_PATTERN.match(item_id):
-            self.problem(label, "id", "must be lowercase letters, digits and '-', 3 to 64 long")
-        elif item_id.startswith(ADMIN_ID_PREFIX):
-            self.problem(label, "id", f"ids starting with {ADMIN_ID_PREFIX!r} are kept for admins")
-        paragraph = table.get("paragraph")
-        if isinstance(paragraph, bool) or not isinstance(paragraph, int) or paragraph < 1:
-            self.problem(label, "paragraph", "must be a paragraph number, 1 or more")
-        quote = table.get("quote")
-        if quote is not None:
-            if not isinstance(quote, str) or not quote.strip():
-                self.problem(label, "quote", "must be a non-empty string")
-                quote = None
-            elif len(quote.split()) > MAX_QUOTE_WORDS:
-                self.problem(label, "quote", f"has more than {MAX_QUOTE_WORDS} words")
-        partnership = table.get("partnership")
-        if partnership is not None and not isinstance(partnership, str):
-            self.problem(label, "partnership", "must be the id of a partnership")
-            partnership = None
-        common = dict(
-            id=item_id,
-            kind=kind,
-            title_fr=self.text(table, label, "title_fr", limit=MAX_TITLE),
-            title_en=self.text(table, label, "title_en", limit=MAX_TITLE),
-            text_fr=self.text(table, label, "text_fr"),
-            text_en=self.text(table, label, "text_en"),
-            source_id=source_id,
-            paragraph=paragraph if isinstance(paragraph, int) else None,
-            quote=quote,
-            partnership_id=partnership,
-            aliases=self.texts(table, label, "aliases"),
-            keywords=self.texts(table, label, "keywords"),
-            origin="seed",
-        )
-        details = getattr(self, f"_{kind}")(table, label)
-        return Item(**common, **details)
+def _texts(v: Any) -> tuple[str, ...]:
+    if not isinstance(v, list) or not all(map(_is_text, v)):
+        _fail("must be a list of non-empty strings")
+    return tuple(s.strip() for s in v)
 
-    def _partnership(self, table: dict, label: str) -> dict:
-        pairs = {}
-        for name in ("parties", "themes", "conditions"):
-            fr = self.texts(table, label, f"{name}_fr")
-            en = self.texts(table, label, f"{name}_en")
-            if len(fr) != len(en):
-                self.problem(
-                    label, f"{name}_en", f"has {len(en)} entries but {name}_fr has {len(fr)}"
-                )
-            pairs[name] = (fr, en)
-        if not pairs["parties"][0]:
-            self.problem(label, "parties_fr", "needs at least one party")
-        return {
-            "partnership": PartnershipDetails(
-                announced=self.day(table, label, "announced"),
-                parties_fr=pairs["parties"][0],
-                parties_en=pairs["parties"][1],
-                programme_fr=self.text(table, label, "programme_fr"),
-                programme_en=self.text(table, label, "programme_en"),
-                themes_fr=pairs["themes"][0],
-                themes_en=pairs["themes"][1],
-                conditions_fr=pairs["conditions"][0],
-                conditions_en=pairs["conditions"][1],
-            )
-        }
 
-    def _deadline(self, table: dict, label: str) -> dict:
-        zone_name = table.get("timezone")
+def _day(v: Any) -> date:
+    ok = isinstance(v, date) and not isinstance(v, datetime)
+    return v if ok else _fail("must be a TOML date such as 2025-03-07")
+
+
+def _number(v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
+        _fail("must be a number, zero or more")
+    if v != v:  # nan (math.isnan fails on integers too large for a float)
+        _fail("must be a number, zero or more; got nan")
+    if v == math.inf:  # what TOML reads for inf, and for a float too large such as 1e400
+        _fail("is too large (TOML reads it as inf); must be below 1.8e308")
+    if v > sys.float_info.max:  # an integer no float can hold
+        _fail("is too large; must be below 1.8e308")
+    return float(v)
+
+
+def _at_most(limit: int) -> AfterValidator:
+    def check(v: str) -> str:
+        return v if len(v) <= limit else _fail(f"is {len(v)} characters long; at most {limit}")
+
+    return AfterValidator(check)
+
+
+def _one_of(*allowed: str) -> PlainValidator:
+    def check(v: Any) -> str:
+        return v if v in allowed else _fail(f"must be one of {', '.join(allowed)}; got {v!r}")
+
+    return PlainValidator(check)
+
+
+def _source_id(v: str) -> str:
+    return v if ID_PATTERN.match(v) else _fail(f"{v!r} is not a valid id")
+
+
+def _item_id(v: str) -> str:
+    if not ID_PATTERN.match(v):
+        _fail("must be lowercase letters, digits and '-', 3 to 64 long")
+    if v.startswith(ADMIN_ID_PREFIX):
+        _fail(f"ids starting with {ADMIN_ID_PREFIX!r} are kept for admins")
+    return v
+
+
+def _paragraph(v: Any) -> int:
+    ok = isinstance(v, int) and not isinstance(v, bool) and v >= 1
+    return v if ok else _fail("must be a paragraph number, 1 or more")
+
+
+def _quote(v: Any) -> str:
+    if not _is_text(v):
+        _fail("must be a non-empty string")
+    if len(v.split()) > MAX_QUOTE_WORDS:
+        _fail(f"has more than {MAX_QUOTE_WORDS} words")
+    return v
+
+
+def _partnership_id(v: Any) -> str:
+    return v if isinstance(v, str) else _fail("must be the id of a partnership")
+
+
+def _timezone(v: Any) -> str:
+    where = zone(v)
+    return where.key if where else _fail(f"{v!r} is not a known time zone")
+
+
+def _moment(v: Any) -> date:  # a datetime is a date too
+    return v if isinstance(v, date) else _fail("must be a TOML date or date-time")
+
+
+Text = Annotated[str, PlainValidator(_text)]
+Texts = Annotated[tuple[str, ...], PlainValidator(_texts)]
+Day = Annotated[date, PlainValidator(_day)]
+Number = Annotated[float, PlainValidator(_number)]
+Title = Annotated[Text, _at_most(MAX_TITLE)]
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    def _to(self, result: type, **given: Any) -> Any:
+        """The dataclass ``result`` from ``given`` and this table's fields of the same names."""
+        names = {f.name for f in fields(result)} & set(type(self).model_fields) - set(given)
+        return result(**{name: getattr(self, name) for name in names}, **given)
+
+
+class SourceTable(_Table):
+    id: Annotated[Text, AfterValidator(_source_id)]
+    document: Text
+    publisher: Text
+    published: Day
+    language: Annotated[str, _one_of("fr", "en")]
+    title_fr: Annotated[Text, _at_most(256)]
+    title_en: Annotated[Text, _at_most(256)]
+    url: Text | None = None
+
+
+class _ItemTable(_Table):
+    """The fields every item has; a subclass per kind adds its own and builds its details."""
+
+    kind: ClassVar[str]
+
+    id: Annotated[Text, AfterValidator(_item_id)]
+    title_fr: Title
+    title_en: Title
+    text_fr: Text
+    text_en: Text
+    aliases: Texts = ()
+    keywords: Texts = ()
+    paragraph: Annotated[int, PlainValidator(_paragraph)]
+    quote: Annotated[str | None, PlainValidator(_quote)] = None
+    partnership_id: Annotated[str | None, PlainValidator(_partnership_id)] = Field(
+        None, alias="partnership"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_table(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            _fail(f"must be an array of tables ([[{cls.kind}]])")
+        return data
+
+    def item(self, source_id: str) -> Item:
+        return self._to(Item, kind=self.kind, source_id=source_id, origin="seed", **self.details())
+
+    def details(self) -> dict:
+        """The fields of Item that only this kind has."""
+        return {}
+
+
+class PartnershipTable(_ItemTable):
+    kind = "partnership"
+
+    parties_fr: Texts
+    parties_en: Texts
+    announced: Day
+    programme_fr: Text
+    programme_en: Text
+    themes_fr: Texts
+    themes_en: Texts
+    conditions_fr: Texts = ()
+    conditions_en: Texts = Field([], validate_default=True)  # as many as conditions_fr
+
+    @field_validator("parties_fr")
+    @classmethod
+    def _a_party(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return v if v else _fail("needs at least one party")
+
+    @field_validator("parties_en", "themes_en", "conditions_en")
+    @classmethod
+    def _as_many_as_in_french(cls, v: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        name = info.field_name.removesuffix("_en")
+        french = info.data.get(f"{name}_fr")
+        if french is not None and len(french) != len(v):
+            _fail(f"has {len(v)} entries but {name}_fr has {len(french)}")
+        return v
+
+    def details(self) -> dict:
+        return {"partnership": self._to(PartnershipDetails)}
+
+
+class DeadlineTable(_ItemTable):
+    kind = "deadline"
+
+    timezone: Annotated[str, PlainValidator(_timezone)]
+    due: Annotated[date, PlainValidator(_moment)]  # read in timezone: a date ends that day
+
+    @field_validator("due")
+    @classmethod
+    def _within_range(cls, v: date, info: ValidationInfo) -> date:
+        where = zone(info.data.get("timezone")) or zone("UTC")
         try:
-            zone = ZoneInfo(zone_name) if isinstance(zone_name, str) and zone_name else None
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = None
-        if zone is None:
-            self.problem(label, "timezone", f"{zone_name!r} is not a known time zone")
-            zone = UTC
-        due = table.get("due")
-        if isinstance(due, datetime):
-            local = due if due.tzinfo else due.replace(tzinfo=zone)
-            date_only = False
-        elif isinstance(due, date):
-            local = datetime.combine(due, END_OF_DAY, tzinfo=zone)
-            date_only = True
-        else:
-            self.problem(label, "due", "must be a TOML date or date-time")
-            local, date_only = datetime.min.replace(tzinfo=UTC), True
-        return {
-            "deadline": DeadlineDetails(
-                due=local.astimezone(UTC), timezone=str(zone_name), date_only=date_only
-            )
-        }
+            to_utc(v, where)
+        except ValueError as exc:
+            _fail(f"{exc}; got {v.isoformat()} in {where}")
+        return v
 
-    def _figure(self, table: dict, label: str) -> dict:
-        value = self.number(table, label, "value")
-        value_max = self.number(table, label, "value_max") if "value_max" in table else None
-        if value is not None and value_max is not None and value_max < value:
-            self.problem(label, "value_max", "is smaller than value")
-        unit = self.choice(table, label, "unit", UNITS)
-        unit_fr = self.text(table, label, "unit_fr", required=unit == "count")
-        unit_en = self.text(table, label, "unit_en", required=unit == "count")
-        return {
-            "figure": FigureDetails(
-                value=value or 0.0,
-                value_max=value_max,
-                unit=unit,
-                unit_fr=unit_fr,
-                unit_en=unit_en,
-                qualifier=self.choice(table, label, "qualifier", QUALIFIERS),
-                measures_fr=self.text(table, label, "measures_fr"),
-                measures_en=self.text(table, label, "measures_en"),
-                as_of=self.day(table, label, "as_of"),
-            )
-        }
+    def details(self) -> dict:
+        due, date_only = to_utc(self.due, zone(self.timezone))
+        return {"deadline": DeadlineDetails(due=due, timezone=self.timezone, date_only=date_only)}
 
-    def _fact(self, table: dict, label: str) -> dict:
-        return {"category": self.choice(table, label, "category", CATEGORIES)}
+
+class FigureTable(_ItemTable):
+    kind = "figure"
+
+    value: Number
+    value_max: Number | None = None
+    unit: Annotated[str, _one_of(*UNITS)]
+    unit_fr: Annotated[str, PlainValidator(_blank_or_text)] = Field("", validate_default=True)
+    unit_en: Annotated[str, PlainValidator(_blank_or_text)] = Field("", validate_default=True)
+    qualifier: Annotated[str, _one_of(*QUALIFIERS)]
+    measures_fr: Text
+    measures_en: Text
+    as_of: Day
+
+    @field_validator("value_max")
+    @classmethod
+    def _not_below_value(cls, v: float | None, info: ValidationInfo) -> float | None:
+        if v is not None and v < info.data.get("value", v):
+            _fail("is smaller than value")
+        return v
+
+    @field_validator("unit_fr", "unit_en")
+    @classmethod
+    def _named_when_counted(cls, v: str, info: ValidationInfo) -> str:
+        return v if v or info.data.get("unit") != "count" else _fail("must be a non-empty string")
+
+    def details(self) -> dict:
+        return {"figure": self._to(FigureDetails)}
+
+
+class FactTable(_ItemTable):
+    kind = "fact"
+
+    category: Annotated[str, _one_of(*CATEGORIES)]
+
+
+class SeedFile(_Table):
+    """One seeds/*.toml file: its [source], then its items, kind by kind."""
+
+    source: SourceTable = Field(None, validate_default=True)
+    partnership: list[PartnershipTable] = []
+    deadline: list[DeadlineTable] = []
+    figure: list[FigureTable] = []
+    fact: list[FactTable] = []
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _a_source_table(cls, v: Any) -> Any:
+        return v if isinstance(v, dict) else _fail("a [source] table is required")
+
+    @field_validator(*KINDS, mode="before")
+    @classmethod
+    def _an_array(cls, v: Any, info: ValidationInfo) -> Any:
+        return v if isinstance(v, list) else _fail(f"must be written [[{info.field_name}]]")
+
+    def items(self) -> list[Item]:
+        tables = [*self.partnership, *self.deadline, *self.figure, *self.fact]
+        return [table.item(self.source.id) for table in tables]
+
+
+# --- Reading ------------------------------------------------------------------------------------
 
 
 def read(directory: Path) -> SeedSet:
@@ -343,64 +387,91 @@ def read(directory: Path) -> SeedSet:
     files = seed_files(directory) if directory.is_dir() else []
     if not files:
         raise SeedError([SeedProblem(str(directory), None, None, "no seed files (*.toml) found")])
+    parsed: list[tuple[str, dict]] = []
     for path in files:
-        reader = _FileReader(path.name, problems)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
+            parsed.append((path.name, data))
+            seed_file = SeedFile.model_validate(data)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            reader.problem(None, None, f"is not valid TOML: {exc}")
+            problems.append(SeedProblem(path.name, None, None, f"is not valid TOML: {exc}"))
             continue
-        for key in data:
-            if key not in ("source", *KIND_FIELDS):
-                reader.problem(None, key, "is not a known table")
-        source = reader.source(data.get("source"))
-        if source is None:
+        except ValidationError as exc:
+            problems.extend(_problems(path.name, data, exc))
             continue
+        source, items = seed_file.source._to(Source), seed_file.items()
         result.sources.append(source)
-        result.files.setdefault(source.id, path.name)
-        for kind in KIND_FIELDS:
-            tables = data.get(kind, [])
-            if not isinstance(tables, list):
-                reader.problem(None, kind, f"must be written [[{kind}]]")
-                continue
-            for table in tables:
-                item = reader.item(kind, table, source.id)
-                if item is not None:
-                    result.items.append(item)
-                    result.files.setdefault(item.id, path.name)
-    _check_across_files(result, problems)
+        result.items.extend(items)
+        for found in (source, *items):
+            result.files.setdefault(found.id, path.name)
+    problems.extend(_check_across_files(parsed))
     if problems:
         raise SeedError(problems)
     return result
 
 
-def _check_across_files(seeds: SeedSet, problems: list[SeedProblem]) -> None:
-    seen: set[str] = set()
-    for source in seeds.sources:
-        if source.id in seen:
+def _problems(name: str, data: dict, exc: ValidationError) -> list[SeedProblem]:
+    """Each error as file, item (its id as written, or "source"), field and what is wrong."""
+    problems = []
+    for error in exc.errors():
+        loc, kind = error["loc"], error["type"]
+        message = {"missing": "is missing", "extra_forbidden": "is not a known field (a typo?)"}
+        message = message.get(kind, error["msg"])
+        if len(loc) == 1:  # a table of the file
+            item, where = None, loc[0]
+            message = "is not a known table" if kind == "extra_forbidden" else message
+        elif loc[0] == "source":
+            item, where = "source", loc[1]
+        elif len(loc) == 2:  # an entry of [[kind]] that is not a table
+            item, where = None, loc[0]
+        else:
+            raw_id = data[loc[0]][loc[1]].get("id")
+            item = raw_id if isinstance(raw_id, str) and raw_id else f"{loc[0]} without id"
+            where = loc[2]
+        problems.append(SeedProblem(name, item, str(where), message))
+    return problems
+
+
+def _check_across_files(parsed: list[tuple[str, dict]]) -> list[SeedProblem]:
+    """Ids used twice, and references to partnerships: over every table that has an id, valid
+    or not, so that one broken partnership does not make the items that name it look broken."""
+    problems = []
+    sources: set[str] = set()
+    for name, data in parsed:
+        source_id = _written_id(data.get("source"))
+        if source_id in sources:
             problems.append(
-                SeedProblem(
-                    seeds.files[source.id], source.id, "id", "source id used in more than one file"
-                )
+                SeedProblem(name, source_id, "id", "source id used in more than one file")
             )
-        seen.add(source.id)
+        if source_id:
+            sources.add(source_id)
+    tables = [
+        (name, kind, table)
+        for name, data in parsed
+        for kind in KINDS
+        if isinstance(data.get(kind), list)
+        for table in data[kind]
+        if isinstance(table, dict)
+    ]
     kinds: dict[str, str] = {}
-    for item in seeds.items:
-        if item.id in kinds or item.id in seen:
-            problems.append(
-                SeedProblem(seeds.files[item.id], item.id, "id", "id used more than once")
-            )
-        kinds[item.id] = item.kind
-    for item in seeds.items:
-        if item.partnership_id is not None and kinds.get(item.partnership_id) != "partnership":
-            problems.append(
-                SeedProblem(
-                    seeds.files[item.id],
-                    item.id,
-                    "partnership",
-                    f"{item.partnership_id!r} is not the id of a partnership",
-                )
-            )
+    for name, kind, table in tables:
+        if not (item_id := _written_id(table)):
+            continue
+        if item_id in kinds or item_id in sources:
+            problems.append(SeedProblem(name, item_id, "id", "id used more than once"))
+        kinds[item_id] = kind
+    for name, _, table in tables:
+        target = table.get("partnership")
+        if isinstance(target, str) and kinds.get(target) != "partnership":
+            message = f"{target!r} is not the id of a partnership"
+            problems.append(SeedProblem(name, _written_id(table), "partnership", message))
+    return problems
+
+
+def _written_id(table: Any) -> str:
+    """The id a table gives itself as it will be stored; "" when it has none."""
+    value = table.get("id") if isinstance(table, dict) else None
+    return value.strip() if isinstance(value, str) else ""
 
 
 async def load(
@@ -427,8 +498,7 @@ async def load(
         # Partnerships first: other items refer to them.
         ordered = sorted(seeds.items, key=lambda item: item.kind != "partnership")
         await items_sql.upsert_many(conn, [(item, index(item)) for item in ordered])
-        kept = await items_sql.get_many(conn, sorted(admin_ids))
-        await items_sql.upsert_many(conn, [(item, index(item)) for item in kept.values()])
+        # Admin rows keep their content but are indexed again with the current normaliser.
         kept = await items_sql.get_many(conn, sorted(admin_ids))
         await items_sql.upsert_many(conn, [(item, index(item)) for item in kept.values()])
         gone = before - {item.id for item in seeds.items}

@@ -13,6 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 END_OF_DAY = time(23, 59, 59)
 MAX_TITLE = 100  # Discord shows at most 100 characters in a choice, and titles are choices
 NOT_ZONES = {"localtime", "posixrules", "Factory"}  # files beside the zones, not zones
+# The moments a deadline may have, well inside what datetime can hold (years 1 to 9999): its
+# date in any time zone, and a reminder up to a year before it, can always be worked out.
+EARLIEST = datetime(3, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 
 def utc_now() -> datetime:
@@ -42,8 +46,16 @@ def zone(name: object) -> ZoneInfo | None:
 
 def to_utc(moment: date | datetime, where: ZoneInfo) -> tuple[datetime, bool]:
     """(the moment in UTC, whether only a date was given): a naive time is read in ``where``,
-    and a date alone ends at 23:59:59 that day."""
-    if isinstance(moment, datetime):
-        local = moment if moment.tzinfo else moment.replace(tzinfo=where)
-        return local.astimezone(UTC), False
-    return datetime.combine(moment, END_OF_DAY, tzinfo=where).astimezone(UTC), True
+    and a date alone ends at 23:59:59 that day. ValueError when it falls outside
+    EARLIEST..LATEST."""
+    try:
+        if isinstance(moment, datetime):
+            local = moment if moment.tzinfo else moment.replace(tzinfo=where)
+            found = local.astimezone(UTC), False
+        else:
+            found = datetime.combine(moment, END_OF_DAY, tzinfo=where).astimezone(UTC), True
+    except OverflowError:  # before year 1 or after 9999 once in UTC
+        found = None
+    if found is None or not EARLIEST <= found[0] <= LATEST:
+        raise ValueError(f"must fall between the years {EARLIEST.year} and {LATEST.year} in UTC")
+    return found

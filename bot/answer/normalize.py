@@ -5,11 +5,17 @@ fold (case, accents, punctuation) → phrases → stop words → synonyms → li
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
+from typing import Any
 
+from bot.answer import vocabulary
 from bot.answer.vocabulary import (
     INTENT_WORDS,
     LANGUAGE_MARKERS,
@@ -18,6 +24,9 @@ from bot.answer.vocabulary import (
     WORDS,
 )
 
+# Bump by hand when a change to the code here (or to engine.index_for) gives a text other tokens:
+# every item is then indexed again. Changes to the tables are seen by index_version() itself.
+NORMALISER_VERSION = 1
 MAX_QUESTION_CHARS = 500  # longer input is cut before it is normalised
 
 _US_UPPER = re.compile(r"\b(?:U\.?S\.?A?\.?|É\.?-?U\.?)(?=\W|$)")
@@ -118,3 +127,40 @@ def detect_language(text: str) -> str:
     # Without accents, French endings still tell ("economique", "fiscaux", "investissement").
     fr += 0.5 * sum(len(w) >= 7 and w.endswith(_FRENCH_ENDINGS) for w in words)
     return "fr" if fr > en else "en"
+
+
+def index_version() -> str:
+    """Which normaliser the search index was built with: NORMALISER_VERSION and the contents of
+    the tables it reads (vocabulary.py's and this module's). A comment changes neither."""
+    return tables_digest(vocabulary, sys.modules[__name__])
+
+
+def tables_digest(*modules: ModuleType) -> str:
+    """A digest of NORMALISER_VERSION and of every table defined at the top of ``modules``
+    (sets, mappings, sequences, strings, numbers, patterns), each written out in sorted order."""
+    kinds = (dict, frozenset, set, tuple, list, str, int, float, re.Pattern)
+    tables = {
+        f"{module.__name__}.{name}": _plain(value)
+        for module in modules
+        for name, value in vars(module).items()
+        if not name.startswith("__") and isinstance(value, kinds)
+    }
+    text = json.dumps([NORMALISER_VERSION, tables], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON data that does not depend on the order of sets (or the hash seed)."""
+    if isinstance(value, re.Pattern):
+        return [value.pattern, value.flags]
+    if isinstance(value, dict):
+        return _sorted([_plain(key), _plain(item)] for key, item in value.items())
+    if isinstance(value, frozenset | set):
+        return _sorted(_plain(item) for item in value)
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _sorted(values: Any) -> list:
+    return sorted(values, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))

@@ -9,7 +9,15 @@ import pytest
 from store import seed
 from tests.support import PROJECT, SEEDS
 
-SOURCE_DOCUMENTS = PROJECT.parent / "shared" / "seeds"
+# The source documents sit in shared/seeds beside the checkout (a worktree may be deeper).
+SOURCE_DOCUMENTS = next(
+    (
+        folder / "shared" / "seeds"
+        for folder in PROJECT.parents
+        if (folder / "shared" / "seeds").is_dir()
+    ),
+    PROJECT.parent / "shared" / "seeds",
+)
 
 
 def test_every_seed_file_is_valid():

@@ -4,6 +4,7 @@ atomically, admin rows kept."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,124 @@ def test_duplicate_id_and_dangling_partnership(seeds_copy):
     messages = " ".join(str(p) for p in caught.value.problems)
     assert "id used more than once" in messages
     assert "'nowhere' is not the id of a partnership" in messages
+
+
+def test_a_missing_field_does_not_hide_the_other_problems_of_its_item(seeds_copy):
+    _break(
+        seeds_copy,
+        'due = 2025-05-15\ntimezone = "Europe/Paris"',
+        'due = "soon"\nzone = "Europe/Paris"',
+    )
+    with pytest.raises(SeedError) as caught:
+        seed.read(seeds_copy)
+    problems = {(p.file, p.item, p.field, p.message) for p in caught.value.problems}
+    assert problems == {
+        ("fr-tw-ami.toml", "fr-tw-ami-deadline", "timezone", "is missing"),
+        ("fr-tw-ami.toml", "fr-tw-ami-deadline", "zone", "is not a known field (a typo?)"),
+        ("fr-tw-ami.toml", "fr-tw-ami-deadline", "due", "must be a TOML date or date-time"),
+    }
+
+
+def test_a_broken_partnership_is_not_reported_again_by_the_items_naming_it(seeds_copy):
+    _break(seeds_copy, 'id = "fr-tw-ami"\n', 'id = "fr-tw-ami"\nfunding = 1\n')
+    with pytest.raises(SeedError) as caught:
+        seed.read(seeds_copy)
+    assert [str(p) for p in caught.value.problems] == [
+        "fr-tw-ami.toml, item 'fr-tw-ami', field 'funding': is not a known field (a typo?)"
+    ]
+
+
+def test_an_id_used_twice_is_reported_where_it_is_repeated(seeds_copy):
+    _break(seeds_copy, 'id = "us-tw-trade-deal"', 'id = "fr-tw-ami"', name="us-tw-eppd.toml")
+    with pytest.raises(SeedError) as caught:
+        seed.read(seeds_copy)
+    assert [str(p) for p in caught.value.problems if p.field == "id"] == [
+        "us-tw-eppd.toml, item 'fr-tw-ami', field 'id': id used more than once"
+    ]
+
+
+TOO_LARGE_FLOAT = "is too large (TOML reads it as inf); must be below 1.8e308"
+OUT_OF_RANGE = "must fall between the years 3 and 9998 in UTC"
+PARIS_DEADLINE = 'due = 2025-05-15\ntimezone = "Europe/Paris"'
+BAD_VALUES = [
+    ("value = 60", "value = nan", "value", "must be a number, zero or more; got nan"),
+    ("value = 60", "value = inf", "value", TOO_LARGE_FLOAT),
+    ("value = 60", "value = 1e400", "value", TOO_LARGE_FLOAT),
+    ("value = 60", "value = 1" + "0" * 400, "value", "is too large; must be below 1.8e308"),
+    (
+        "value = 60",
+        "value = 60\nvalue_max = nan",
+        "value_max",
+        "must be a number, zero or more; got nan",
+    ),
+    (
+        PARIS_DEADLINE,
+        'due = 0001-01-01T00:00:00\ntimezone = "Europe/Paris"',
+        "due",
+        f"{OUT_OF_RANGE}; got 0001-01-01T00:00:00 in Europe/Paris",
+    ),
+    (
+        PARIS_DEADLINE,
+        'due = 0001-01-01\ntimezone = "UTC"',
+        "due",
+        f"{OUT_OF_RANGE}; got 0001-01-01 in UTC",
+    ),
+    (
+        PARIS_DEADLINE,
+        'due = 9999-12-31\ntimezone = "America/New_York"',
+        "due",
+        f"{OUT_OF_RANGE}; got 9999-12-31 in America/New_York",
+    ),
+    (
+        PARIS_DEADLINE,
+        'due = 9999-12-31T23:00:00-05:00\ntimezone = "Europe/Paris"',
+        "due",
+        f"{OUT_OF_RANGE}; got 9999-12-31T23:00:00-05:00 in Europe/Paris",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "field", "message"), BAD_VALUES)
+def test_a_value_that_cannot_be_stored_or_shown_is_one_problem(
+    seeds_copy, old, new, field, message
+):
+    _break(seeds_copy, old, new)
+    with pytest.raises(SeedError) as caught:
+        seed.read(seeds_copy)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.field, problem.message) == ("fr-tw-ami.toml", field, message)
+
+
+@pytest.mark.parametrize(("old", "new", "field", "message"), BAD_VALUES)
+async def test_a_value_that_cannot_be_stored_or_shown_is_never_loaded(
+    store, seeds_copy, old, new, field, message
+):
+    await seed.load(store, seeds_copy, index_for)
+    before = await _rows(store)
+    _break(seeds_copy, old, new)
+    with pytest.raises(SeedError, match=re.escape(message)):
+        await seed.load(store, seeds_copy, index_for)
+    assert await _rows(store) == before
+
+
+def test_seed_check_lists_each_bad_value_and_seed_load_writes_nothing(seeds_copy, tmp_path, capsys):
+    from bot.__main__ import main
+
+    _break(seeds_copy, "value = 60", "value = nan")
+    _break(seeds_copy, "value = 450000000", "value = 1e400")
+    _break(seeds_copy, "due = 2025-05-15", "due = 0001-01-01T00:00:00")
+    database = tmp_path / "db.sqlite3"
+    assert main(["--seeds", str(seeds_copy), "--db", str(database), "seed", "check"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "The seed files have 3 problem(s):"
+    assert [line.split("field ")[1] for line in lines[1:]] == [
+        f"'due': {OUT_OF_RANGE}; got 0001-01-01T00:00:00 in Europe/Paris",
+        "'value': must be a number, zero or more; got nan",
+        f"'value': {TOO_LARGE_FLOAT}",
+    ]
+    assert main(["--seeds", str(seeds_copy), "--db", str(database), "seed", "load"]) == 1
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT count(*) FROM items").fetchone() == (0,)
 
 
 def test_empty_directory_is_an_error(tmp_path):
