@@ -14,7 +14,7 @@ import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, NoReturn
 
@@ -46,7 +46,7 @@ from store.items import (
     PartnershipDetails,
 )
 from store.sources import Source
-from store.times import MAX_TITLE, to_utc, zone
+from store.times import MAX_TITLE, to_utc, utc_now, zone
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
 ADMIN_ID_PREFIX = "admin-"
@@ -511,7 +511,7 @@ async def load(
             (
                 seeds.fingerprint,
                 len(seeds.items),
-                datetime.now(UTC).isoformat(timespec="seconds"),
+                utc_now().isoformat(timespec="seconds"),
                 seeds.fingerprint,
             ),
         )
