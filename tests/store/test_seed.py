@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -247,7 +248,7 @@ async def test_reload_keeps_admin_rows_and_drops_removed_seed_rows(store, seeds_
         42,
         "Nouvelle échéance",
         "New deadline",
-        seed.datetime(2027, 1, 1, tzinfo=seed.UTC),
+        datetime(2027, 1, 1, tzinfo=UTC),
     )
     async with store.transaction() as conn:
         await items_sql.upsert(conn, admin, index_for(admin))
