@@ -114,6 +114,12 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> int:
             kinds[item.kind] = kinds.get(item.kind, 0) + 1
         counts = ", ".join(f"{n} {kind}s" for kind, n in sorted(kinds.items()))
         print(f"seeds OK: {len(seeds.sources)} sources, {counts}")
+        few = seed.few_ways_of_asking(seeds)
+        if few:
+            print(
+                f"note: {len(few)} item(s) list fewer than {seed.MIN_QUESTIONS} ways of asking "
+                f"in a language (questions_fr / questions_en): {', '.join(few)}"
+            )
         return 0
     async with Store.open(settings.database) as store:
         report = await load_seeds(store, settings.seeds_dir)

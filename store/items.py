@@ -100,6 +100,9 @@ class Item:
     deadline: DeadlineDetails | None = None
     figure: FigureDetails | None = None
     category: str | None = None
+    # The ways users ask for a seed item (from its seed file only; not stored in the database).
+    questions_fr: tuple[str, ...] = field(default=(), compare=False)
+    questions_en: tuple[str, ...] = field(default=(), compare=False)
     created_at: datetime | None = field(default=None, compare=False)
     updated_at: datetime | None = field(default=None, compare=False)
 

@@ -244,6 +244,8 @@ class _ItemTable(_Table):
     text_en: Text
     aliases: Texts = ()
     keywords: Texts = ()
+    questions_fr: Texts = ()
+    questions_en: Texts = ()
     paragraph: Annotated[int, PlainValidator(_paragraph)]
     quote: Annotated[str | None, PlainValidator(_quote)] = None
     partnership_id: Annotated[str | None, PlainValidator(_partnership_id)] = Field(
@@ -408,6 +410,18 @@ def read(directory: Path) -> SeedSet:
     if problems:
         raise SeedError(problems)
     return result
+
+
+MIN_QUESTIONS = 5  # ways of asking per item and language that seed check expects
+
+
+def few_ways_of_asking(seeds: SeedSet) -> list[str]:
+    """Ids of the items with fewer than MIN_QUESTIONS ways of asking in French or English."""
+    return [
+        item.id
+        for item in seeds.items
+        if min(len(item.questions_fr), len(item.questions_en)) < MIN_QUESTIONS
+    ]
 
 
 def _problems(name: str, data: dict, exc: ValidationError) -> list[SeedProblem]:

@@ -258,3 +258,20 @@ async def test_reload_keeps_admin_rows_and_drops_removed_seed_rows(store, seeds_
     remaining = await items_sql.ids_by_origin(store.conn, "seed")
     assert remaining and not any(i.startswith("us-tw") for i in remaining)
     assert await items_sql.get(store.conn, "admin-1") == admin
+
+
+def test_every_seed_item_lists_its_ways_of_asking_in_both_languages():
+    seeds = seed.read(SEEDS)
+    assert seed.few_ways_of_asking(seeds) == []
+    asked = [q for item in seeds.items for q in (*item.questions_fr, *item.questions_en)]
+    assert len(asked) == len(set(asked))  # no question listed twice
+
+
+def test_seed_check_notes_items_with_few_ways_of_asking(seeds_copy):
+    path = seeds_copy / "fr-tw-ami.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("questions_fr = [")
+    end = text.index("]", start) + 1
+    path.write_text(text[:start] + "questions_fr = [\"c'est quoi l'AMI ?\"]" + text[end:])
+    seeds = seed.read(seeds_copy)
+    assert seed.few_ways_of_asking(seeds) == ["fr-tw-ami"]
