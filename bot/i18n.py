@@ -280,6 +280,31 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "sync.global": {"en": "globally", "fr": "globalement"},
     "sync.guild": {"en": "to this server", "fr": "sur ce serveur"},
+    # questions asked in channels: mentions, replies, the message command, Q&A channels
+    "talk.help": {
+        "en": "Ask me about cooperation on AI and semiconductors, e.g. “{example}”\n"
+        "Everything I can do: /help",
+        "fr": "Posez-moi une question sur la coopération en IA et semi-conducteurs, p. ex. "
+        "« {example} »\nTout ce que je sais faire : /aide",
+    },
+    "talk.slow_down": {
+        "en": "One moment: you are asking faster than I answer. Ask again in a few seconds.",
+        "fr": "Un instant : vous demandez plus vite que je ne réponds. Reposez la question dans "
+        "quelques secondes.",
+    },
+    "menu.no_text": {
+        "en": "That message has no text I can read as a question.",
+        "fr": "Ce message n'a pas de texte que je puisse lire comme une question.",
+    },
+    "menu.own_answer": {
+        "en": "That is one of my own messages: reply to it with your question instead.",
+        "fr": "C'est un de mes propres messages : répondez-y plutôt avec votre question.",
+    },
+    "qa.too_many": {
+        "en": "At most {limit} Q&A channels per server: turn one off first.",
+        "fr": "Au plus {limit} salons de questions-réponses par serveur : désactivez-en un "
+        "d'abord.",
+    },
     # answers in full sentences (bot/answer/compose.py)
     "answer.deadline": {
         "en": "{text} Deadline: {when}. {status}",
