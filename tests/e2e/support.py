@@ -131,11 +131,15 @@ def replies_to(fake, message: dict) -> list[dict]:
 
 
 async def reply_to(fake, message: dict) -> dict:
-    """Wait for the bot's reply to a message (a Discord reply to it), and return it."""
-    return await fake.wait_for_message(
+    """Wait for the bot's reply to a message (a Discord reply to it), and return it once the
+    bot is done with it (it records the reply after posting it: a reply to the reply may come
+    next)."""
+    found = await fake.wait_for_message(
         int(message["channel_id"]),
         lambda m: (m.get("message_reference") or {}).get("message_id") == message["id"],
     )
+    await fake.quiet(for_=0.05)
+    return found
 
 
 def reply_text(reply: dict) -> str:
