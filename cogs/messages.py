@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.conversation.reading import Heard
+from bot.conversation.reading import Heard, Via
 from bot.conversation.service import Kind, Reply, Revision
 from bot.embeds import NO_MENTIONS, clip, embed, stamp
 from bot.i18n import MESSAGE_COMMANDS, language, t
@@ -66,14 +66,18 @@ def heard_of(message: discord.Message, bot: SiliconBridge) -> Heard:
     )
 
 
-def rendered(reply: Reply, *, edit: bool = False) -> dict[str, Any]:
+def rendered(reply: Reply, *, edit: bool = False, asker: int | None = None) -> dict[str, Any]:
     """The message a reply is: a card with its buttons, or a line of text (an edit clears the
-    other)."""
+    other). ``asker``: the author of a message answered through the menu, quoted above."""
     if reply.card is not None:
         view = links_view(reply.card)
         if edit and view is discord.utils.MISSING:
             view = None
-        return {"content": None, "embed": embed(reply.card), "view": view}
+        content = None
+        if asker is not None:
+            question = clip(reply.question, QUOTE)
+            content = t("menu.question", reply.lang, author=f"<@{asker}>", question=question)
+        return {"content": content, "embed": embed(reply.card), "view": view}
     return {"content": reply.text, "embed": None, "view": None}
 
 
@@ -183,8 +187,9 @@ class MessagesCog(commands.Cog):
             if revision.reply is None:
                 await answer.delete()
             else:
+                asker = link.author_id if link.via == Via.MENU else None
                 await answer.edit(
-                    **rendered(revision.reply, edit=True), allowed_mentions=NO_MENTIONS
+                    **rendered(revision.reply, edit=True, asker=asker), allowed_mentions=NO_MENTIONS
                 )
         except discord.NotFound:
             revision = Revision(link, None)  # someone deleted the reply already
@@ -252,18 +257,9 @@ class MessagesCog(commands.Cog):
             user_lang=language(interaction.locale),
             stamp=stamp,
         )
-        quote = t(
-            "menu.question",
-            reply.lang,
-            author=message.author.mention,
-            question=clip(" ".join(message.content.split()), QUOTE),
-        )
         assert reply.card is not None and reply.kind in (Kind.ANSWER, Kind.UNKNOWN)
         response = await interaction.response.send_message(
-            content=quote,
-            embed=embed(reply.card),
-            view=links_view(reply.card),
-            allowed_mentions=NO_MENTIONS,
+            **rendered(reply, asker=message.author.id), allowed_mentions=NO_MENTIONS
         )
         if response is not None and response.message_id is not None:
             await self.bot.conversations.remember(heard, reply, response.message_id)

@@ -66,6 +66,7 @@ class Reply:
     card: cards.Card | None = None
     context: Context | None = None  # what an answer was about, for its follow-ups
     digest: str = ""  # of the question: an edit that does not change it changes nothing
+    question: str = ""  # the question as read (quoted above a menu's answer)
 
 
 @dataclass(frozen=True)
@@ -322,6 +323,7 @@ class Conversations:
             card=cards.answer_card(answer, lang, self.knowledge.clock(), stamp),
             context=Context.of(answer, lang),
             digest=digest(question),
+            question=question,
         )
 
     # channels that refuse replies ----------------------------------------------------------

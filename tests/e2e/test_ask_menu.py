@@ -81,3 +81,15 @@ async def test_the_menus_answer_goes_when_the_message_is_deleted(bot, fake):
     await fake.delete_user_message(message)
     await fake.quiet()
     assert fake.live_message(int(response["message"]["id"])) is None
+
+
+async def test_the_menus_answer_follows_an_edit_of_the_message(bot, fake):
+    asker = FakeUser(username="asker")
+    message = await say(fake, "who led the US–Taiwan talks?", author=asker)
+    response = await fake.message_command(MENU, message)
+    await fake.quiet()
+    await fake.edit_user_message(message, "quand ferme l'AMI ?")
+    await fake.quiet()
+    edited = fake.live_message(int(response["message"]["id"]))
+    assert "> quand ferme l'AMI ?" in edited["content"] and f"<@{asker.id}>" in edited["content"]
+    assert "15 mai 2025" in embed_text({"data": edited})
