@@ -42,9 +42,14 @@ def heard_of(message: discord.Message, bot: SiliconBridge) -> Heard:
     assert me is not None
     guild = message.guild
     reference = message.reference
+    if reference is not None and reference.type is not discord.MessageReferenceType.reply:
+        reference = None  # a forwarded message is no reply
     replied = reference.resolved if reference is not None else None
     replied = replied if isinstance(replied, discord.Message) else None
     content = message.content
+    role = guild.self_role if guild is not None else None
+    if role is not None:  # "@Silicon Bridge" picked as the bot's role is a mention of the bot
+        content = content.replace(f"<@&{role.id}>", f"<@{me.id}>")
     return Heard(
         message_id=message.id,
         author_id=message.author.id,

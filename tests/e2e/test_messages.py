@@ -44,6 +44,26 @@ async def test_a_mention_in_french_is_answered_in_french(bot, fake):
     assert "250 milliards de dollars" in text and "Source" in text
 
 
+async def test_a_mention_of_the_bots_role_is_a_mention_of_the_bot(bot, fake):
+    role = bot.get_guild(GUILD).self_role
+    question = await say(fake, f"<@&{role.id}> quand ferme l'AMI ?")
+    assert "15 mai 2025" in reply_text(await reply_to(fake, question))
+
+
+async def test_a_forwarded_answer_is_no_reply(bot, fake):
+    answer = await reply_to(fake, await say(fake, f"{mention(fake)} what is the EPPD?"))
+    base = await say(fake, "who led it?")  # not addressed to the bot: ignored
+    forward = dict(
+        base,
+        id=str(int(base["id"]) + 1),
+        message_reference={"type": 1, "message_id": answer["id"], "channel_id": str(CHANNEL)},
+        referenced_message=answer,
+    )
+    await fake.dispatch("MESSAGE_CREATE", forward)
+    await fake.quiet()
+    assert replies_to(fake, forward) == []
+
+
 async def test_a_bare_mention_gets_two_lines_of_help(bot, fake):
     for text, expected in ((mention(fake), "/aide"), (f"{mention(fake)}   ", "/aide")):
         question = await say(fake, text)
