@@ -40,7 +40,7 @@ NO_MESSAGE_CONTENT = (
     "Discord refused the Message Content intent (close code 4014): connecting without it. "
     "Q&A channels stay quiet until it is enabled in the Developer Portal (Applications → this "
     "bot → Bot → Privileged Gateway Intents → Message Content Intent) and the bot restarted; "
-    "mentions, replies to its answers and the Ask Silicon Bridge menu keep working."
+    "mentions, replies that ping it, direct messages and the Ask Silicon Bridge menu keep working."
 )
 
 
