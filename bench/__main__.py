@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bench import answers, interactions, reminders, replan
+from bench import answers, interactions, messages, reminders, replan
 
 
 def say(line: str) -> None:
@@ -21,6 +21,8 @@ def main() -> None:
     asyncio.run(answers.run(sizes, asks, emit=say))
     print()
     asyncio.run(interactions.run(count=asks, emit=say))
+    print()
+    asyncio.run(messages.run(count=asks, emit=say))
     print()
     deadlines = 2_000 if args.quick else 10_000
     asyncio.run(reminders.run(deadlines=deadlines, due_now=deadlines // 10, emit=say))

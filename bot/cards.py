@@ -229,6 +229,7 @@ def help_card(lang: str) -> Card:
         description=t("help.body", lang),
         fields=[
             Field(t("help.commands", lang), commands),
+            Field(t("help.talk", lang), t("help.talk_text", lang)),
             Field(t("help.examples", lang), examples),
         ],
         colour=COLOURS["help"],
@@ -335,3 +336,25 @@ def reminders_status_card(
         Field(t("reminders.next", lang), "\n".join(lines) or t("reminders.none_planned", lang))
     )
     return card
+
+
+def qa_status_card(
+    channel_ids: Sequence[int],
+    lang: str,
+    *,
+    message_content: bool,
+    channel: Callable[[int], str],
+) -> Card:
+    """/qa status: the Q&A channels, whether Discord sends the text they need, what works
+    everywhere."""
+    listed = "\n".join(f"• {channel(i)}" for i in channel_ids) or t("qa.none", lang)
+    content = t("qa.content_on", lang) if message_content else t("qa.intent_missing", lang)
+    return Card(
+        title=t("qa.status_title", lang),
+        description=t("help.talk_text", lang),
+        colour=COLOURS["help"],
+        fields=[
+            Field(t("qa.channels", lang), listed),
+            Field(t("qa.content", lang), content),
+        ],
+    )

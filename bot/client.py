@@ -13,6 +13,7 @@ from discord.ext import commands, tasks
 
 from bot import discord_api
 from bot.config import Settings
+from bot.conversation.service import Conversations
 from bot.knowledge import Knowledge, ensure_seeds
 from bot.poster import ChannelPoster
 from bot.reminders.scheduler import SEND_TIMEOUT, ReminderScheduler
@@ -26,10 +27,26 @@ log = logging.getLogger(__name__)
 
 OTHER_WRITERS_EVERY = 30.0  # seconds between looks for another process's writes
 # The commands, one extension per feature, loaded by name: the bot never imports a cog.
-EXTENSIONS = ("cogs.ask", "cogs.knowledge", "cogs.deadlines", "cogs.reminders", "cogs.meta")
+EXTENSIONS = (
+    "cogs.ask",
+    "cogs.knowledge",
+    "cogs.deadlines",
+    "cogs.reminders",
+    "cogs.meta",
+    "cogs.messages",
+    "cogs.qa",
+)
+# Said once when Discord refuses the message content intent (close code 4014).
+NO_MESSAGE_CONTENT = (
+    "Discord refused the Message Content intent (close code 4014): connecting without it. "
+    "Q&A channels stay quiet until it is enabled in the Developer Portal (Applications → this "
+    "bot → Bot → Privileged Gateway Intents → Message Content Intent) and the bot restarted; "
+    "mentions, replies that ping it, direct messages and the Ask Silicon Bridge menu keep working."
+)
 
 
 class SiliconBridge(commands.Bot):
+    conversations: Conversations
     knowledge: Knowledge
     reminders: ReminderService
     scheduler: ReminderScheduler | None = None
@@ -45,6 +62,8 @@ class SiliconBridge(commands.Bot):
     ) -> None:
         """``reminders=False`` for a process that must not post (``python -m bot sync``)."""
         intents = discord.Intents.default()
+        # Q&A channels read every message; without it, mentions, replies and DMs still come.
+        intents.message_content = True
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -83,6 +102,8 @@ class SiliconBridge(commands.Bot):
         self.reminders = ReminderService(
             self.store, self.knowledge, clock=self.clock, wake=self.scheduler.wake
         )
+        self.conversations = Conversations(self.store, self.knowledge, clock=self.clock)
+        await self.conversations.load()
         await self.tree.set_translator(Translator())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
@@ -97,6 +118,22 @@ class SiliconBridge(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to the development server", len(synced))
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """Connect to the gateway; if Discord refuses the message content intent (the
+        application does not have it), say so once and connect again without it."""
+        try:
+            await super().connect(reconnect=reconnect)
+        except discord.PrivilegedIntentsRequired:
+            if not self.intents.message_content or self.is_closed():
+                raise
+            log.warning(NO_MESSAGE_CONTENT)
+            # The intents IDENTIFY sends: discord.py has no public way to change them.
+            self._connection._intents.message_content = False
+            await super().connect(reconnect=reconnect)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """No text commands: questions in channels are handled by cogs/messages.py."""
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))

@@ -5,7 +5,7 @@
 - Word tables (``MONTHS``, ``UNITS``, ``QUALIFIERS``, …): plain data for bot/answer/formatting.py.
 - ``COMMANDS``: the one table of slash commands, named in English as cogs/ write them, and in
   French. bot/translator.py gives Discord the French; the /help card and the console take their
-  command names from here too.
+  command names from here too. ``MESSAGE_COMMANDS``: the same for the commands on a message.
 
 ``language(locale)`` maps a Discord locale to ``fr`` or ``en``.
 """
@@ -280,6 +280,85 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "sync.global": {"en": "globally", "fr": "globalement"},
     "sync.guild": {"en": "to this server", "fr": "sur ce serveur"},
+    # questions asked in channels: mentions, replies, the message command, Q&A channels
+    "talk.help": {
+        "en": "Ask me about cooperation on AI and semiconductors, e.g. “{example}”\n"
+        "Everything I can do: /help",
+        "fr": "Posez-moi une question sur la coopération en IA et semi-conducteurs, p. ex. "
+        "« {example} »\nTout ce que je sais faire : /aide",
+    },
+    "talk.slow_down": {
+        "en": "One moment: you are asking faster than I answer. Ask again in a few seconds.",
+        "fr": "Un instant : vous demandez plus vite que je ne réponds. Reposez la question dans "
+        "quelques secondes.",
+    },
+    "menu.question": {
+        "en": "{author} asked:\n> {question}",
+        "fr": "{author} a demandé :\n> {question}",
+    },
+    "menu.no_text": {
+        "en": "That message has no text I can read as a question.",
+        "fr": "Ce message n'a pas de texte que je puisse lire comme une question.",
+    },
+    "menu.own_answer": {
+        "en": "That is one of my own messages: reply to it with your question instead.",
+        "fr": "C'est un de mes propres messages : répondez-y plutôt avec votre question.",
+    },
+    "qa.on": {
+        "en": "Q&A is on in {channel}: I answer the questions asked there when I am sure of the "
+        "answer, and stay quiet otherwise.",
+        "fr": "Les questions-réponses sont actives dans {channel} : j'y réponds aux questions "
+        "quand je suis sûr de la réponse, et je me tais sinon.",
+    },
+    "qa.off": {
+        "en": "Q&A is off in {channel}. Mentions and replies to my answers still work everywhere.",
+        "fr": "Les questions-réponses sont désactivées dans {channel}. Les mentions et les "
+        "réponses à mes messages marchent toujours partout.",
+    },
+    "qa.was_off": {
+        "en": "Q&A was not on in {channel}: nothing changed.",
+        "fr": "Les questions-réponses n'étaient pas actives dans {channel} : rien n'a changé.",
+    },
+    "qa.cannot_answer": {
+        "en": "I cannot answer in {channel}: I need View Channel, Send Messages, Embed Links and "
+        "Read Message History there.",
+        "fr": "Je ne peux pas répondre dans {channel} : il me faut « Voir le salon », « Envoyer "
+        "des messages », « Intégrer des liens » et « Voir les anciens messages ».",
+    },
+    "qa.too_many": {
+        "en": "At most {limit} Q&A channels per server: turn one off first.",
+        "fr": "Au plus {limit} salons de questions-réponses par serveur : désactivez-en un "
+        "d'abord.",
+    },
+    "qa.intent_missing": {
+        "en": "⚠ Discord does not send me the text of messages (the Message Content intent is "
+        "off for this bot), so Q&A channels stay quiet until it is on: Developer Portal → the "
+        "bot's application → Bot → Privileged Gateway Intents → Message Content Intent, then "
+        "restart me. Mentions, replies to my answers and “Ask Silicon Bridge” work without it.",
+        "fr": "⚠ Discord ne m'envoie pas le texte des messages (l'intent Message Content est "
+        "désactivé pour ce bot) : les salons de questions-réponses restent muets tant qu'il ne "
+        "l'est pas. Developer Portal → l'application du bot → Bot → Privileged Gateway Intents "
+        "→ Message Content Intent, puis redémarrez-moi. Les mentions, les réponses à mes "
+        "messages et « Demander à Silicon Bridge » marchent sans.",
+    },
+    "qa.status_title": {"en": "Q&A channels", "fr": "Salons de questions-réponses"},
+    "qa.channels": {"en": "Channels", "fr": "Salons"},
+    "qa.none": {
+        "en": "None: turn one on with /qa channel.",
+        "fr": "Aucun : activez-en un avec /qr salon.",
+    },
+    "qa.content": {"en": "Message content", "fr": "Contenu des messages"},
+    "qa.content_on": {
+        "en": "received: Q&A channels work.",
+        "fr": "reçu : les salons de questions-réponses fonctionnent.",
+    },
+    "help.talk": {"en": "In a channel", "fr": "Dans un salon"},
+    "help.talk_text": {
+        "en": "Mention me with your question, reply to one of my answers to ask more about it, "
+        "or use Apps → “Ask Silicon Bridge” on any message.",
+        "fr": "Mentionnez-moi avec votre question, répondez à une de mes réponses pour en "
+        "savoir plus, ou utilisez Applications → « Demander à Silicon Bridge » sur un message.",
+    },
     # answers in full sentences (bot/answer/compose.py)
     "answer.deadline": {
         "en": "{text} Deadline: {when}. {status}",
@@ -727,6 +806,57 @@ COMMANDS: tuple[Command, ...] = (
             ),
         ),
     ),
+    Command(
+        name={"en": "qa", "fr": "qr"},
+        description={
+            "en": "Q&A channels, where I answer every question I am sure of (Manage Server)",
+            "fr": "Salons de questions-réponses, où je réponds si je suis sûr (Gérer le serveur)",
+        },
+        subcommands=(
+            Command(
+                name={"en": "channel", "fr": "salon"},
+                description={
+                    "en": "Answer the questions asked in a channel",
+                    "fr": "Répondre aux questions posées dans un salon",
+                },
+                options=(
+                    Option(
+                        name={"en": "channel", "fr": "salon"},
+                        description={"en": "The Q&A channel", "fr": "Le salon de questions"},
+                    ),
+                ),
+            ),
+            Command(
+                name={"en": "off", "fr": "desactiver"},
+                description={
+                    "en": "Stop answering every question in a channel",
+                    "fr": "Ne plus répondre à toutes les questions d'un salon",
+                },
+                options=(
+                    Option(
+                        name={"en": "channel", "fr": "salon"},
+                        description={
+                            "en": "The channel to turn off",
+                            "fr": "Le salon à désactiver",
+                        },
+                    ),
+                ),
+            ),
+            Command(
+                name={"en": "status", "fr": "statut"},
+                description={
+                    "en": "Which channels are Q&A channels, and whether they can work",
+                    "fr": "Les salons de questions-réponses, et s'ils peuvent fonctionner",
+                },
+            ),
+        ),
+    ),
+)
+
+# Message commands (right-click a message → Apps): no description, only a name, up to 32
+# characters with spaces and capitals.
+MESSAGE_COMMANDS: tuple[Text, ...] = (
+    {"en": "Ask Silicon Bridge", "fr": "Demander à Silicon Bridge"},
 )
 
 
@@ -758,6 +888,9 @@ def command_texts(lang: str) -> dict[str, str]:
             for text in (item.name, item.description):
                 if texts.setdefault(text["en"], text[lang]) != text[lang]:
                     raise ValueError(f"{text['en']!r} has two translations")
+    for name in MESSAGE_COMMANDS:
+        if texts.setdefault(name["en"], name[lang]) != name[lang]:
+            raise ValueError(f"{name['en']!r} has two translations")
     return texts
 
 

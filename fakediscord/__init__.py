@@ -11,6 +11,7 @@ Typical use, with a bot whose settings point it at ``fake.api_base``::
 from .harness import running_bot
 from .httpio import Injection, RecordedRequest, UploadedFile
 from .interactions import CallbackType, InteractionRecord, InteractionType, OptionType
+from .messages import ApplicationFlag, Intent
 from .models import (
     ChannelType,
     FakeAttachment,
@@ -25,6 +26,7 @@ from .server import DEFAULT_TOKEN, FakeDiscord
 
 __all__ = [
     "DEFAULT_TOKEN",
+    "ApplicationFlag",
     "CallbackType",
     "ChannelType",
     "FakeAttachment",
@@ -35,6 +37,7 @@ __all__ = [
     "FakeRole",
     "FakeUser",
     "Injection",
+    "Intent",
     "InteractionRecord",
     "InteractionType",
     "OptionType",

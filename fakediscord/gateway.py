@@ -1,7 +1,8 @@
 """The fake gateway: a websocket speaking Discord's gateway protocol (v10, JSON encoding).
 
 Handshake: HELLO (op 10) on connect; IDENTIFY (op 2) is answered with READY (guilds marked
-unavailable) followed by one GUILD_CREATE per guild; HEARTBEAT (op 1) with HEARTBEAT_ACK
+unavailable) followed by one GUILD_CREATE per guild, or closed with 4014 when it asks for a
+privileged intent the application does not have; HEARTBEAT (op 1) with HEARTBEAT_ACK
 (op 11). RESUME (op 6) of a known session replays the dispatches the client missed and sends
 RESUMED; an unknown session gets INVALID_SESSION (op 9, ``d: false``) so the client
 identifies again. REQUEST_GUILD_MEMBERS (op 8) is answered with one GUILD_MEMBERS_CHUNK.
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
+
+from .messages import disallowed_intents
 
 if TYPE_CHECKING:
     from .server import FakeDiscord
@@ -49,6 +52,7 @@ class Close:
     NOT_AUTHENTICATED = 4003
     AUTHENTICATION_FAILED = 4004
     INVALID_API_VERSION = 4012
+    DISALLOWED_INTENTS = 4014
 
 
 @dataclass
@@ -56,6 +60,7 @@ class GatewaySession:
     """A gateway session: survives a dropped connection so it can be resumed."""
 
     session_id: str
+    intents: int = 0
     sequence: int = 0
     sent: list[dict[str, Any]] = field(default_factory=list)
 
@@ -104,6 +109,7 @@ class Gateway:
         self.received: list[dict[str, Any]] = []
         self.ready_count = 0
         self.resume_count = 0
+        self.refused_count = 0  # IDENTIFYs closed with 4014
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
@@ -166,7 +172,13 @@ class Gateway:
             await conn.ws.close(code=Close.AUTHENTICATION_FAILED, message=b"Authentication failed.")
             return
         self.identify_payloads.append(data)
-        session = GatewaySession(session_id=secrets.token_hex(16))
+        intents = int(data.get("intents") or 0)
+        if disallowed_intents(intents, self.fake.application_flags):
+            # The application was not granted a privileged intent it asks for.
+            self.refused_count += 1
+            await conn.ws.close(code=Close.DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
+            return
+        session = GatewaySession(session_id=secrets.token_hex(16), intents=intents)
         self.sessions[session.session_id] = session
         conn.session = session
         self.active = conn

@@ -49,6 +49,8 @@ class RecordedRequest:
     body: Any
     files: list[UploadedFile]
     status: int = 0
+    #: ``time.perf_counter()`` when the request reached the fake (``make bench`` latencies).
+    at: float = field(default_factory=time.perf_counter)
 
 
 async def read_body(request: web.Request) -> ParsedBody:

@@ -70,7 +70,11 @@ class ChannelType:
     VOICE = 2
     CATEGORY = 4
     NEWS = 5
+    PUBLIC_THREAD = 11
+    PRIVATE_THREAD = 12
     STAGE = 13
+
+    THREADS = (PUBLIC_THREAD, PRIVATE_THREAD)
 
 
 @dataclass
@@ -142,7 +146,11 @@ class FakeRole:
 
 @dataclass
 class FakeChannel:
-    """A guild channel (text by default; see :class:`ChannelType`)."""
+    """A guild channel (text by default; see :class:`ChannelType`).
+
+    A thread is a channel of a thread type whose ``parent_id`` is its text channel; the guild
+    sends it in GUILD_CREATE's ``threads``.
+    """
 
     name: str = "general"
     id: int = field(default_factory=new_snowflake)
@@ -150,8 +158,13 @@ class FakeChannel:
     position: int = 0
     topic: str | None = None
     parent_id: int | None = None
+    owner_id: int | None = None  # a thread's creator
     nsfw: bool = False
     permission_overwrites: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type in ChannelType.THREADS
 
     def to_payload(self, guild_id: int) -> dict[str, Any]:
         payload: dict[str, Any] = {
@@ -172,6 +185,21 @@ class FakeChannel:
                 rate_limit_per_user=0,
                 default_thread_rate_limit_per_user=0,
             )
+        elif self.type in ChannelType.THREADS:
+            payload.update(
+                owner_id=str(self.owner_id or 0),
+                last_message_id=None,
+                rate_limit_per_user=0,
+                message_count=0,
+                member_count=1,
+                thread_metadata={
+                    "archived": False,
+                    "auto_archive_duration": 1440,
+                    "archive_timestamp": iso_timestamp(),
+                    "locked": False,
+                },
+            )
+            del payload["permission_overwrites"], payload["position"]
         elif self.type in (ChannelType.VOICE, ChannelType.STAGE):
             payload.update(
                 bitrate=64000,
@@ -335,9 +363,9 @@ class FakeGuild:
             lazy=True,
             joined_at=iso_timestamp(),
             member_count=len(self.members),
-            channels=[channel.to_payload(self.id) for channel in self.channels],
+            channels=[c.to_payload(self.id) for c in self.channels if not c.is_thread],
             members=[member.to_payload() for member in self.members],
-            threads=[],
+            threads=[c.to_payload(self.id) for c in self.channels if c.is_thread],
             presences=[],
             voice_states=[],
             stage_instances=[],

@@ -192,7 +192,11 @@ def message_payload(
     if guild_id is not None:
         message["guild_id"] = str(guild_id)
     if body.get("message_reference"):
-        reference = dict(body["message_reference"])
+        # Snowflakes come back as strings, whatever the bot sent.
+        reference = {
+            key: str(value) if key.endswith("_id") and value is not None else value
+            for key, value in body["message_reference"].items()
+        }
         reference.setdefault("channel_id", str(channel_id))
         reference.setdefault("type", 0)
         message["message_reference"] = reference

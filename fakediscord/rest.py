@@ -32,6 +32,16 @@ from .snowflake import new_snowflake
 from .state import DiscordState
 
 API_PREFIX = "/api/v10"
+#: Discord's answer to a reply whose message does not exist (any more).
+UNKNOWN_REPLY = {
+    "code": 50035,
+    "message": "Invalid Form Body",
+    "errors": {
+        "message_reference": {
+            "_errors": [{"code": "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "message": "Unknown message"}]
+        }
+    },
+}
 TOKEN_ROUTES = ("/interactions/", "/webhooks/")
 
 log = logging.getLogger("fakediscord.rest")
@@ -339,6 +349,12 @@ class RestApi:
         if self.state.channel_payload(channel_id) is None:
             return error_response(404, "unknown_channel")
         body = self._body(request)
+        reference = (body.json or {}).get("message_reference") or {}
+        if reference.get("message_id") and reference.get("fail_if_not_exists", True):
+            replied = self.state.live_message(int(reference["message_id"]))
+            if replied is None or int(replied["channel_id"]) != channel_id:
+                # Discord refuses a reply to a message that is gone (unless told not to fail).
+                return json_response(UNKNOWN_REPLY, status=400)
         return json_response(
             self.state.post_channel_message(channel_id, body.json or {}, body.files)
         )
@@ -399,7 +415,8 @@ class RestApi:
         guild = self._guild(request)
         if guild is None:
             return error_response(404, "unknown_guild")
-        return json_response([channel.to_payload(guild.id) for channel in guild.channels])
+        channels = [c.to_payload(guild.id) for c in guild.channels if not c.is_thread]
+        return json_response(channels)
 
     async def get_guild_roles(self, request: web.Request) -> web.Response:
         guild = self._guild(request)

@@ -37,10 +37,11 @@ from .interactions import (
     leaf_schema,
     modal_submit_components,
 )
+from .messages import as_seen, mentions, mentions_user, wanted
 from .models import FakeChannel, FakeGuild, FakeMember, FakeRole, FakeUser
 from .payloads import bot_user_payload, message_payload
 from .rest import API_PREFIX, RestApi
-from .snowflake import new_snowflake
+from .snowflake import iso_timestamp, new_snowflake
 from .state import DiscordState
 
 DEFAULT_TOKEN = "fake-bot-token"
@@ -64,14 +65,6 @@ CONTEXT_KEYS = (
     "context",
     "attachment_size_limit",
 )
-
-
-class Intent:
-    """Gateway intent bits the fake honours."""
-
-    GUILD_MESSAGES = 1 << 9
-    DIRECT_MESSAGES = 1 << 12
-    MESSAGE_CONTENT = 1 << 15
 
 
 def _id_of(value: Any) -> int:
@@ -233,14 +226,42 @@ class FakeDiscord(DiscordState):
         guild.channels = [c for c in guild.channels if c.id != channel_id]
         await self.dispatch("CHANNEL_DELETE", payload)
 
-    async def send_user_message(
-        self, channel: int | FakeChannel, content: str, *, author: UserLike | None = None
-    ) -> dict[str, Any]:
-        """A user writes in a guild or DM channel: dispatch MESSAGE_CREATE as Discord would.
+    @property
+    def session_intents(self) -> int:
+        """The intents of the bot's live gateway session (0 when it is not connected)."""
+        active = self.gateway.active
+        return active.session.intents if active is not None and active.session else 0
 
-        Without the GUILD_MESSAGES / DIRECT_MESSAGES intent nothing is dispatched; without
-        MESSAGE_CONTENT the content, embeds and components are blank unless the message
-        mentions the bot or is a DM. Returns the message as the user sent it.
+    async def _dispatch_message(self, event: str, message: dict[str, Any]) -> None:
+        """Send a message event as the live session may see it (intents, content rules)."""
+        intents = self.session_intents
+        if wanted(message, intents):
+            await self.dispatch(event, as_seen(message, intents=intents, bot_id=self.bot.id))
+
+    def _user_message(self, message: int | dict[str, Any]) -> dict[str, Any]:
+        message_id = int(message["id"]) if isinstance(message, dict) else int(message)
+        found = self.live_message(message_id)
+        if found is None:
+            raise AssertionError(f"fakediscord: no live message {message_id}")
+        return found
+
+    async def send_user_message(
+        self,
+        channel: int | FakeChannel,
+        content: str,
+        *,
+        author: UserLike | None = None,
+        reply_to: int | dict[str, Any] | None = None,
+        ping: bool = True,
+    ) -> dict[str, Any]:
+        """A user writes in a guild channel, a thread or a DM: MESSAGE_CREATE as Discord sends it.
+
+        Mentions in ``content`` (``<@id>``, ``<@&id>``, ``@everyone``) fill the mention fields.
+        ``reply_to`` (a message or its id) makes it a reply (``message_reference`` and
+        ``referenced_message``); a reply that ``ping``s adds the replied-to author to
+        ``mentions``. Dispatched only with the GUILD_MESSAGES / DIRECT_MESSAGES intent; without
+        MESSAGE_CONTENT the content is blank unless the message mentions the bot or is a DM.
+        Returns the message as the user sent it.
         """
         channel_id = _id_of(channel)
         if self.channel_payload(channel_id) is None:
@@ -255,23 +276,70 @@ class FakeDiscord(DiscordState):
             author=user.to_payload(),
             guild_id=guild.id if guild else None,
         )
-        mentions_bot = f"<@{self.bot.id}>" in content
-        if mentions_bot:
-            message["mentions"] = [self.bot.to_payload()]
+        message.update(mentions(self, content, guild, user.id))
+        if reply_to is not None:
+            replied = self._user_message(reply_to)
+            if int(replied["channel_id"]) != channel_id:
+                raise AssertionError("fakediscord: a reply is in the channel of its message")
+            message["type"] = 19
+            message["message_reference"] = {
+                "type": 0,
+                "message_id": replied["id"],
+                "channel_id": str(channel_id),
+                **({"guild_id": str(guild.id)} if guild else {}),
+            }
+            message["referenced_message"] = dict(replied)
+            replied_author = int(replied["author"]["id"])
+            if ping and replied_author != user.id and not mentions_user(message, replied_author):
+                message["mentions"].append(self.find_user(replied_author).to_payload())
         if guild is not None:
             member = guild.member(user.id) or FakeMember(user)
             message["member"] = member.to_payload(with_user=False)
         self.messages[message_id] = message
-
-        intents = self.identify_payloads[-1].get("intents", 0) if self.identify_payloads else 0
-        needed = Intent.GUILD_MESSAGES if guild is not None else Intent.DIRECT_MESSAGES
-        if not intents & needed:
-            return message
-        seen = dict(message)
-        if guild is not None and not mentions_bot and not intents & Intent.MESSAGE_CONTENT:
-            seen.update(content="", embeds=[], components=[], attachments=[])
-        await self.dispatch("MESSAGE_CREATE", seen)
+        await self._dispatch_message("MESSAGE_CREATE", message)
         return message
+
+    async def edit_user_message(
+        self, message: int | dict[str, Any], content: str
+    ) -> dict[str, Any]:
+        """The user edits their message: MESSAGE_UPDATE with the whole message, as Discord sends
+        it (same intents and content rules as MESSAGE_CREATE). Returns the edited message."""
+        found = self._user_message(message)
+        guild = self.guild_of_channel(int(found["channel_id"]))
+        replied = found.get("referenced_message")
+        pinged = replied is not None and mentions_user(found, int(replied["author"]["id"]))
+        found["content"] = content
+        found["edited_timestamp"] = iso_timestamp()
+        found.update(mentions(self, content, guild, int(found["author"]["id"])))
+        if pinged and not mentions_user(found, int(replied["author"]["id"])):
+            # A reply that pinged still pings whatever its new text says.
+            found["mentions"].append(self.find_user(int(replied["author"]["id"])).to_payload())
+        await self._dispatch_message("MESSAGE_UPDATE", found)
+        return found
+
+    async def delete_user_message(self, message: int | dict[str, Any]) -> None:
+        """The user (or a moderator) deletes a message: MESSAGE_DELETE with its ids."""
+        found = self._user_message(message)
+        self.delete_message(int(found["id"]))
+        data = {"id": found["id"], "channel_id": found["channel_id"]}
+        if "guild_id" in found:
+            data["guild_id"] = found["guild_id"]
+        if wanted(found, self.session_intents):
+            await self.dispatch("MESSAGE_DELETE", data)
+
+    async def delete_user_messages(self, messages: Sequence[int | dict[str, Any]]) -> None:
+        """A moderator deletes several messages of one channel at once: MESSAGE_DELETE_BULK."""
+        found = [self._user_message(m) for m in messages]
+        channels = {m["channel_id"] for m in found}
+        if len(channels) != 1:
+            raise AssertionError("fakediscord: a bulk delete is in one channel")
+        for message in found:
+            self.delete_message(int(message["id"]))
+        data: dict[str, Any] = {"ids": [m["id"] for m in found], "channel_id": channels.pop()}
+        if "guild_id" in found[0]:
+            data["guild_id"] = found[0]["guild_id"]
+        if wanted(found[0], self.session_intents):
+            await self.dispatch("MESSAGE_DELETE_BULK", data)
 
     async def _send_interaction(
         self,
@@ -559,6 +627,58 @@ class FakeDiscord(DiscordState):
             context,
             label=f"click on {custom_id!r}",
             message=target,
+        )
+        return await self._response(record, timeout, settle)
+
+    async def message_command(
+        self,
+        name: str,
+        message: int | Mapping[str, Any],
+        *,
+        user: UserLike | None = None,
+        locale: str = "en-US",
+        guild_locale: str | None = None,
+        permissions: PermissionsLike | None = None,
+        app_permissions: PermissionsLike | None = None,
+        timeout: float | None = None,
+        settle: float | None = None,
+    ) -> dict[str, Any]:
+        """Use the message command ``name`` (Apps menu of a message) on ``message``.
+
+        The interaction carries the whole message in ``resolved.messages``, content included,
+        whatever the bot's intents, as Discord does. Returns the final visible response like
+        :meth:`slash`.
+        """
+        message_id = int(message["id"]) if isinstance(message, Mapping) else int(message)
+        target = self.live_message(message_id)
+        if target is None:
+            raise AssertionError(f"fakediscord: no live message {message_id}")
+        channel_id = int(target["channel_id"])
+        guild = self.guild_of_channel(channel_id)
+        context = interaction_context(
+            self,
+            guild_id=guild,
+            channel_id=channel_id,
+            user=user,
+            dm=guild is None,
+            locale=locale,
+            guild_locale=guild_locale,
+            permissions=permissions,
+            roles=None,
+            app_permissions=app_permissions,
+        )
+        command, scope = self.find_command(name, guild.id if guild else None, command_type=3)
+        data: dict[str, Any] = {
+            "id": command["id"] if command else str(new_snowflake()),
+            "name": name,
+            "type": 3,
+            "target_id": str(message_id),
+            "resolved": {"messages": {str(message_id): dict(target)}},
+        }
+        if scope is not None:
+            data["guild_id"] = str(scope)
+        record = await self._send_interaction(
+            InteractionType.APPLICATION_COMMAND, data, context, label=f"message command {name!r}"
         )
         return await self._response(record, timeout, settle)
 

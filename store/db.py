@@ -156,10 +156,13 @@ class Store:
         return changed
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self, *, bump: bool = True) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception.
 
         Writers queue on a lock, so two coroutines never share one transaction. Not re-entrant.
+        ``bump=False`` for writes that change nothing the caches are built on (items, sources,
+        their index): the links between questions and answers written for every reply in a
+        channel would otherwise make the next question rebuild the search vocabulary.
         """
         async with self._write_lock:
             await self.conn.execute("BEGIN IMMEDIATE")
@@ -169,4 +172,5 @@ class Store:
                 await self.conn.execute("ROLLBACK")
                 raise
             await self.conn.execute("COMMIT")
-            self.generation += 1
+            if bump:
+                self.generation += 1

@@ -12,12 +12,13 @@ import pytest
 from bot import i18n
 from bot.client import EXTENSIONS, SiliconBridge
 from bot.config import Settings
-from bot.i18n import MESSAGES, slash_commands
+from bot.i18n import MESSAGE_COMMANDS, MESSAGES, slash_commands
 from bot.translator import Translator
 from store import items
 from tests.support import PROJECT as ROOT
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2  # Discord's option types
+MESSAGE_COMMAND = 3  # Discord's command type of a command on a message
 
 
 def _table() -> dict[tuple[str, str | None], tuple[dict, dict]]:
@@ -27,11 +28,16 @@ def _table() -> dict[tuple[str, str | None], tuple[dict, dict]]:
         entries[typed["en"], None] = (command.name, command.description)
         for option in command.options:
             entries[typed["en"], option.name["en"]] = (option.name, option.description)
+    for name in MESSAGE_COMMANDS:
+        entries[name["en"], None] = (name, None)
     return entries
 
 
 def _sent(payload: dict, parent: str = "") -> dict[tuple[str, str | None], tuple[dict, dict]]:
     """The same, from what discord.py sends Discord at sync: English, and French localisations."""
+    if payload.get("type") == MESSAGE_COMMAND:
+        localised = payload.get("name_localizations") or {}
+        return {(payload["name"], None): ({"en": payload["name"], "fr": localised.get("fr")}, None)}
 
     def texts(part: dict) -> tuple[dict, dict]:
         def both(field: str) -> dict:
@@ -50,7 +56,8 @@ def _sent(payload: dict, parent: str = "") -> dict[tuple[str, str | None], tuple
 
 
 async def test_the_command_table_gives_every_slash_command_its_french(tmp_path):
-    """Names and descriptions in the table are those of cogs/, and the French is what is sent."""
+    """Names and descriptions in the table are those of cogs/, and the French is what is sent;
+    the same for the names of the commands on a message."""
     bot = SiliconBridge(Settings(database=tmp_path / "bot.sqlite3"), reminders=False)
     for extension in EXTENSIONS:
         await bot.load_extension(extension)

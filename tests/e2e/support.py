@@ -109,3 +109,51 @@ def sent_bodies(fake) -> list[dict]:
         for r in fake.requests_to("POST", rf"/channels/{CHANNEL}/messages$")
         if r.status == 200
     ]
+
+
+def mention(fake) -> str:
+    """How a user mentions the bot in a message."""
+    return f"<@{fake.bot.id}>"
+
+
+async def say(fake, text: str, *, channel: int = CHANNEL, **kwargs) -> dict:
+    """A member writes in a channel (by default the server's ``general``)."""
+    return await fake.send_user_message(channel, text, **kwargs)
+
+
+def replies_to(fake, message: dict) -> list[dict]:
+    """The bot's live replies to a message, oldest first."""
+    return [
+        m
+        for m in fake.channel_messages(int(message["channel_id"]))
+        if (m.get("message_reference") or {}).get("message_id") == message["id"]
+    ]
+
+
+async def reply_to(fake, message: dict) -> dict:
+    """Wait for the bot's reply to a message (a Discord reply to it), and return it once the
+    bot is done with it (it records the reply after posting it: a reply to the reply may come
+    next)."""
+    found = await fake.wait_for_message(
+        int(message["channel_id"]),
+        lambda m: (m.get("message_reference") or {}).get("message_id") == message["id"],
+    )
+    await fake.quiet(for_=0.05)
+    return found
+
+
+def reply_text(reply: dict) -> str:
+    """Everything a user reads in a reply: its text and its embeds."""
+    return "\n".join([reply.get("content") or "", embed_text({"data": reply})])
+
+
+def assert_pings_nobody(fake, reply: dict) -> None:
+    """The reply's POST said: parse no mention, and do not ping the person replied to."""
+    body = next(
+        r.body
+        for r in fake.requests_to("POST", rf"/channels/{reply['channel_id']}/messages$")
+        if r.status == 200
+        and str((r.body.get("message_reference") or {}).get("message_id"))
+        == reply["message_reference"]["message_id"]
+    )
+    assert body["allowed_mentions"] == {"parse": [], "replied_user": False}

@@ -16,6 +16,8 @@ from tests.e2e.support import GUILD, make_bot
 from tests.support import SEEDS, Clock
 
 NAME_RULE = re.compile(r"^[-_\w]{1,32}$")
+MENU_NAME_RULE = re.compile(r"^[-_\w '’]{1,32}$")  # a command on a message: capitals and spaces
+MESSAGE_COMMAND = 3
 
 
 async def test_the_bot_starts_through_the_api_base_and_syncs_to_the_dev_server(bot, fake):
@@ -24,7 +26,13 @@ async def test_the_bot_starts_through_the_api_base_and_syncs_to_the_dev_server(b
     commands = fake.command_payloads[GUILD]
     names = {c["name"] for c in commands}
     assert {"ask", "partnership", "deadline", "figure", "source", "help", "about"} <= names
-    for command in commands:
+    menus = [c for c in commands if c.get("type") == MESSAGE_COMMAND]
+    assert [c["name"] for c in menus] == ["Ask Silicon Bridge"]
+    for menu in menus:
+        assert not menu.get("description") and not menu.get("options")
+        for name in [menu["name"], *(menu.get("name_localizations") or {}).values()]:
+            assert MENU_NAME_RULE.match(name), name
+    for command in (c for c in commands if c not in menus):
         for payload in [command, *command.get("options", [])]:
             assert NAME_RULE.match(payload["name"]) and payload["name"] == payload["name"].lower()
             assert 1 <= len(payload["description"]) <= 100

@@ -77,16 +77,17 @@ class QuickBot(commands.Bot):
         """Skip discord.py's 5 s pause before a repeated IDENTIFY."""
 
 
-def make_bot() -> commands.Bot:
+def make_bot(intents: discord.Intents | None = None) -> commands.Bot:
     """A minimal bot exercising the interaction and REST paths the fake serves."""
     bot = QuickBot(
         command_prefix=commands.when_mentioned,
-        intents=discord.Intents.default(),
+        intents=intents or discord.Intents.default(),
         help_command=None,
         guild_ready_timeout=0.05,
     )
     bot.ready_events = 0
     bot.seen_messages = asyncio.Queue()
+    bot.seen_events = asyncio.Queue()  # (event, message id, content or None)
 
     @bot.event
     async def on_ready() -> None:
@@ -95,6 +96,24 @@ def make_bot() -> commands.Bot:
     @bot.listen()
     async def on_message(message: discord.Message) -> None:
         bot.seen_messages.put_nowait((message.author.id, message.content))
+        bot.seen_events.put_nowait(("create", message.id, message.content))
+
+    @bot.listen()
+    async def on_raw_message_edit(payload: discord.RawMessageUpdateEvent) -> None:
+        bot.seen_events.put_nowait(("edit", payload.message_id, payload.message.content))
+
+    @bot.listen()
+    async def on_raw_message_delete(payload: discord.RawMessageDeleteEvent) -> None:
+        bot.seen_events.put_nowait(("delete", payload.message_id, None))
+
+    @bot.listen()
+    async def on_raw_bulk_message_delete(payload: discord.RawBulkMessageDeleteEvent) -> None:
+        for message_id in sorted(payload.message_ids):
+            bot.seen_events.put_nowait(("delete", message_id, None))
+
+    @bot.tree.context_menu(name="Quote it")
+    async def quote(interaction: discord.Interaction, message: discord.Message) -> None:
+        await interaction.response.send_message(f"{message.author.id} said {message.content!r}")
 
     @bot.tree.command(description="Reply in the user's locale")
     async def ping(interaction: discord.Interaction) -> None:
