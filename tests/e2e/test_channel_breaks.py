@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
-from fakediscord import FakeUser
+from fakediscord import ApplicationFlag, FakeDiscord, FakeUser, running_bot
 from tests.e2e.support import (
     CHANNEL,
+    make_bot,
+    make_guild,
     mention,
     replies_to,
     reply_text,
@@ -29,3 +31,22 @@ async def test_a_message_deleted_while_the_menu_answer_is_posted_takes_the_answe
     response = await menu
     await fake.quiet()
     assert fake.live_message(int(response["message"]["id"])) is None
+
+
+async def test_without_message_content_an_edited_pinging_follow_up_gets_its_reply_edited(
+    tmp_path, clock
+):
+    """Discord delivers the text of a reply that pings the bot, and of its edits: the bot read
+    the follow-up, but ignores its edit (the ping is not in the text it looks at)."""
+    flags = ApplicationFlag.GATEWAY_GUILD_MEMBERS_LIMITED  # no message content
+    async with FakeDiscord(guilds=[make_guild()], application_flags=flags, timeout=5.0) as fake:
+        async with running_bot(make_bot(fake, tmp_path / "bot.sqlite3", clock), fake) as bot:
+            assert not bot.intents.message_content
+            answer = await reply_to(fake, await say(fake, f"{mention(fake)} what is the EPPD?"))
+            follow = await say(fake, "who led it?", reply_to=answer)  # pings the bot
+            assert "Helberg" in reply_text(await reply_to(fake, follow))
+            edited = await fake.edit_user_message(follow, "quand ferme l'AMI ?")
+            assert edited["content"] == "quand ferme l'AMI ?"
+            await fake.quiet()
+            [reply] = replies_to(fake, follow)
+            assert "15 mai 2025" in reply_text(reply)
