@@ -8,6 +8,7 @@ import asyncio
 from fakediscord import ApplicationFlag, FakeDiscord, FakeUser, running_bot
 from tests.e2e.support import (
     CHANNEL,
+    ask,
     make_bot,
     make_guild,
     mention,
@@ -50,3 +51,14 @@ async def test_without_message_content_an_edited_pinging_follow_up_gets_its_repl
             await fake.quiet()
             [reply] = replies_to(fake, follow)
             assert "15 mai 2025" in reply_text(reply)
+
+
+async def test_a_reply_to_a_public_ask_answer_is_asked_in_its_context(bot, fake):
+    """/ask answers publicly; a reply to that answer is a follow-up like a reply to a mention's
+    answer, but it is asked without what the answer was about."""
+    asked = await ask(fake, "what is the EPPD?")
+    assert "EPPD" in reply_text(asked["message"])
+    follow = await say(fake, "and when was it?", reply_to=asked["message"], ping=False)
+    text = reply_text(await reply_to(fake, follow))
+    assert "I don't know" not in text
+    assert "2020" in text  # as after "@Silicon Bridge what is the EPPD?"
