@@ -62,3 +62,15 @@ async def test_a_reply_to_a_public_ask_answer_is_asked_in_its_context(bot, fake)
     text = reply_text(await reply_to(fake, follow))
     assert "I don't know" not in text
     assert "2020" in text  # as after "@Silicon Bridge what is the EPPD?"
+
+
+async def test_a_reply_to_an_answer_in_a_direct_message_is_asked_in_its_context(bot, fake):
+    """In a DM every message is a question, so a reply to the bot's answer there is read as a
+    plain DM and loses the context a reply in a channel keeps."""
+    channel = fake.dm_channel_for(fake.user)
+    answer = await reply_to(fake, await say(fake, "what is the EPPD?", channel=channel))
+    assert "EPPD" in reply_text(answer)
+    follow = await say(fake, "and when was it?", channel=channel, reply_to=answer, ping=False)
+    text = reply_text(await reply_to(fake, follow))
+    assert "I don't know" not in text
+    assert "2020" in text
