@@ -74,3 +74,18 @@ async def test_a_reply_to_an_answer_in_a_direct_message_is_asked_in_its_context(
     text = reply_text(await reply_to(fake, follow))
     assert "I don't know" not in text
     assert "2020" in text
+
+
+async def test_a_mention_only_quoted_in_code_or_escaped_is_no_question(bot, fake):
+    """Discord neither renders nor delivers a mention inside code or after a backslash: the
+    message explains how to ask the bot, it does not ask it."""
+    said = [
+        await say(fake, text, author=FakeUser())
+        for text in (
+            f"Pour lui poser une question, tapez `{mention(fake)} votre question` ici.",
+            f"To ask it:\n```\n{mention(fake)} when does the AMI close?\n```",
+            f"écrivez \\{mention(fake)} puis la question, ok",
+        )
+    ]
+    await fake.quiet()
+    assert [replies_to(fake, m) for m in said] == [[], [], []]
