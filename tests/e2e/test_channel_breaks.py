@@ -8,7 +8,11 @@ import asyncio
 from fakediscord import ApplicationFlag, FakeDiscord, FakeUser, running_bot
 from tests.e2e.support import (
     CHANNEL,
+    GUILD,
+    LOBBY,
+    admin,
     ask,
+    embed_text,
     make_bot,
     make_guild,
     mention,
@@ -89,3 +93,16 @@ async def test_a_mention_only_quoted_in_code_or_escaped_is_no_question(bot, fake
     ]
     await fake.quiet()
     assert [replies_to(fake, m) for m in said] == [[], [], []]
+
+
+async def test_a_qa_channel_deleted_while_the_bot_was_away_is_not_kept(fake, tmp_path, clock):
+    """The channel went while the bot was offline (no CHANNEL_DELETE reached it): /qa status
+    still lists it, it still counts towards the limit, and /qa off cannot name it."""
+    database = tmp_path / "bot.sqlite3"
+    async with running_bot(make_bot(fake, database, clock), fake):
+        await admin(fake, "qa channel", {"channel": LOBBY})
+    guild = fake.find_guild(GUILD)
+    guild.channels = [c for c in guild.channels if c.id != LOBBY]
+    async with running_bot(make_bot(fake, database, clock), fake):
+        status = await admin(fake, "qa status")
+        assert f"<#{LOBBY}>" not in embed_text(status)
