@@ -106,3 +106,19 @@ async def test_a_qa_channel_deleted_while_the_bot_was_away_is_not_kept(fake, tmp
     async with running_bot(make_bot(fake, database, clock), fake):
         status = await admin(fake, "qa status")
         assert f"<#{LOBBY}>" not in embed_text(status)
+
+
+async def test_an_edit_just_after_three_questions_is_not_lost_to_the_rate_limit(bot, fake, clock):
+    """Three questions, then a typo fixed a second later: the question is already answered, its
+    new text is dropped by the per-user limit and the reply keeps answering the old one."""
+    questions = []
+    for text in ("deadline AMI ?", "what is the EPPD?", "who led the US–Taiwan talks?"):
+        questions.append(await say(fake, f"{mention(fake)} {text}"))
+    await fake.quiet()
+    assert all(replies_to(fake, q)[0]["embeds"] for q in questions)
+    clock.advance(seconds=1)
+    last = questions[-1]
+    await fake.edit_user_message(last, f"{mention(fake)} combien Taïwan investit aux États-Unis ?")
+    await fake.quiet()
+    [reply] = replies_to(fake, last)
+    assert "250 milliards" in reply_text(reply)
