@@ -7,7 +7,6 @@ import asyncio
 
 from fakediscord import ApplicationFlag, FakeDiscord, FakeUser, running_bot
 from tests.e2e.support import (
-    CHANNEL,
     GUILD,
     LOBBY,
     admin,
