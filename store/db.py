@@ -102,11 +102,23 @@ class Store:
     async def _configure(self) -> None:
         try:
             await self.conn.execute("PRAGMA busy_timeout = 5000")
-            await self.conn.execute("PRAGMA journal_mode = WAL")
+            await self._journal_in_wal()
             await self.conn.execute("PRAGMA foreign_keys = ON")
             await self.conn.execute("PRAGMA synchronous = NORMAL")
         except Exception as exc:
             raise StoreError(explain(self.path, exc)) from exc
+
+    async def _journal_in_wal(self) -> None:
+        """Switch to WAL. SQLite answers "locked" at once, without its busy timeout, while
+        another process creates the same fresh file: wait a little and ask again."""
+        for pause in (0.05, 0.1, 0.2, 0.4, 0.8, 1.6, None):
+            try:
+                await self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if pause is None or "locked" not in str(exc):
+                    raise
+                await asyncio.sleep(pause)
 
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cur:
