@@ -244,9 +244,13 @@ class MessagesCog(commands.Cog):
     # the message command -------------------------------------------------------------------
 
     async def ask_menu(self, interaction: discord.Interaction, message: discord.Message) -> None:
-        """Ask Silicon Bridge: the message's text answered publicly, quoting who asked."""
+        """Ask Silicon Bridge: the message's text answered publicly, quoting who asked.
+
+        Under the message's lock, as its creation, edits and deletion: a deletion (or an edit)
+        that comes while the answer is posted waits for its link, then takes (or changes) it."""
         with self._working():
-            await self._ask_menu(interaction, message)
+            async with self.bot.conversations.one_at_a_time(message.id):
+                await self._ask_menu(interaction, message)
 
     async def _ask_menu(self, interaction: discord.Interaction, message: discord.Message) -> None:
         assert self.bot.user is not None
