@@ -66,8 +66,14 @@ def heard_of(message: discord.Message, bot: SiliconBridge) -> Heard:
         parent_id=getattr(message.channel, "parent_id", None),
         guild_lang=language(guild.preferred_locale) if guild is not None else None,
         # Without the message content intent, Discord sends the text only of the messages that
-        # mention the bot (a reply's ping too) and of direct messages.
-        readable=bot.intents.message_content or guild is None or me.id in message.raw_mentions,
+        # mention the bot and of direct messages. A reply's ping is in ``mentions`` only, not in
+        # the text that ``raw_mentions`` reads.
+        readable=(
+            bot.intents.message_content
+            or guild is None
+            or any(user.id == me.id for user in message.mentions)
+            or me.id in message.raw_mentions
+        ),
     )
 
 
