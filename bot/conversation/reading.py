@@ -168,10 +168,10 @@ def via(heard: Heard, *, qa: bool) -> Via | None:
     """
     if heard.from_bot:
         return None
+    if heard.reply_to_bot:
+        return Via.REPLY  # in a DM too: a follow-up keeps the context of the answer it replies to
     if heard.guild_id is None:
         return Via.DM
-    if heard.reply_to_bot:
-        return Via.REPLY
     if heard.mentions_bot:
         return Via.MENTION
     if qa:

@@ -181,7 +181,12 @@ class Conversations:
             self.knowledge, question, context=context, lang=lang, guild_id=heard.guild_id
         )
         if not answer.answered and (
-            how is Via.QA or (how is Via.REPLY and not reads_as_question(question))
+            how is Via.QA
+            or (
+                how is Via.REPLY
+                and heard.guild_id is not None  # in a DM, every message is a question
+                and not reads_as_question(question)
+            )
         ):
             return None  # a Q&A channel is never told "I don't know"
         card = cards.answer_card(answer, lang, self.knowledge.clock(), stamp)

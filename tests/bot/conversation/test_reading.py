@@ -104,6 +104,7 @@ def test_the_language_of_a_question_or_none_when_nothing_tells(text, lang):
 def test_how_a_message_is_addressed():
     assert via(heard("hi", from_bot=True, mentions_bot=True), qa=True) is None
     assert via(heard("hi", guild_id=None), qa=False) is Via.DM
+    assert via(heard("hi", guild_id=None, reply_to=5, reply_to_bot=True), qa=False) is Via.REPLY
     assert via(heard("hi", reply_to=5, reply_to_bot=True, mentions_bot=True), qa=True) is Via.REPLY
     assert via(heard("hi", mentions_bot=True), qa=True) is Via.MENTION
     assert via(heard("hi"), qa=True) is Via.QA
