@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.conversation.reading import Heard, Via
+from bot.conversation.reading import Heard, Via, mentions
 from bot.conversation.service import Kind, Reply, Revision
 from bot.embeds import NO_MENTIONS, clip, embed, stamp
 from bot.i18n import MESSAGE_COMMANDS, language, t
@@ -59,7 +59,7 @@ def heard_of(message: discord.Message, bot: SiliconBridge) -> Heard:
         from_bot=(
             message.author.bot or message.webhook_id is not None or message.type not in WRITTEN
         ),
-        mentions_bot=f"<@{me.id}>" in content or f"<@!{me.id}>" in content,
+        mentions_bot=mentions(content, me.id),
         reply_to=reference.message_id if reference is not None else None,
         reply_to_bot=replied is not None and replied.author.id == me.id,
         replied_text=replied.content if replied is not None and replied.author.id != me.id else "",

@@ -16,6 +16,9 @@ MAX_QUESTION = 500  # as /ask: a longer question is refused, politely
 # @everyone and @here. They are shown in the question as typed, never used to find an answer.
 _MARKUP = re.compile(r"<@[!&]?\d+>|<#\d+>|<a?:\w{1,32}:\d+>|@(?:everyone|here)\b")
 _WORD = re.compile(r"[^\W_]+")
+# Code (inline or in a block) shows a mention as typed, and a backslash escapes one: Discord
+# neither renders nor delivers either, so neither is a mention.
+_CODE = re.compile(r"(`+).+?\1", re.DOTALL)
 _APOSTROPHES = re.compile(r"[’'`´ʼ]")
 
 # Words that open a question, folded (lower case, no accents). A message starting with one of
@@ -89,6 +92,12 @@ def clean(text: str, bot_id: int | None = None) -> str:
     if bot_id is not None:
         text = re.sub(rf"<@!?{bot_id}>", " ", text)
     return " ".join(text.split())
+
+
+def mentions(text: str, user_id: int) -> bool:
+    """Whether a message's text mentions ``user_id`` as Discord reads it: not inside code, not
+    escaped with a backslash."""
+    return re.search(rf"(?<!\\)<@!?{user_id}>", _CODE.sub(" ", text)) is not None
 
 
 def is_blank(text: str) -> bool:
