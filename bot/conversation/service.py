@@ -250,8 +250,7 @@ class Conversations:
                 reply = await self._reply(heard, how, bot_id=bot_id, stamp=stamp)
             if reply is not None and reply.digest == link.digest and reply.kind == link.kind:
                 continue  # the text did not change (Discord also sends an edit for a link preview)
-            if not self.limits.admit_edit(heard.author_id):
-                continue  # editing again and again: the reply stays as it is
+            self.limits.charge_edit(heard.author_id)
             revisions.append(Revision(link, reply))
         return revisions
 

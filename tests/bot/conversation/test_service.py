@@ -270,14 +270,16 @@ async def test_a_burst_in_a_qa_channel_is_dropped_silently(strict, clock):
     assert (await ask(strict, "deadline AMI?", channel_id=QA))[1] is not None
 
 
-async def test_edits_again_and_again_leave_the_reply_as_it_is(strict):
+async def test_edits_again_and_again_are_followed_and_count_against_their_author(strict):
     message, reply = await ask(strict, f"<@{BOT}> deadline AMI?", mentions_bot=True)
     await strict.remember(message, reply, 700)
     changes = []
     for text in ("who led the talks?", "what is pax silica?", "what is the EPPD?"):
         edited = heard(f"<@{BOT}> {text}", message_id=message.message_id, mentions_bot=True)
         changes.append(len(await strict.revise(edited, bot_id=BOT, stamp=stamp)))
-    assert changes == [1, 1, 0]  # the author had three answers in all
+    assert changes == [1, 1, 1]  # an answered question is never lost to the rate limit
+    _, note = await ask(strict, f"<@{BOT}> what is the EPPD?", mentions_bot=True)
+    assert note is not None and note.kind is Kind.NOTE  # but the edits used the author's answers
 
 
 # edits and deletions ---------------------------------------------------------------------------
