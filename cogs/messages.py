@@ -243,6 +243,16 @@ class MessagesCog(commands.Cog):
             await self.bot.conversations.channel_gone(channel.id)
 
     @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """At start-up and after an outage: Q&A channels deleted meanwhile (no CHANNEL_DELETE
+        reached the bot) are no longer kept."""
+        present = {channel.id for channel in guild.channels} | {t.id for t in guild.threads}
+        with self._working():
+            gone = await self.bot.conversations.channels_left(guild.id, present)
+        if gone:
+            log.info("server %s: forgot deleted Q&A channels %s", guild.id, gone)
+
+    @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         with self._working():
             await self.bot.conversations.forget_guild(guild.id)

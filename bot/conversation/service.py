@@ -390,6 +390,19 @@ class Conversations:
             await links_sql.forget_channel(conn, channel_id)
         self.qa_ids.discard(channel_id)
 
+    async def channels_left(self, guild_id: int, channel_ids: set[int]) -> list[int]:
+        """A server as it is now (``channel_ids``: its channels and threads): its Q&A channels
+        deleted while the bot was away are forgotten, as :meth:`channel_gone` would have. The
+        ones forgotten."""
+        gone = [
+            c.channel_id
+            for c in await qa_sql.for_guild(self.store.conn, guild_id)
+            if c.channel_id not in channel_ids
+        ]
+        for channel_id in gone:
+            await self.channel_gone(channel_id)
+        return gone
+
     async def forget_guild(self, guild_id: int) -> None:
         """The bot left a server: its Q&A channels and replies are forgotten."""
         async with self.store.transaction(bump=False) as conn:

@@ -250,6 +250,15 @@ async def test_qa_channels_are_turned_on_and_off_audited_and_bounded(talk, seede
     assert not talk.is_qa(501) and await talk.qa_channels(GUILD) == []
 
 
+async def test_qa_channels_deleted_while_the_bot_was_away_are_forgotten(talk):
+    await talk.enable_qa(GUILD, 500, user_id=8)
+    await talk.enable_qa(2, 600, user_id=8)  # another server's is left alone
+    assert await talk.channels_left(GUILD, {500, 12, 13}) == [QA]
+    assert not talk.is_qa(QA) and talk.is_qa(500) and talk.is_qa(600)
+    assert [c.channel_id for c in await talk.qa_channels(GUILD)] == [500]
+    assert await talk.channels_left(GUILD, {500}) == []
+
+
 # rate limits -----------------------------------------------------------------------------------
 
 
