@@ -145,6 +145,7 @@ class Via(StrEnum):
     DM = "dm"  # a direct message: every message is a question
     QA = "qa"  # in a Q&A channel: answered only when it reads as a question the bot is sure of
     MENU = "menu"  # "Ask Silicon Bridge" on a message
+    ASK = "ask"  # /ask, answered publicly: a reply to its answer is a follow-up
 
 
 @dataclass(frozen=True)

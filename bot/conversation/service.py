@@ -330,6 +330,24 @@ class Conversations:
             question=question,
         )
 
+    # the /ask command ----------------------------------------------------------------------
+
+    async def ask_command(
+        self, question: str, *, lang: str, guild_id: int | None, stamp: cards.Stamp
+    ) -> Reply:
+        """/ask: the answer card, with what it was about, so that the public answer can be
+        remembered (:meth:`remember`) and a reply to it asked in its context."""
+        answer = await self.knowledge.ask(question, lang=lang, guild_id=guild_id)
+        return Reply(
+            Kind.ANSWER if answer.answered else Kind.UNKNOWN,
+            lang,
+            Via.ASK,
+            card=cards.answer_card(answer, lang, self.knowledge.clock(), stamp),
+            context=Context.of(answer, lang),
+            digest=digest(question),
+            question=question,
+        )
+
     # channels that refuse replies ----------------------------------------------------------
 
     def muted(self, channel_id: int) -> bool:
