@@ -136,11 +136,13 @@ async def reply(
     *,
     ephemeral: bool = False,
     view: discord.ui.View | None = None,
-) -> None:
-    """Send a card as the interaction's response, with its buttons; nobody can be pinged."""
-    await interaction.response.send_message(
+) -> int | None:
+    """Send a card as the interaction's response, with its buttons; nobody can be pinged. The id
+    of the message sent, when Discord says it."""
+    response = await interaction.response.send_message(
         embed=embed(card),
         view=view if view is not None else links_view(card),
         ephemeral=ephemeral,
         allowed_mentions=NO_MENTIONS,
     )
+    return response.message_id if response is not None else None

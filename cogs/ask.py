@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import replies
+from bot.conversation.reading import Heard
 from bot.embeds import stamp
 from bot.i18n import language
 from cogs._ui import ShowItem, Text, reply
@@ -28,10 +28,22 @@ class AskCog(commands.Cog):
     ) -> None:
         """Ask a question about AI and semiconductor cooperation"""
         lang = language(interaction.locale)
-        card = await replies.answer(
-            self.bot.knowledge, question, guild_id=interaction.guild_id, lang=lang, stamp=stamp
+        conversations = self.bot.conversations
+        answer = await conversations.ask_command(
+            question, lang=lang, guild_id=interaction.guild_id, stamp=stamp
         )
-        await reply(interaction, card)
+        assert answer.card is not None
+        answer_id = await reply(interaction, answer.card)
+        if answer_id is not None and interaction.channel_id is not None:
+            # The answer is public: a reply to it is a follow-up, asked in its context.
+            asked = Heard(
+                message_id=interaction.id,  # no question message: the interaction stands for it
+                author_id=interaction.user.id,
+                channel_id=interaction.channel_id,
+                guild_id=interaction.guild_id,
+                text=question,
+            )
+            await conversations.remember(asked, answer, answer_id)
 
     @ask.autocomplete("question")
     async def ask_autocomplete(

@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.conversation.reading import Heard, Via
+from bot.conversation.reading import Heard, Via, mentions
 from bot.conversation.service import Kind, Reply, Revision
 from bot.embeds import NO_MENTIONS, clip, embed, stamp
 from bot.i18n import MESSAGE_COMMANDS, language, t
@@ -59,15 +59,21 @@ def heard_of(message: discord.Message, bot: SiliconBridge) -> Heard:
         from_bot=(
             message.author.bot or message.webhook_id is not None or message.type not in WRITTEN
         ),
-        mentions_bot=f"<@{me.id}>" in content or f"<@!{me.id}>" in content,
+        mentions_bot=mentions(content, me.id),
         reply_to=reference.message_id if reference is not None else None,
         reply_to_bot=replied is not None and replied.author.id == me.id,
         replied_text=replied.content if replied is not None and replied.author.id != me.id else "",
         parent_id=getattr(message.channel, "parent_id", None),
         guild_lang=language(guild.preferred_locale) if guild is not None else None,
         # Without the message content intent, Discord sends the text only of the messages that
-        # mention the bot (a reply's ping too) and of direct messages.
-        readable=bot.intents.message_content or guild is None or me.id in message.raw_mentions,
+        # mention the bot and of direct messages. A reply's ping is in ``mentions`` only, not in
+        # the text that ``raw_mentions`` reads.
+        readable=(
+            bot.intents.message_content
+            or guild is None
+            or any(user.id == me.id for user in message.mentions)
+            or me.id in message.raw_mentions
+        ),
     )
 
 
@@ -237,6 +243,16 @@ class MessagesCog(commands.Cog):
             await self.bot.conversations.channel_gone(channel.id)
 
     @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """At start-up and after an outage: Q&A channels deleted meanwhile (no CHANNEL_DELETE
+        reached the bot) are no longer kept."""
+        present = {channel.id for channel in guild.channels} | {t.id for t in guild.threads}
+        with self._working():
+            gone = await self.bot.conversations.channels_left(guild.id, present)
+        if gone:
+            log.info("server %s: forgot deleted Q&A channels %s", guild.id, gone)
+
+    @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         with self._working():
             await self.bot.conversations.forget_guild(guild.id)
@@ -244,9 +260,13 @@ class MessagesCog(commands.Cog):
     # the message command -------------------------------------------------------------------
 
     async def ask_menu(self, interaction: discord.Interaction, message: discord.Message) -> None:
-        """Ask Silicon Bridge: the message's text answered publicly, quoting who asked."""
+        """Ask Silicon Bridge: the message's text answered publicly, quoting who asked.
+
+        Under the message's lock, as its creation, edits and deletion: a deletion (or an edit)
+        that comes while the answer is posted waits for its link, then takes (or changes) it."""
         with self._working():
-            await self._ask_menu(interaction, message)
+            async with self.bot.conversations.one_at_a_time(message.id):
+                await self._ask_menu(interaction, message)
 
     async def _ask_menu(self, interaction: discord.Interaction, message: discord.Message) -> None:
         assert self.bot.user is not None

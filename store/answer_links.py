@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-VIAS = ("mention", "reply", "dm", "qa", "menu")
+VIAS = ("mention", "reply", "dm", "qa", "menu", "ask")
 KINDS = ("answer", "unknown", "help", "note")
 
 

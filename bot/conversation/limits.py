@@ -50,6 +50,11 @@ class Buckets:
         bucket.tokens -= 1.0
         bucket.noted = False
 
+    def charge(self, key: int, now: float) -> None:
+        """Use one answer that is given whatever the room: the bucket empties, never below."""
+        bucket = self._bucket(key, now)
+        bucket.tokens = max(0.0, bucket.tokens - 1.0)
+
     def first_refusal(self, key: int, now: float) -> bool:
         """Whether this refusal is the first since the last answer (worth one short note)."""
         bucket = self._bucket(key, now)
@@ -105,10 +110,8 @@ class RateLimits:
         self.channels.take(channel_id, now)
         return Verdict(True)
 
-    def admit_edit(self, user_id: int) -> bool:
-        """An edited question counts against its author only (it posts nothing new)."""
-        now = self.clock()
-        if not self.users.has_room(user_id, now):
-            return False
-        self.users.take(user_id, now)
-        return True
+    def charge_edit(self, user_id: int) -> None:
+        """An edited question is always followed (it was answered already, and rate limiting
+        never loses such a question); it counts against its author only, who then waits longer
+        for a new answer, but never longer than an empty bucket takes to refill."""
+        self.users.charge(user_id, self.clock())

@@ -16,6 +16,9 @@ MAX_QUESTION = 500  # as /ask: a longer question is refused, politely
 # @everyone and @here. They are shown in the question as typed, never used to find an answer.
 _MARKUP = re.compile(r"<@[!&]?\d+>|<#\d+>|<a?:\w{1,32}:\d+>|@(?:everyone|here)\b")
 _WORD = re.compile(r"[^\W_]+")
+# Code (inline or in a block) shows a mention as typed, and a backslash escapes one: Discord
+# neither renders nor delivers either, so neither is a mention.
+_CODE = re.compile(r"(`+).+?\1", re.DOTALL)
 _APOSTROPHES = re.compile(r"[’'`´ʼ]")
 
 # Words that open a question, folded (lower case, no accents). A message starting with one of
@@ -91,6 +94,12 @@ def clean(text: str, bot_id: int | None = None) -> str:
     return " ".join(text.split())
 
 
+def mentions(text: str, user_id: int) -> bool:
+    """Whether a message's text mentions ``user_id`` as Discord reads it: not inside code, not
+    escaped with a backslash."""
+    return re.search(rf"(?<!\\)<@!?{user_id}>", _CODE.sub(" ", text)) is not None
+
+
 def is_blank(text: str) -> bool:
     """Nothing to read as a question: empty, emoji, punctuation or mentions only."""
     return not words(text)
@@ -136,6 +145,7 @@ class Via(StrEnum):
     DM = "dm"  # a direct message: every message is a question
     QA = "qa"  # in a Q&A channel: answered only when it reads as a question the bot is sure of
     MENU = "menu"  # "Ask Silicon Bridge" on a message
+    ASK = "ask"  # /ask, answered publicly: a reply to its answer is a follow-up
 
 
 @dataclass(frozen=True)
@@ -168,10 +178,10 @@ def via(heard: Heard, *, qa: bool) -> Via | None:
     """
     if heard.from_bot:
         return None
+    if heard.reply_to_bot:
+        return Via.REPLY  # in a DM too: a follow-up keeps the context of the answer it replies to
     if heard.guild_id is None:
         return Via.DM
-    if heard.reply_to_bot:
-        return Via.REPLY
     if heard.mentions_bot:
         return Via.MENTION
     if qa:

@@ -181,7 +181,12 @@ class Conversations:
             self.knowledge, question, context=context, lang=lang, guild_id=heard.guild_id
         )
         if not answer.answered and (
-            how is Via.QA or (how is Via.REPLY and not reads_as_question(question))
+            how is Via.QA
+            or (
+                how is Via.REPLY
+                and heard.guild_id is not None  # in a DM, every message is a question
+                and not reads_as_question(question)
+            )
         ):
             return None  # a Q&A channel is never told "I don't know"
         card = cards.answer_card(answer, lang, self.knowledge.clock(), stamp)
@@ -245,8 +250,7 @@ class Conversations:
                 reply = await self._reply(heard, how, bot_id=bot_id, stamp=stamp)
             if reply is not None and reply.digest == link.digest and reply.kind == link.kind:
                 continue  # the text did not change (Discord also sends an edit for a link preview)
-            if not self.limits.admit_edit(heard.author_id):
-                continue  # editing again and again: the reply stays as it is
+            self.limits.charge_edit(heard.author_id)
             revisions.append(Revision(link, reply))
         return revisions
 
@@ -326,6 +330,24 @@ class Conversations:
             question=question,
         )
 
+    # the /ask command ----------------------------------------------------------------------
+
+    async def ask_command(
+        self, question: str, *, lang: str, guild_id: int | None, stamp: cards.Stamp
+    ) -> Reply:
+        """/ask: the answer card, with what it was about, so that the public answer can be
+        remembered (:meth:`remember`) and a reply to it asked in its context."""
+        answer = await self.knowledge.ask(question, lang=lang, guild_id=guild_id)
+        return Reply(
+            Kind.ANSWER if answer.answered else Kind.UNKNOWN,
+            lang,
+            Via.ASK,
+            card=cards.answer_card(answer, lang, self.knowledge.clock(), stamp),
+            context=Context.of(answer, lang),
+            digest=digest(question),
+            question=question,
+        )
+
     # channels that refuse replies ----------------------------------------------------------
 
     def muted(self, channel_id: int) -> bool:
@@ -385,6 +407,19 @@ class Conversations:
             await qa_sql.forget_channel(conn, channel_id)
             await links_sql.forget_channel(conn, channel_id)
         self.qa_ids.discard(channel_id)
+
+    async def channels_left(self, guild_id: int, channel_ids: set[int]) -> list[int]:
+        """A server as it is now (``channel_ids``: its channels and threads): its Q&A channels
+        deleted while the bot was away are forgotten, as :meth:`channel_gone` would have. The
+        ones forgotten."""
+        gone = [
+            c.channel_id
+            for c in await qa_sql.for_guild(self.store.conn, guild_id)
+            if c.channel_id not in channel_ids
+        ]
+        for channel_id in gone:
+            await self.channel_gone(channel_id)
+        return gone
 
     async def forget_guild(self, guild_id: int) -> None:
         """The bot left a server: its Q&A channels and replies are forgotten."""

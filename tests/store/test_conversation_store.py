@@ -69,6 +69,12 @@ async def test_links_keep_what_an_answer_was_about_across_reopening(tmp_path):
         assert await answer_links.by_answer(store.conn, 50) is None
 
 
+async def test_a_public_ask_answer_is_kept_like_the_others(store):
+    async with store.transaction(bump=False) as conn:
+        await answer_links.record(conn, link(100, 50, via="ask"))
+    assert (await answer_links.by_answer(store.conn, 100)).via == "ask"
+
+
 async def test_an_edited_reply_keeps_its_row_with_what_it_now_says(store: Store):
     async with store.transaction(bump=False) as conn:
         await answer_links.record(conn, link(100, 50))

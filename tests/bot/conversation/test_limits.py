@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.conversation.limits import CHANNEL_BURST, SWEEP_EVERY, RateLimits
+from bot.conversation.limits import CHANNEL_BURST, SWEEP_EVERY, USER_EVERY, RateLimits
 
 
 class Seconds:
@@ -70,8 +70,12 @@ def test_a_refused_question_takes_nothing():
 def test_edits_count_against_their_author_only():
     clock = Seconds()
     limits = RateLimits(clock)
-    assert [limits.admit_edit(1) for _ in range(4)] == [True, True, True, False]
+    for _ in range(5):
+        limits.charge_edit(1)  # always followed, never refused
+    assert not limits.admit(1, 10).allowed
     assert limits.admit(2, 10).allowed
+    clock.now += USER_EVERY  # the bucket never went below empty: one answer a period later
+    assert limits.admit(1, 10).allowed
 
 
 def test_buckets_that_are_full_again_are_forgotten():

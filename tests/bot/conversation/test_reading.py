@@ -11,6 +11,7 @@ from bot.conversation.reading import (
     clean,
     is_blank,
     is_chitchat,
+    mentions,
     question_language,
     reads_as_question,
     via,
@@ -104,8 +105,19 @@ def test_the_language_of_a_question_or_none_when_nothing_tells(text, lang):
 def test_how_a_message_is_addressed():
     assert via(heard("hi", from_bot=True, mentions_bot=True), qa=True) is None
     assert via(heard("hi", guild_id=None), qa=False) is Via.DM
+    assert via(heard("hi", guild_id=None, reply_to=5, reply_to_bot=True), qa=False) is Via.REPLY
     assert via(heard("hi", reply_to=5, reply_to_bot=True, mentions_bot=True), qa=True) is Via.REPLY
     assert via(heard("hi", mentions_bot=True), qa=True) is Via.MENTION
     assert via(heard("hi"), qa=True) is Via.QA
     assert via(heard("hi"), qa=False) is None
     assert via(heard("hi", reply_to=5), qa=False) is None  # a reply to someone else
+
+
+def test_a_mention_in_code_or_escaped_is_no_mention():
+    assert mentions("<@42> quand ferme l'AMI ?", 42)
+    assert mentions("hey <@!42>, `code` and a question", 42)
+    assert not mentions("<@43> hello", 42)
+    assert not mentions("tapez `<@42> votre question` ici", 42)
+    assert not mentions("To ask it:\n```\n<@42> when does the AMI close?\n```", 42)
+    assert not mentions("``<@42>``", 42)
+    assert not mentions("écrivez \\<@42> puis la question", 42)

@@ -250,6 +250,15 @@ async def test_qa_channels_are_turned_on_and_off_audited_and_bounded(talk, seede
     assert not talk.is_qa(501) and await talk.qa_channels(GUILD) == []
 
 
+async def test_qa_channels_deleted_while_the_bot_was_away_are_forgotten(talk):
+    await talk.enable_qa(GUILD, 500, user_id=8)
+    await talk.enable_qa(2, 600, user_id=8)  # another server's is left alone
+    assert await talk.channels_left(GUILD, {500, 12, 13}) == [QA]
+    assert not talk.is_qa(QA) and talk.is_qa(500) and talk.is_qa(600)
+    assert [c.channel_id for c in await talk.qa_channels(GUILD)] == [500]
+    assert await talk.channels_left(GUILD, {500}) == []
+
+
 # rate limits -----------------------------------------------------------------------------------
 
 
@@ -270,14 +279,16 @@ async def test_a_burst_in_a_qa_channel_is_dropped_silently(strict, clock):
     assert (await ask(strict, "deadline AMI?", channel_id=QA))[1] is not None
 
 
-async def test_edits_again_and_again_leave_the_reply_as_it_is(strict):
+async def test_edits_again_and_again_are_followed_and_count_against_their_author(strict):
     message, reply = await ask(strict, f"<@{BOT}> deadline AMI?", mentions_bot=True)
     await strict.remember(message, reply, 700)
     changes = []
     for text in ("who led the talks?", "what is pax silica?", "what is the EPPD?"):
         edited = heard(f"<@{BOT}> {text}", message_id=message.message_id, mentions_bot=True)
         changes.append(len(await strict.revise(edited, bot_id=BOT, stamp=stamp)))
-    assert changes == [1, 1, 0]  # the author had three answers in all
+    assert changes == [1, 1, 1]  # an answered question is never lost to the rate limit
+    _, note = await ask(strict, f"<@{BOT}> what is the EPPD?", mentions_bot=True)
+    assert note is not None and note.kind is Kind.NOTE  # but the edits used the author's answers
 
 
 # edits and deletions ---------------------------------------------------------------------------
