@@ -165,19 +165,28 @@ async def next_wake(
     rows = await conn.execute_fetchall(
         """
         SELECT min(moment) FROM (
-            SELECT max(r.due_at, coalesce(r.retry_at, r.due_at)) AS moment
-            FROM reminders r JOIN guild_settings g ON g.guild_id = r.guild_id
-            WHERE r.state = 'pending' AND g.channel_id IS NOT NULL AND g.paused_reason IS NULL
-              AND instr(',' || ? || ',', ',' || g.channel_id || ',') = 0
+            SELECT (SELECT r.due_at
+                    FROM reminders r JOIN guild_settings g ON g.guild_id = r.guild_id
+                    WHERE r.state = 'pending' AND r.retry_at IS NULL
+                      AND g.channel_id IS NOT NULL AND g.paused_reason IS NULL
+                      AND instr(',' || :busy || ',', ',' || g.channel_id || ',') = 0
+                    ORDER BY r.due_at LIMIT 1) AS moment
+            UNION ALL
+            SELECT max(r.due_at, r.retry_at)
+            FROM reminders r INDEXED BY reminders_retry
+            JOIN guild_settings g ON g.guild_id = r.guild_id
+            WHERE r.state = 'pending' AND r.retry_at IS NOT NULL
+              AND g.channel_id IS NOT NULL AND g.paused_reason IS NULL
+              AND instr(',' || :busy || ',', ',' || g.channel_id || ',') = 0
             UNION ALL
             SELECT lease_until FROM reminders WHERE state = 'claimed'
-              AND instr(',' || ? || ',', ',' || coalesce(channel_id, 0) || ',') = 0
+              AND instr(',' || :busy || ',', ',' || coalesce(channel_id, 0) || ',') = 0
             UNION ALL
             SELECT next_check_at FROM guild_settings
             WHERE paused_reason IS NOT NULL AND channel_id IS NOT NULL
         )
         """,
-        (busy, busy),
+        {"busy": busy},
     )
     return _time(rows[0][0])
 
