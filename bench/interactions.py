@@ -30,20 +30,24 @@ async def _timed(call) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def settings_for(fake: FakeDiscord, folder: Path, guild_id: int = GUILD) -> Settings:
+    """The bot's settings against the fake Discord, with a database in ``folder``."""
+    return Settings(
+        token=fake.token,
+        database=folder / "bench.sqlite3",
+        seeds_dir=SEEDS,
+        api_base=fake.api_base,
+        dev_guild_id=guild_id,
+    )
+
+
 async def run(count: int = 1000, in_flight: int = 50, emit: Callable[[str], None] = print) -> None:
     rng = random.Random(7)
     guild = FakeGuild(name="Bench", id=GUILD, channels=[FakeChannel("general", id=CHANNEL)])
     emit("interaction → callback (ms)   p50      p99      p50 / baseline")
     with tempfile.TemporaryDirectory() as tmp:
         async with FakeDiscord(guilds=[guild], timeout=30.0, settle=0) as fake:
-            settings = Settings(
-                token=fake.token,
-                database=Path(tmp) / "bench.sqlite3",
-                seeds_dir=SEEDS,
-                api_base=fake.api_base,
-                dev_guild_id=GUILD,
-            )
-            bot = SiliconBridge(settings, guild_ready_timeout=0.05)
+            bot = SiliconBridge(settings_for(fake, Path(tmp)), guild_ready_timeout=0.05)
             async with running_bot(bot, fake):
                 results = {}
                 runs = {

@@ -28,9 +28,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from bench.answers import QUESTIONS, SEEDS, percentile
+from bench.answers import QUESTIONS, percentile
+from bench.interactions import settings_for
 from bot.client import SiliconBridge
-from bot.config import Settings
 from fakediscord import FakeChannel, FakeDiscord, FakeGuild, FakeUser, running_bot
 from store import times
 
@@ -154,14 +154,12 @@ async def _run(count: int, emit: Callable[[str], None]) -> None:
     clock = SteppingClock()
     with tempfile.TemporaryDirectory() as tmp:
         async with FakeDiscord(guilds=[guild], timeout=30.0, settle=0) as fake:
-            settings = Settings(
-                token=fake.token,
-                database=Path(tmp) / "bench.sqlite3",
-                seeds_dir=SEEDS,
-                api_base=fake.api_base,
-                dev_guild_id=GUILD,
+            bot = SiliconBridge(
+                settings_for(fake, Path(tmp), GUILD),
+                clock=clock,
+                reminders=False,
+                guild_ready_timeout=0.05,
             )
-            bot = SiliconBridge(settings, clock=clock, reminders=False, guild_ready_timeout=0.05)
             async with running_bot(bot, fake):
                 await bot.conversations.enable_qa(GUILD, QA, user_id=members[0].id)
                 mention = f"<@{fake.bot.id}>"

@@ -319,16 +319,7 @@ class Conversations:
         if is_blank(question) or len(question) > MAX_QUESTION:
             return None
         lang = question_language(question) or fallback
-        answer = await self.knowledge.ask(question, lang=lang, guild_id=guild_id)
-        return Reply(
-            Kind.ANSWER if answer.answered else Kind.UNKNOWN,
-            lang,
-            Via.MENU,
-            card=cards.answer_card(answer, lang, self.knowledge.clock(), stamp),
-            context=Context.of(answer, lang),
-            digest=digest(question),
-            question=question,
-        )
+        return await self._answered(question, lang, guild_id, Via.MENU, stamp)
 
     # the /ask command ----------------------------------------------------------------------
 
@@ -337,11 +328,17 @@ class Conversations:
     ) -> Reply:
         """/ask: the answer card, with what it was about, so that the public answer can be
         remembered (:meth:`remember`) and a reply to it asked in its context."""
+        return await self._answered(question, lang, guild_id, Via.ASK, stamp)
+
+    async def _answered(
+        self, question: str, lang: str, guild_id: int | None, via: Via, stamp: cards.Stamp
+    ) -> Reply:
+        """The answer card for a question asked as it is, with what it was about."""
         answer = await self.knowledge.ask(question, lang=lang, guild_id=guild_id)
         return Reply(
             Kind.ANSWER if answer.answered else Kind.UNKNOWN,
             lang,
-            Via.ASK,
+            via,
             card=cards.answer_card(answer, lang, self.knowledge.clock(), stamp),
             context=Context.of(answer, lang),
             digest=digest(question),
