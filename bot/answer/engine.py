@@ -11,6 +11,7 @@ text, gets "I don't know", never a confident unrelated fact.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from datetime import datetime
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
+from wordfreq import zipf_frequency
 
 from bot.answer import compose
 from bot.answer.normalize import (
@@ -52,10 +54,17 @@ COVERAGE_PART = 0.6  # the score: coverage, similarity of names, and bm25 rank
 SIMILARITY_PART = 0.2
 INTENT_BONUS = 0.1  # "how much" prefers figures, "who" people, "why" items that say why
 TYPO_MIN_LENGTH = 5  # shorter words are never corrected
+COMMON_ZIPF = 3.0  # a word this common in French or English (wordfreq's scale) is no typo
 UNKNOWN_WEIGHT = 0.5  # a word unknown to the index weighs this share of the most a word can
 OUT_OF_SCOPE_WEIGHT = 1.5  # and a common word known to lie outside the knowledge, this much
 # Endings of inflected words whose stem the index may hold ("pushing" → "push").
 INFLECTIONS = ("ing", "ed", "es", "s", "aient", "ait", "ent", "er", "ez", "ees", "ee", "e")
+
+
+@functools.lru_cache(maxsize=65536)
+def common_word(word: str) -> bool:
+    """Whether ``word`` is a word people commonly write in French or English."""
+    return max(zipf_frequency(word, "en"), zipf_frequency(word, "fr")) >= COMMON_ZIPF
 
 
 def index_for(item: Item) -> IndexText:
@@ -215,6 +224,8 @@ class _Vocabulary:
                 for base in (stem, stem + "e"):
                     if base in self.frequencies or base in WORDS:
                         return canonical(base)
+        if common_word(token):  # "lunch" is a word, not a misspelt "launch"
+            return token
         if size <= 5:
             limit, costs = 1, (1, 1, 2)
         elif size <= 8:

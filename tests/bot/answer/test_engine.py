@@ -94,6 +94,11 @@ async def test_real_words_are_not_corrected_into_words_of_the_index(engine):
     assert vocabulary.correct("deadlne") == "deadline"
     assert vocabulary.correct("taiwn") == "taiwan"
     assert vocabulary.correct("pushing") == "push"
+    assert vocabulary.correct("lunch") == "lunch"  # a common word, however close to "launch"
+
+
+async def test_chit_chat_with_a_word_close_to_one_of_the_index_is_refused(engine):
+    assert not (await engine.ask("who's coming to lunch?")).answered
 
 
 async def test_typos_still_find_the_item(engine):
