@@ -34,10 +34,16 @@ def dev() -> list[Question]:
     ]
 
 
+def test_batches() -> list[Path]:
+    """The test set's question files: the first batch, then each fresh blind batch added after
+    a decision used the set (``questions-2.toml``, …)."""
+    return sorted((HERE / "test").glob("questions*.toml"))
+
+
 def test() -> list[Question]:
     items = {f["key"]: f["items"] for f in _load(HERE / "test" / "answers.toml")["fact"]}
     questions = []
-    for q in _load(HERE / "test" / "questions.toml")["question"]:
+    for q in (q for path in test_batches() for q in _load(path)["question"]):
         expect = frozenset(i for key in q["facts"] for i in items[key])
         unmapped = bool(q["facts"]) and not expect
         questions.append(Question(q["q"], q["lang"], q["kind"], expect, unmapped))

@@ -55,9 +55,8 @@ def test_the_frozen_test_set_has_the_shape_it_promises():
     facts = tomllib.loads((sets.HERE / "test" / "facts.toml").read_text(encoding="utf-8"))
     asked = Counter(
         key
-        for q in tomllib.loads((sets.HERE / "test" / "questions.toml").read_text(encoding="utf-8"))[
-            "question"
-        ]
+        for path in sets.test_batches()
+        for q in tomllib.loads(path.read_text(encoding="utf-8"))["question"]
         for key in q["facts"]
     )
     for fact in facts["fact"]:
