@@ -123,6 +123,7 @@ class IndexText:
     names: str
     keywords: str
     body: str
+    questions: str = ""  # the questions the item answers, " | " between them
 
 
 def admin_deadline(
@@ -349,9 +350,12 @@ async def upsert_many(
         [(i.id, i.category) for i in items if i.category is not None],
     )
     await conn.executemany(
-        "INSERT INTO search_index (rowid, item_id, names, keywords, body) "
-        "VALUES ((SELECT rowid FROM items WHERE id = ?), ?, ?, ?, ?)",
-        [(item.id, item.id, index.names, index.keywords, index.body) for item, index in entries],
+        "INSERT INTO search_index (rowid, item_id, names, keywords, body, questions) "
+        "VALUES ((SELECT rowid FROM items WHERE id = ?), ?, ?, ?, ?, ?)",
+        [
+            (item.id, item.id, index.names, index.keywords, index.body, index.questions)
+            for item, index in entries
+        ],
     )
 
 

@@ -8,6 +8,9 @@ import aiosqlite
 
 from store.items import VISIBLE
 
+# bm25 weight of each column of search_index: item_id, names, keywords, body, questions.
+COLUMN_WEIGHTS = "0.0, 3.0, 2.0, 1.0, 1.5"
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -17,6 +20,7 @@ class Candidate:
     names: str
     keywords: str
     body: str
+    questions: str
     bm25: float  # FTS5 rank: more negative is better
 
 
@@ -35,11 +39,11 @@ async def candidates(
     """
     # The server's filter comes before the limit: other servers' items never crowd it out.
     # Index rows share their item's rowid.
-    order = "ORDER BY search_index.rank" if ranked else ""
-    score = "search_index.rank" if ranked else "0.0"
+    score = f"bm25(search_index, {COLUMN_WEIGHTS})" if ranked else "0.0"
+    order = f"ORDER BY {score}" if ranked else ""
     sql = f"""
         SELECT items.id, items.kind, facts.category, search_index.names,
-               search_index.keywords, search_index.body, {score}
+               search_index.keywords, search_index.body, search_index.questions, {score}
         FROM search_index
         JOIN items ON items.rowid = search_index.rowid
         LEFT JOIN facts ON facts.item_id = items.id
