@@ -42,15 +42,19 @@ def source_line(source: Source | None, item: Item, lang: str) -> str:
     return t("source.line", lang, source=source_text(source, item, lang))
 
 
-def details(item: Item, lang: str, now: datetime) -> str:
-    """What an item says, in full sentences, without its source."""
+def details(item: Item, lang: str, now: datetime, asked: frozenset[str] = frozenset()) -> str:
+    """What an item says, in full sentences, without its source; what was asked for first
+    (``asked``: the question's intents, such as "when")."""
     text = item.text(lang)
     if not text.endswith((".", "!", "?", "»", '"')):
         text += "."
     if item.deadline is not None:
+        # The date first, in the past once it has gone: that is what anyone asking wants.
+        due = item.deadline.due
         when = formatting.moment(item.deadline, lang)
-        status = deadline_status(item, now, lang)
-        return t("answer.deadline", lang, text=text, when=when, status=status)
+        span = formatting.duration(now, due, lang)
+        key = "answer.deadline_closed" if due <= now else "answer.deadline_open"
+        return t(key, lang, text=text, when=when, span=span)
     if item.figure is not None:
         figure = item.figure
         fields = {
@@ -66,15 +70,22 @@ def details(item: Item, lang: str, now: datetime) -> str:
         p = item.partnership
         parts = [text]
         if p.announced:
-            parts.append(t("answer.announced", lang, date=formatting.day(p.announced, lang)))
+            announced = t("answer.announced", lang, date=formatting.day(p.announced, lang))
+            parts.insert(0 if "when" in asked else 1, announced)
         if p.programme(lang):
             parts.append(t("answer.programme", lang, programme=p.programme(lang).rstrip(".")))
         return " ".join(parts)
     return text
 
 
-def answer_text(item: Item, source: Source | None, lang: str, now: datetime) -> str:
-    return f"{details(item, lang, now)}\n{source_line(source, item, lang)}"
+def answer_text(
+    item: Item,
+    source: Source | None,
+    lang: str,
+    now: datetime,
+    asked: frozenset[str] = frozenset(),
+) -> str:
+    return f"{details(item, lang, now, asked)}\n{source_line(source, item, lang)}"
 
 
 def unknown_text(lang: str, suggestions: list[str]) -> str:

@@ -1,37 +1,40 @@
 """The answer engine: find the item a question is about, and say it in the asker's language.
 
-Candidates come from SQLite FTS5 (bm25); they are reranked with how much of the question they
-cover (each word weighted by its rarity, and by whether the item has it in its names, keywords or
-text only; a word the index does not know weighs against every candidate), with rapidfuzz
-similarity between their names and the whole question, and with the question word ("when", "why",
-"how", "who", "how much"). A question whose best candidate covers too little of it, or only in its
-text, gets "I don't know", never a confident unrelated fact.
+Candidates come from SQLite FTS5 (bm25) over analysed text (``normalize``: lexicon concepts, stop
+words, Snowball stems) in four fields: names, keywords, text, and the questions each item answers.
+Each candidate is described by a few numbers (``features``: how much of the question each field
+and the closest way of asking cover, bm25, name similarity, whether it is the kind of answer asked
+for, the direction of a flow, what the question pins down that it contradicts) and scored by a
+conditional logit trained on the dev questions (``python -m tests.questions.train``,
+coefficients in ``model.toml``). A second small model turns the best score, its margin over the
+next and what weighs against any answer into the probability that the answer is right; below the
+threshold that keeps out-of-scope questions refused, the answer is "I don't know", with
+suggestions.
 """
 
 from __future__ import annotations
 
-import bisect
-import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
-from wordfreq import zipf_frequency
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
-from bot.answer import compose
+from bot.answer import compose, model
+from bot.answer.features import Profile, Query, common_word, profile, rank_row, refuse_row
 from bot.answer.normalize import (
-    Normalized,
-    canonical,
+    Term,
     detect_language,
     fold,
     index_text,
+    intents_of,
+    lexicon,
     normalize,
-    phrase,
+    terms,
 )
-from bot.answer.vocabulary import INTENT_WORDS, ITEM_INTENTS, OUT_OF_SCOPE_WORDS, WORDS
+from bot.answer.structure import Direction, constraints, direction
 from store import items as items_sql
 from store import search as search_sql
 from store import sources as sources_sql
@@ -42,60 +45,57 @@ from store.sources import Source
 
 CANDIDATES = 30
 ALTERNATIVES = 3
-MIN_COVERAGE = 0.55  # share of the question's weight the best item must cover
-MIN_SCORE = 0.55  # and its overall score
-MIN_NAMED = 0.2  # and this share in its names or keywords: its text alone is not enough
-ALTERNATIVE_SCORE = 0.3  # weakest score still offered as "did you mean"
+ALTERNATIVE_SCORE = 0.05  # least probability still offered as "did you mean"
 COMMON_SHARE = 0.4  # words in more than this share of items do not select candidates
 SELECT_BUDGET = 1500  # items the selecting words may match in all, rarest words first
-KEYWORD_SHARE = 0.85  # a word found in an item's keywords counts for this much of a name
-BODY_SHARE = 0.6  # a word found only in an item's text counts for this much of a name
-COVERAGE_PART = 0.6  # the score: coverage, similarity of names, and bm25 rank
-SIMILARITY_PART = 0.2
-INTENT_BONUS = 0.1  # "how much" prefers figures, "who" people, "why" items that say why
-TYPO_MIN_LENGTH = 5  # shorter words are never corrected
-COMMON_ZIPF = 3.0  # a word this common in French or English (wordfreq's scale) is no typo
+TYPO_MIN_LENGTH = 4  # shorter words are never corrected
 UNKNOWN_WEIGHT = 0.5  # a word unknown to the index weighs this share of the most a word can
-OUT_OF_SCOPE_WEIGHT = 1.5  # and a common word known to lie outside the knowledge, this much
-# Endings of inflected words whose stem the index may hold ("pushing" → "push").
-INFLECTIONS = ("ing", "ed", "es", "s", "aient", "ait", "ent", "er", "ez", "ees", "ee", "e")
-
-
-@functools.lru_cache(maxsize=65536)
-def common_word(word: str) -> bool:
-    """Whether ``word`` is a word people commonly write in French or English."""
-    return max(zipf_frequency(word, "en"), zipf_frequency(word, "fr")) >= COMMON_ZIPF
+ITEM_INTENTS = ("why", "how", "when")  # what an item's names or keywords can say it answers
 
 
 def index_for(item: Item) -> IndexText:
-    """The normalised text an item is found by."""
+    """The analysed text an item is found by: names in both languages' stems, text and ways of
+    asking (``questions_fr`` / ``questions_en``) each in its own language."""
     names = [item.title_fr, item.title_en, *item.aliases]
-    body = [item.text_fr, item.text_en]
+    french = [item.text_fr]
+    english = [item.text_en]
+    keywords = [index_text(k) for k in item.keywords]
     if item.figure:
-        body += [item.figure.measures_fr, item.figure.measures_en]
+        french.append(item.figure.measures_fr)
+        english.append(item.figure.measures_en)
+        value = item.figure.value
+        keywords.append(str(int(value)) if value == int(value) else str(value))
+    if item.deadline:
+        due = item.deadline.due
+        keywords += [str(due.year), str(due.day)]
     if item.partnership:
         p = item.partnership
-        body += [
-            *p.parties_fr,
-            *p.parties_en,
-            p.programme_fr,
-            p.programme_en,
-            *p.themes_fr,
-            *p.themes_en,
-            *p.conditions_fr,
-            *p.conditions_en,
-        ]
-    keywords = list(item.keywords)
+        french += [*p.parties_fr, p.programme_fr, *p.themes_fr, *p.conditions_fr]
+        english += [*p.parties_en, p.programme_en, *p.themes_en, *p.conditions_en]
+        if p.announced:
+            keywords.append(str(p.announced.year))
     if item.kind in ("deadline", "figure"):
         keywords.append(item.kind)
     # Question words are stop words: an item whose names or keywords answer "why", "how" or
     # "when" is marked with that word, so that the question word can prefer it.
-    cues = {word for text in (*item.aliases, *item.keywords) for word in phrase(fold(text))}
-    marks = [intent for intent in ITEM_INTENTS if INTENT_WORDS[intent] & cues]
+    cues = tuple(w for text in (*item.aliases, *item.keywords) for w in fold(text).split())
+    intents = intents_of(cues, tuple(t.word for t in terms(" ".join(item.keywords)) if t.concept))
+    keywords += [intent for intent in ITEM_INTENTS if intent in intents]
+    # Where a flow the item speaks of comes from and goes to, as its titles and text say.
+    flows = [direction(text) for text in (item.title_en, item.title_fr, item.text_en, item.text_fr)]
+    origin = frozenset().union(*(d.origin for d in flows))
+    target = frozenset().union(*(d.target for d in flows))
+    keywords += Direction(origin - target, target - origin).marks()
+    questions = [index_text(q, "fr") for q in item.questions_fr] + [
+        index_text(q, "en") for q in item.questions_en
+    ]
     return IndexText(
         names=" | ".join(index_text(n) for n in names),
-        keywords=" ".join([index_text(k) for k in keywords] + marks),
-        body=" ".join(index_text(b) for b in body),
+        keywords=" ".join(keywords),
+        body=" ".join(
+            [index_text(t, "fr") for t in french if t] + [index_text(t, "en") for t in english if t]
+        ),
+        questions=" | ".join(q for q in questions if q),
     )
 
 
@@ -152,113 +152,108 @@ class Answer:
 class Scored:
     item_id: str
     kind: str
-    score: float
-    coverage: float
-    named: float = 1.0  # share of the question's weight found in the item's names or keywords
+    score: float  # the probability that the item answers the question
 
 
 class _Vocabulary:
-    """Document frequencies and the word list for typo correction, rebuilt when data changes."""
+    """Document frequencies, rarity weights and the word list for typo correction, rebuilt when
+    the data changes."""
 
     def __init__(self, total: int, frequencies: dict[str, int]) -> None:
         self.total = max(total, 1)
         self.frequencies = frequencies
-        self.sorted_terms = sorted(frequencies)
-        known = set(frequencies) | {w for w in WORDS if len(w) >= TYPO_MIN_LENGTH}
-        self.pools: dict[tuple[str, int], list[str]] = {}
-        for term in known:
-            if term.isalpha():
-                self.pools.setdefault((term[0], len(term)), []).append(term)
         self.max_weight = math.log(self.total + 1) + 1.0
+        self.idf = {term: self._idf(df) for term, df in frequencies.items()}
+        self.pools: dict[int, list[str]] = {}
+        for term in frequencies:
+            if term.isalpha() and len(term) >= TYPO_MIN_LENGTH - 1:
+                self.pools.setdefault(len(term), []).append(term)
+        # The lexicon's words, so that a misspelt "semiconducter" finds its concept.
+        self.spellings: dict[str, str] = {}
+        for word, token in lexicon().words.items():
+            if word.isalpha() and len(word) >= TYPO_MIN_LENGTH and token in frequencies:
+                self.spellings[word] = token
+                self.pools.setdefault(len(word), []).append(word)
+        self.profiles: dict[str, Profile] = {}
 
-    def weight(self, token: str) -> float:
-        """Rarity of a token (inverse document frequency); unknown tokens weigh most."""
-        df = self.frequency(token)
-        if df:
-            return math.log((self.total + 1) / (df + 0.5)) + 0.1
-        if token in OUT_OF_SCOPE_WORDS:
-            return OUT_OF_SCOPE_WEIGHT * self.max_weight
-        return UNKNOWN_WEIGHT * self.max_weight
+    def _idf(self, df: int) -> float:
+        return math.log((self.total + 1) / (df + 0.5)) + 0.1
 
-    def frequency(self, token: str) -> int:
-        """Items holding the token, or a word it begins; a common outside word never begins one."""
-        df = self.frequencies.get(token)
-        if df is not None:
-            return df
-        if token in OUT_OF_SCOPE_WORDS:
-            return 0
-        return self.prefix_frequency(token)
+    def df(self, term: Term) -> int:
+        """Items holding one of a term's forms (the most of them)."""
+        return max((self.frequencies.get(form, 0) for form in term.forms), default=0)
 
-    def prefix_frequency(self, token: str) -> int:
-        if len(token) < 4:
-            return 0
-        start = bisect.bisect_left(self.sorted_terms, token)
-        best = 0
-        for term in self.sorted_terms[start : start + 20]:
-            if not term.startswith(token):
-                break
-            best = max(best, self.frequencies[term])
-        return best
+    def weight(self, term: Term) -> float:
+        """Rarity of a term (inverse document frequency); unknown terms weigh half the most."""
+        df = self.df(term)
+        return self._idf(df) if df else UNKNOWN_WEIGHT * self.max_weight
 
-    def known(self, token: str) -> bool:
-        return self.frequency(token) > 0
+    def correct(self, term: Term) -> Term:
+        """A misspelt word as the closest word of the index, or the term itself.
 
-    def correct(self, token: str) -> str:
-        """The known stem of an inflected word, the closest known word to a misspelt one, or itself.
-
-        A typo keeps its first letter; a short word may only miss or gain one letter, a longer one
-        may have one wrong letter, and only long words two. Common words outside the knowledge
-        ("president", "weather") are real words, never typos.
+        Words of four letters or more are corrected against every word of the index (the parts of
+        multi-word names included) and of the lexicon, one edit away (an exchange of neighbours
+        is one), two for words of eight letters or more; a real word of French or English is
+        never corrected.
         """
-        size = len(token)
-        if (
-            size < TYPO_MIN_LENGTH
-            or not token.isalpha()
-            or token in OUT_OF_SCOPE_WORDS
-            or self.known(token)
-        ):
-            return token
-        for suffix in INFLECTIONS:
-            stem = token[: -len(suffix)]
-            if token.endswith(suffix) and len(stem) >= 4:
-                for base in (stem, stem + "e"):
-                    if base in self.frequencies or base in WORDS:
-                        return canonical(base)
-        if common_word(token):  # "lunch" is a word, not a misspelt "launch"
-            return token
-        if size <= 5:
-            limit, costs = 1, (1, 1, 2)
-        elif size <= 8:
-            limit, costs = 1, (1, 1, 1)
-        else:
-            limit, costs = 2, (1, 1, 1)
+        word = term.word
+        size = len(word)
+        if term.concept or size < TYPO_MIN_LENGTH or not word.isalpha() or self.df(term):
+            return term
+        if common_word(word):
+            return term
+        limit = 2 if size >= 8 else 1
         pool: list[str] = []
         for length in range(size - limit, size + limit + 1):
-            pool += self.pools.get((token[0], length), ())
-        found = process.extract(
-            token,
-            pool,
-            scorer=Levenshtein.distance,
-            scorer_kwargs={"weights": costs},
-            score_cutoff=limit,
-            limit=8,
+            pool += self.pools.get(length, ())
+        best: tuple[int, int, str] | None = None
+        for candidate in {word, *term.forms}:
+            for found, distance, _ in process.extract(
+                candidate, pool, scorer=OSA.distance, score_cutoff=limit, limit=8
+            ):
+                token = self.spellings.get(found, found)
+                key = (distance, -self.frequencies.get(token, 0), token)
+                if best is None or key < best:
+                    best = key
+        if best is None:
+            return term
+        token = best[2]
+        return Term(
+            word, (token,), concept=token in lexicon().intents or token in self.spellings.values()
         )
-        if not found:
-            return token
-        nearest = min(distance for _, distance, _ in found)
-        best = max(
-            (term for term, distance, _ in found if distance == nearest),
-            key=lambda term: (self.frequencies.get(term, 0), term),
+
+    def query(self, text: str) -> Query:
+        normalized = normalize(text)
+        found: dict[str, Term] = {}
+        for term in normalized.terms:
+            fixed = self.correct(term)
+            found.setdefault(fixed.forms[0], fixed)
+        chosen = tuple(found.values())
+        tokens = tuple(t.forms[0] for t in chosen)
+        return Query(
+            normalized=normalized,
+            terms=chosen,
+            weights=tuple(self.weight(t) for t in chosen),
+            known=tuple(self.df(t) > 0 for t in chosen),
+            idf=self.idf,
+            direction=direction(text[: len(text)]),
+            constraints=constraints(tokens),
+            text=" ".join(tokens),
         )
-        return canonical(best)
 
 
 class AnswerEngine:
     """Answers questions from the store. No Discord here: the cogs and the CLI both call it."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime] | None = None,
+        scorer: model.Model | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock or times.utc_now
+        self.model = scorer or model.load()
         self._vocabulary: _Vocabulary | None = None
         self._generation = -1
         self._sources: dict[str, Source] = {}
@@ -277,80 +272,65 @@ class AnswerEngine:
         await self.vocabulary()
         return self._sources.get(source_id) if source_id else None
 
-    async def rank(
-        self, text: str, *, guild_id: int | None = None, kind: str | None = None, limit: int = 10
-    ) -> list[Scored]:
-        """Items a text is about, best first, each with a score in [0, 1]."""
-        query = normalize(text)
-        return await self._rank(query, guild_id=guild_id, kind=kind, limit=limit)
-
-    async def _rank(
-        self, query: Normalized, *, guild_id: int | None, kind: str | None, limit: int
-    ) -> list[Scored]:
+    async def candidates(
+        self, text: str, *, guild_id: int | None = None, kind: str | None = None
+    ) -> tuple[Query, list[tuple[search_sql.Candidate, list[float]]]]:
+        """The question as analysed, and its candidates with their ranking features."""
         vocab = await self.vocabulary()
-        tokens = list(dict.fromkeys(vocab.correct(t) for t in query.tokens))
-        tokens = [t for t in tokens if t.isalnum()]
-        if not tokens:
-            return []
-        weights = {t: vocab.weight(t) for t in tokens}
-        total_weight = sum(weights.values())
-        terms, ranked = select_terms(tokens, vocab)
-        if not terms:
-            return []
-        # A word of the index is matched as it is; a partial word ("deadl") as a prefix.
-        match = " OR ".join(
-            f'"{t}"' if t in vocab.frequencies or len(t) < 4 else f'"{t}"*' for t in terms
-        )
+        query = vocab.query(text)
+        selected, ranked = select_terms(query, vocab)
+        if not selected:
+            return query, []
+        match = " OR ".join(f'"{form}"' for form in selected)
         found = await search_sql.candidates(
             self.store.conn, match, limit=CANDIDATES, guild_id=guild_id, ranked=ranked
         )
         if kind is not None:
             found = [c for c in found if c.kind == kind]
         if not found:
-            return []
-        best_rank = min(c.bm25 for c in found) or -1.0
-        question = " ".join(tokens)
-        # First what is cheap: coverage, bm25 rank, question type. Name similarity, the costly
-        # part, is then worked out best bound first, until no candidate left can still enter.
-        partial = []
+            return query, []
+        best = min(c.bm25 for c in found) or -1.0
+        rows = []
         for cand in found:
-            named = f" {cand.names} "
-            keywords = f" {cand.keywords} "
-            body = f" {cand.body} "
-            covered = titled = 0.0
-            for token, weight in weights.items():
-                if _covers(token, named):
-                    covered += weight
-                    titled += weight
-                elif _covers(token, keywords):
-                    covered += KEYWORD_SHARE * weight
-                    titled += weight
-                elif _covers(token, body):
-                    covered += BODY_SHARE * weight
-            coverage = covered / total_weight
-            relevance = cand.bm25 / best_rank if best_rank < 0 else 0.0
-            score = COVERAGE_PART * coverage + (1.0 - COVERAGE_PART - SIMILARITY_PART) * relevance
-            score += INTENT_BONUS * _intent_fit(query, cand.kind, cand.category, keywords)
-            partial.append((score, cand, coverage, titled / total_weight))
-        partial.sort(key=lambda entry: entry[0], reverse=True)
-        scored: list[tuple[float, Scored]] = []
-        for score, cand, coverage, named_share in partial:
-            if len(scored) >= limit and score + SIMILARITY_PART < scored[limit - 1][0]:
-                break
-            score += SIMILARITY_PART * _name_similarity(question, cand.names.split(" | "))
-            entry = Scored(cand.item_id, cand.kind, min(score, 1.0), coverage, named_share)
-            scored.append((score, entry))
-            scored.sort(key=lambda pair: pair[0], reverse=True)
-        return [s for _, s in scored[:limit]]
+            item = vocab.profiles.get(cand.item_id)
+            if item is None:
+                item = vocab.profiles[cand.item_id] = profile(cand)
+            row = rank_row(
+                query,
+                item,
+                kind=cand.kind,
+                category=cand.category,
+                bm25=cand.bm25,
+                best_bm25=best,
+            )
+            rows.append((cand, row))
+        return query, rows
 
-    @staticmethod
-    def confident(scored: Scored) -> bool:
-        """Whether a ranked item is a sure enough answer to give."""
-        return (
-            scored.coverage >= MIN_COVERAGE
-            and scored.named >= MIN_NAMED
-            and scored.score >= MIN_SCORE
+    async def rank(
+        self, text: str, *, guild_id: int | None = None, kind: str | None = None, limit: int = 10
+    ) -> list[Scored]:
+        """Items a text is about, best first, each with the probability that it answers it."""
+        query, rows = await self.candidates(text, guild_id=guild_id, kind=kind)
+        if not rows:
+            return []
+        scored = sorted(
+            ((self.model.logit(row), cand, row) for cand, row in rows),
+            key=lambda entry: entry[0],
+            reverse=True,
         )
+        top = scored[0][0]
+        runner_up = scored[1][0] if len(scored) > 1 else None
+        out = []
+        for logit, cand, row in scored[:limit]:
+            other = runner_up if logit == top else top
+            margin = logit - other if other is not None else float("inf")
+            confidence = self.model.confidence(refuse_row(query, row, logit, margin))
+            out.append(Scored(cand.item_id, cand.kind, confidence))
+        return out
+
+    def confident(self, scored: Scored) -> bool:
+        """Whether a ranked item is a sure enough answer to give."""
+        return scored.score >= self.model.threshold
 
     async def ask(
         self, question: str, *, lang: str | None = None, guild_id: int | None = None
@@ -383,7 +363,9 @@ class AnswerEngine:
             question=question,
             lang=lang,
             answered=True,
-            text=compose.answer_text(item, source, lang, self.clock()),
+            text=compose.answer_text(
+                item, source, lang, self.clock(), asked=query_intents(question)
+            ),
             confidence=best.score,
             item=item,
             source=source,
@@ -391,57 +373,30 @@ class AnswerEngine:
         )
 
 
-def select_terms(tokens: list[str], vocab: _Vocabulary) -> tuple[list[str], bool]:
-    """The words that pick candidates, the rarer first, within a budget of matching items; and
-    whether ranking them by bm25 stays within that budget.
+def query_intents(question: str) -> frozenset[str]:
+    """What kind of answer a question asks for: when, figure, people, why…"""
+    return normalize(question).intents
 
-    Every word still counts when candidates are scored; only the search is bounded, so that a
+
+def select_terms(query: Query, vocab: _Vocabulary) -> tuple[list[str], bool]:
+    """The index forms that pick candidates, the rarer first, within a budget of matching items;
+    and whether ranking them by bm25 stays within that budget.
+
+    Every term still counts when candidates are scored; only the search is bounded, so that a
     question made of words found everywhere costs the same on 100 items as on 100,000.
     """
-    known = [t for t in tokens if vocab.known(t)]
-    selective = [t for t in known if vocab.frequencies.get(t, 0) <= COMMON_SHARE * vocab.total]
-    ranked = sorted(
-        selective or known, key=lambda t: vocab.frequencies.get(t) or vocab.prefix_frequency(t)
-    )
+    forms = {
+        form: vocab.frequencies[form]
+        for term in query.terms
+        for form in term.forms
+        if form in vocab.frequencies
+    }
+    selective = {f: df for f, df in forms.items() if df <= COMMON_SHARE * vocab.total}
+    pool = selective or forms
     chosen, spent = [], 0
-    for term in ranked:
-        df = vocab.frequencies.get(term) or vocab.prefix_frequency(term)
-        if chosen and spent + df > SELECT_BUDGET:
+    for form in sorted(pool, key=lambda f: (pool[f], f)):
+        if chosen and spent + pool[form] > SELECT_BUDGET:
             break
-        chosen.append(term)
-        spent += df
+        chosen.append(form)
+        spent += pool[form]
     return chosen, spent <= SELECT_BUDGET
-
-
-def _covers(token: str, text: str) -> bool:
-    """Whether a space-padded text holds the token as a word, or as the start of one if long."""
-    return f" {token} " in text or (len(token) >= 4 and f" {token}" in text)
-
-
-def _name_similarity(question: str, names: list[str]) -> float:
-    """How closely one of an item's names matches the whole question, in [0, 1]."""
-    best = 0.0
-    for name in names:
-        if name:
-            best = max(
-                best, fuzz.token_set_ratio(question, name) + fuzz.token_sort_ratio(question, name)
-            )
-    return best / 200
-
-
-def _intent_fit(query: Normalized, kind: str, category: str | None, keywords: str) -> int:
-    """1 when an item is the kind of answer asked for, -1 when it answers another question word.
-
-    An item marked as answering "when" is a poor answer to "why", and the other way round.
-    """
-    asked = {intent for intent in ITEM_INTENTS if intent in query.intents}
-    marked = {intent for intent in ITEM_INTENTS if f" {intent} " in keywords}
-    if asked & marked:
-        return 1
-    if "deadline" in query.intents and kind == "deadline":
-        return 1
-    if "figure" in query.intents and kind == "figure":
-        return 1
-    if "people" in query.intents and category == "people":
-        return 1
-    return -1 if asked and marked else 0

@@ -1,6 +1,9 @@
-"""Turn a question or a fact into the tokens the search compares: one pipeline for both sides.
+"""Turn a question or a fact into the terms the search compares: one analysis for both sides.
 
-fold (case, accents, punctuation) → phrases → stop words → synonyms → light stemming.
+fold (case, accents, punctuation) → concepts of the lexicon (``lexicon.toml``: parties, a few
+cross-language concepts, ordinals) → stop words (the ``stop-words`` package, French and English,
+plus chat filler) → Snowball stems (PyStemmer). A word of unknown language gives both its French
+and its English stem; text known to be French or English gives only its own.
 """
 
 from __future__ import annotations
@@ -8,40 +11,32 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sys
+import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from types import ModuleType
-from typing import Any
+from functools import cache, lru_cache
+from importlib import resources
+from itertools import pairwise
 
-from bot.answer import vocabulary
-from bot.answer.vocabulary import (
-    INTENT_WORDS,
-    LANGUAGE_MARKERS,
-    PHRASES,
-    STOP_WORDS,
-    WORDS,
-)
+import Stemmer
+from stop_words import get_stop_words
 
-# Bump by hand when a change to the code here (or to engine.index_for) gives a text other tokens:
-# every item is then indexed again. Changes to the tables are seen by index_version() itself.
-NORMALISER_VERSION = 1
+# Bump by hand when a change to the code here (or to engine.index_for) gives a text other terms:
+# every item is then indexed again. Changes to lexicon.toml and the stop words are seen by
+# index_version() itself.
+NORMALISER_VERSION = 2
 MAX_QUESTION_CHARS = 500  # longer input is cut before it is normalised
+LANGS = ("fr", "en")
 
 _US_UPPER = re.compile(r"\b(?:U\.?S\.?A?\.?|É\.?-?U\.?)(?=\W|$)")
 _EU_UPPER = re.compile(r"\b(?:E\.?U\.?|U\.?E\.?)(?=\W|$)")  # "eu" is also French for "had"
 _APOSTROPHES = re.compile(r"[’'`´ʼ]")
-_TOKEN = re.compile(r"[a-z0-9]+|[%$]")
-_FRENCH_ENDINGS = (
-    *("mique", "miques", "gique", "giques", "tique", "tiques"),
-    *("aux", "ssement", "ssements", "ais", "aise", "aises"),
-)
+_TOKEN = re.compile(r"[a-z0-9]+|[%$€]")
 _AMOUNT = re.compile(r"(\d)(bn|b|md|mds|mrd|mrds|m|k)\b")
 _MAGNITUDES = {"m": "million", "k": "thousand"}  # the others are billions
-_PHRASES = re.compile(
-    r"\b(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")\b"
-)
+_ORDINAL_DIGITS = re.compile(r"^(\d{1,2})(?:e|er|re|eme|ieme|st|nd|rd|th)$")
+_FRENCH_ACCENTS = re.compile(r"[éèêàùçôîâœ]")
+_ELIDED_PRONOUNS = frozenset({"j", "n"})  # "j'ai": "ai" is a verb here, not "AI"
 
 
 def fold(text: str) -> str:
@@ -56,111 +51,254 @@ def fold(text: str) -> str:
     return " ".join(_TOKEN.findall(text))
 
 
-@lru_cache(maxsize=65536)
-def canonical(token: str) -> str:
-    """The synonym of one folded token, after light plural stemming."""
-    if token in WORDS:
-        return WORDS[token]
-    if len(token) > 4 and token.endswith(("s", "x")) and not token.endswith("ss"):
-        stem = token[:-1]
-        return WORDS.get(stem, stem)
-    return token
+_STEMMERS = {"fr": Stemmer.Stemmer("french"), "en": Stemmer.Stemmer("english")}
+
+
+@lru_cache(maxsize=131072)
+def stem(word: str, lang: str) -> str:
+    return _STEMMERS[lang].stemWord(word)
+
+
+def keys(word: str) -> frozenset[str]:
+    """A word and its stems in both languages: two spellings match when they share one."""
+    return frozenset((word, stem(word, "fr"), stem(word, "en")))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    words: dict[str, str]  # a folded word → its concept token
+    phrases: dict[str, list[tuple[tuple[frozenset[str], ...], str]]]  # first word's key → phrases
+    parties: frozenset[str]
+    adjectives: dict[str, str]  # folded adjective → party
+    intents: dict[str, frozenset[str]]  # intent → cue words and concept tokens
+    stop: frozenset[str]
+    stop_stems: frozenset[str]
+
+
+CONCEPT_PREFIX = "z"  # concept tokens never meet a stem: "zcar" (voiture) is not "car(e)"
+
+
+def concept_token(name: str) -> str:
+    return CONCEPT_PREFIX + name.replace("_", "")
+
+
+def _ordinal_token(number: int | str) -> str:
+    return concept_token(f"ord{number}")
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The lexicon, read once from the package's data."""
+    data = tomllib.loads(
+        resources.files("bot.answer").joinpath("lexicon.toml").read_text(encoding="utf-8")
+    )
+    entries: list[tuple[str, str]] = []
+    adjectives: dict[str, str] = {}
+    for party, names in data["party"].items():
+        for name in names["names"]:
+            entries.append((name, concept_token(party)))
+        for adjective in names["adjectives"]:
+            entries.append((adjective, concept_token(party)))
+            adjectives[fold(adjective)] = concept_token(party)
+    for concept, spellings in data["concept"].items():
+        entries += [(spelling, concept_token(concept)) for spelling in spellings]
+    for number, spellings in data["ordinal"].items():
+        entries += [(spelling, _ordinal_token(number)) for spelling in spellings]
+    words: dict[str, str] = {}
+    phrases: dict[str, list[tuple[tuple[frozenset[str], ...], str]]] = {}
+    for spelling, token in entries:
+        folded = fold(spelling).split()
+        if len(folded) == 1:
+            words.setdefault(folded[0], token)
+        elif folded:
+            pattern = tuple(keys(w) for w in folded)
+            for key in pattern[0]:
+                phrases.setdefault(key, []).append((pattern, token))
+    for found in phrases.values():
+        found.sort(key=lambda entry: len(entry[0]), reverse=True)
+    intents = {}
+    for intent, cues in data["intent"].items():
+        folded_cues = {" ".join(fold(cue).split()) for cue in cues}
+        tokens = {concept_token(c) for c in cues if c in data["concept"]}
+        intents[intent] = frozenset(folded_cues | tokens | {words.get(c, c) for c in folded_cues})
+    stop = {fold(w) for lang in LANGS for w in get_stop_words(lang)}
+    stop |= {fold(w) for w in data["filler"]["words"]}
+    # Single question words ("combien", "pourquoi") are read as intents, not searched for.
+    cues = {cue for found in intents.values() for cue in found}
+    stop |= {cue for cue in cues if cue.isalpha() and cue not in words}
+    stop = {w for w in stop if w and " " not in w}
+    stop_stems = {stem(w, lang) for w in stop for lang in LANGS if len(w) > 3}
+    return Lexicon(
+        words=words,
+        phrases=phrases,
+        parties=frozenset(concept_token(p) for p in data["party"]),
+        adjectives=adjectives,
+        intents=intents,
+        stop=frozenset(stop),
+        stop_stems=frozenset(stop_stems),
+    )
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of a text as the index compares it: a concept token, or its stems."""
+
+    word: str  # the folded word (or the concept token)
+    forms: tuple[str, ...]  # what the index may hold for it; one for a concept
+    concept: bool = False
+
+
+def concepts(folded: list[str]) -> list[str | tuple[str, str]]:
+    """Folded words, the lexicon's phrases and words replaced by (token, first word)."""
+    lex = lexicon()
+    out: list[str | tuple[str, str]] = []
+    i = 0
+    while i < len(folded):
+        word = folded[i]
+        matched = False
+        for key in keys(word):
+            for pattern, token in lex.phrases.get(key, ()):
+                end = i + len(pattern)
+                if end <= len(folded) and all(
+                    p & keys(w) for p, w in zip(pattern, folded[i:end], strict=True)
+                ):
+                    out.append((token, word))
+                    i = end
+                    matched = True
+                    break
+            if matched:
+                break
+        if matched:
+            continue
+        ordinal = _ORDINAL_DIGITS.match(word)
+        if ordinal:
+            out.append((_ordinal_token(int(ordinal[1])), word))
+        elif word in lex.words and not (i and folded[i - 1] in _ELIDED_PRONOUNS):
+            out.append((lex.words[word], word))
+        elif word in lex.stop:
+            out.append(word)
+        elif (base := _inflected(word, lex.words)) is not None:
+            out.append((lex.words[base], word))
+        else:
+            out.append(word)
+        i += 1
+    return out
+
+
+def _inflected(word: str, words: dict[str, str]) -> str | None:
+    """The lexicon's word that a plural comes from ("puces" → "puce")."""
+    if len(word) < 5 or not word.endswith(("s", "x")):
+        return None
+    base = word[:-1]
+    return base if base in words else None
+
+
+def terms(text: str, lang: str | None = None, *, limit: int | None = None) -> list[Term]:
+    """The content terms of a text, in order: stop words dropped, others stemmed in ``lang``, or
+    in both languages when it is not known."""
+    lex = lexicon()
+    folded = fold(text if limit is None else text[:limit]).split()
+    out = []
+    for entry in concepts(folded):
+        if isinstance(entry, tuple):
+            out.append(Term(entry[0], (entry[0],), concept=True))
+            continue
+        word = entry
+        if word in lex.stop or (len(word) == 1 and not word.isdigit() and word not in "%$€"):
+            continue
+        if word.isdigit():
+            out.append(Term(word, (word,)))
+            continue
+        langs = (lang,) if lang else LANGS
+        forms = tuple(dict.fromkeys(stem(word, la) for la in langs))
+        if all(f in lex.stop_stems for f in forms) and len(word) > 3:
+            continue
+        out.append(Term(word, forms))
+    return out
+
+
+def index_text(text: str, lang: str | None = None) -> str:
+    """Analysed text for the full-text index: every form of every term."""
+    return " ".join(form for term in terms(text, lang) for form in term.forms)
 
 
 @dataclass(frozen=True)
 class Normalized:
-    tokens: tuple[str, ...]  # content tokens, canonical, in order, duplicates kept
+    terms: tuple[Term, ...]  # content terms, in order, duplicates kept
     words: tuple[str, ...]  # every folded word, stop words included
     intents: frozenset[str]
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """One token per term: its concept, or its first stem."""
+        return tuple(t.forms[0] for t in self.terms)
 
     @property
     def text(self) -> str:
         return " ".join(self.tokens)
 
 
-def _content(words: list[str]) -> list[str]:
-    """Canonical content tokens of phrased words: stop words (also once stemmed) dropped."""
-    tokens = []
-    for word in words:
-        if word in STOP_WORDS or (len(word) == 1 and not word.isdigit() and word not in "%$"):
-            continue
-        token = canonical(word)
-        if token in STOP_WORDS:
-            continue
-        tokens.append(token)
-    return tokens
-
-
-def phrase(folded: str) -> list[str]:
-    """Folded words with the phrases of several words replaced by their token."""
-    return _PHRASES.sub(lambda m: PHRASES[m.group(0)], folded).split()
-
-
-def intents_of(words: list[str] | tuple[str, ...]) -> frozenset[str]:
-    """The kinds of answer that phrased words (stop words included) ask for."""
-    present = set(words)
-    return frozenset(intent for intent, cues in INTENT_WORDS.items() if cues & present)
+def intents_of(words: tuple[str, ...], tokens: tuple[str, ...]) -> frozenset[str]:
+    """The kinds of answer a question asks for, from its words, pairs of words and concepts."""
+    present = {*words, *tokens, *(" ".join(pair) for pair in pairwise(words))}
+    present |= {" ".join(t) for t in zip(words, words[1:], words[2:], strict=False)}
+    # A question that opens with "ou" asks where ("où"), not "or".
+    if words[:1] == ("ou",):
+        present.add("ou")
+    elif "ou" in present:
+        present.discard("ou")
+    return frozenset(intent for intent, cues in lexicon().intents.items() if cues & present)
 
 
 def normalize(text: str) -> Normalized:
-    folded = fold(text[:MAX_QUESTION_CHARS])
-    words = tuple(folded.split())
-    phrased = phrase(folded)
-    tokens = _content(phrased)
-    # A question that opens with "ou" asks where ("où"), not "or".
-    cues = [*phrased, *tokens, *(["where"] if words[:1] == ("ou",) else [])]
-    intents = intents_of(cues)
-    return Normalized(tuple(tokens), words, intents)
-
-
-def index_text(text: str) -> str:
-    """Normalised text for the full-text index."""
-    return " ".join(_content(phrase(fold(text))))
+    found = tuple(terms(text, limit=MAX_QUESTION_CHARS))
+    words = tuple(fold(text[:MAX_QUESTION_CHARS]).split())
+    concepts_found = tuple(t.word for t in found if t.concept)
+    return Normalized(found, words, intents_of(words, concepts_found))
 
 
 def detect_language(text: str) -> str:
-    """'fr' or 'en', from marker words and accents; English when nothing tells."""
+    """'fr' or 'en', from each language's stop words and accents; English when nothing tells."""
     words = fold(text[:MAX_QUESTION_CHARS]).split()
-    fr = sum(w in LANGUAGE_MARKERS["fr"] for w in words)
-    en = sum(w in LANGUAGE_MARKERS["en"] for w in words)
-    fr += 2 * len(re.findall(r"[éèêàùçôîâœ]", text.lower()))
-    # Without accents, French endings still tell ("economique", "fiscaux", "investissement").
-    fr += 0.5 * sum(len(w) >= 7 and w.endswith(_FRENCH_ENDINGS) for w in words)
+    fr_stop, en_stop = _stop_words("fr"), _stop_words("en")
+    fr = sum(w in fr_stop and w not in en_stop for w in words)
+    en = sum(w in en_stop and w not in fr_stop for w in words)
+    fr += 2 * len(_FRENCH_ACCENTS.findall(text.lower()))
+    # Words neither list tells apart: which language's stemmer changes them, the other leaving
+    # them whole ("investissement" is French, "pushing" English).
+    for word in words:
+        if len(word) >= 6 and word not in fr_stop and word not in en_stop:
+            fr_changed = stem(word, "fr") != word
+            en_changed = stem(word, "en") != word
+            if fr_changed and not en_changed:
+                fr += 0.5
+            elif en_changed and not fr_changed:
+                en += 0.5
     return "fr" if fr > en else "en"
 
 
+@cache
+def _stop_words(lang: str) -> frozenset[str]:
+    """The stop-word package's list for one language, folded: it tells languages apart."""
+    small = {fold(w) for w in get_stop_words(lang)}
+    return frozenset(w for w in small if w and " " not in w and len(w) > 1)
+
+
 def index_version() -> str:
-    """Which normaliser the search index was built with: NORMALISER_VERSION and the contents of
-    the tables it reads (vocabulary.py's and this module's). A comment changes neither."""
-    return tables_digest(vocabulary, sys.modules[__name__])
-
-
-def tables_digest(*modules: ModuleType) -> str:
-    """A digest of NORMALISER_VERSION and of every table defined at the top of ``modules``
-    (sets, mappings, sequences, strings, numbers, patterns), each written out in sorted order."""
-    kinds = (dict, frozenset, set, tuple, list, str, int, float, re.Pattern)
+    """Which analysis the search index was built with: NORMALISER_VERSION, the lexicon, the stop
+    words and the stemmers' algorithms. A comment in the lexicon changes nothing."""
+    lex = lexicon()
     tables = {
-        f"{module.__name__}.{name}": _plain(value)
-        for module in modules
-        for name, value in vars(module).items()
-        if not name.startswith("__") and isinstance(value, kinds)
+        "version": NORMALISER_VERSION,
+        "words": sorted(lex.words.items()),
+        "phrases": sorted(
+            [key, [[[sorted(p) for p in pattern], token] for pattern, token in found]]
+            for key, found in lex.phrases.items()
+        ),
+        "intents": sorted((k, sorted(v)) for k, v in lex.intents.items()),
+        "stop": sorted(lex.stop),
+        "stemmers": Stemmer.algorithms(),
+        "stemmer": Stemmer.version() if hasattr(Stemmer, "version") else "",
     }
-    text = json.dumps([NORMALISER_VERSION, tables], ensure_ascii=False, sort_keys=True)
+    text = json.dumps(tables, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _plain(value: Any) -> Any:
-    """``value`` as JSON data that does not depend on the order of sets (or the hash seed)."""
-    if isinstance(value, re.Pattern):
-        return [value.pattern, value.flags]
-    if isinstance(value, dict):
-        return _sorted([_plain(key), _plain(item)] for key, item in value.items())
-    if isinstance(value, frozenset | set):
-        return _sorted(_plain(item) for item in value)
-    if isinstance(value, tuple | list):
-        return [_plain(item) for item in value]
-    return value
-
-
-def _sorted(values: Any) -> list:
-    return sorted(values, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))

@@ -1,0 +1,255 @@
+"""What the ranking model sees of a candidate: numbers that say how well it fits a question.
+
+Every feature is computed the same way at training time (``tests/questions/train.py``) and when a
+question is asked. The names in ``RANK_FEATURES`` and ``REFUSE_FEATURES`` are the columns of the
+coefficients in ``model.toml``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from wordfreq import zipf_frequency
+
+from bot.answer.normalize import Normalized, Term
+from bot.answer.structure import Constraints, Direction, contradictions, direction_fit
+from store.search import Candidate
+
+COMMON_ZIPF = 3.0  # a word this frequent in French or English (wordfreq) is a real word
+SEPARATOR = " | "  # between the names, and between the questions, of one index field
+
+# One row per candidate, in this order.
+RANK_FEATURES = (
+    "named",  # share of the question's weight found in the item's names or keywords
+    "text",  # share found only in its text
+    "asked",  # share found in the one way of asking (item question) closest to it
+    "asked_back",  # share of that way of asking found in the question
+    "missing",  # share the index knows but this item lacks
+    "bm25",  # bm25 over the fields, relative to the best candidate's
+    "similarity",  # fuzzy similarity of the question to the item's closest name
+    "fits_kind",  # 1 when the item is the kind of answer asked for (date, figure, people, why)
+    "misfits_kind",  # 1 when the question asks for a kind the item is not
+    "direction",  # 1 the flow runs the way asked, -1 the other way, 0 unknown
+    "contradicts",  # ordinals, years, numbers, parties asked for that the item does not hold
+    "uncovered",  # share of the question's terms (each counting once) found in no field
+    "uncovered_specific",  # the most specific of those (rare in the language: names, jargon)
+    "names_it",  # the largest share of one of the item's names that the question holds
+)
+# The refusal model's inputs: the ranking's log-odds for the best candidate, its margin over the
+# second, the best candidate's features, and what weighs against any answer.
+REFUSE_FEATURES = (
+    "logit",
+    "margin",
+    *RANK_FEATURES,
+    "unknown",  # share of the question's weight the index does not know at all
+    "unknown_common",  # the same for common words of the language (not typos, not names)
+    "terms",  # log of the number of content terms
+)
+MAX_MARGIN = 6.0  # a margin counts up to this: one candidate alone is not infinitely sure
+
+
+@lru_cache(maxsize=65536)
+def common_word(word: str) -> bool:
+    """Whether ``word`` is a word people commonly write in French or English."""
+    return max(zipf_frequency(word, "en"), zipf_frequency(word, "fr")) >= COMMON_ZIPF
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    return max(zipf_frequency(word, "en"), zipf_frequency(word, "fr"))
+
+
+def specificity(term: Term) -> float:
+    """How much a term narrows a question, in [0, 1]: rare words of the language (names, jargon,
+    numbers) most, everyday words least; a concept of the lexicon in between."""
+    if term.concept:
+        return 0.5
+    if term.word.isdigit():
+        return 1.0
+    return max(0.0, min(1.0, (7.0 - _zipf(term.word)) / 6.0))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One item's index fields as sets of terms, parsed once per index generation."""
+
+    names: frozenset[str]
+    keywords: frozenset[str]
+    body: frozenset[str]
+    questions: tuple[frozenset[str], ...]
+    name_texts: tuple[str, ...]
+    direction: Direction
+    marks: frozenset[str]  # what the item answers: when, why, how (from its keywords)
+
+    @property
+    def own(self) -> frozenset[str]:
+        """What the item itself says (its ways of asking left out)."""
+        return self.names | self.keywords | self.body
+
+
+def profile(candidate: Candidate) -> Profile:
+    names = tuple(n for n in candidate.names.split(SEPARATOR) if n)
+    keywords = frozenset(candidate.keywords.split())
+    questions = tuple(frozenset(q.split()) for q in candidate.questions.split(SEPARATOR) if q)
+    return Profile(
+        names=frozenset(w for n in names for w in n.split()),
+        keywords=keywords,
+        body=frozenset(candidate.body.split()),
+        questions=questions,
+        name_texts=names,
+        direction=Direction.from_marks(keywords),
+        marks=keywords & {"when", "why", "how"},
+    )
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as the features see it: its terms, their weights, and what it asks for."""
+
+    normalized: Normalized
+    terms: tuple[Term, ...]  # after typo correction, one per distinct term
+    weights: tuple[float, ...]
+    known: tuple[bool, ...]  # whether the index holds the term at all
+    idf: dict[str, float]  # weight of each index term the question may meet
+    direction: Direction
+    constraints: Constraints
+    text: str  # the terms' first forms, for fuzzy similarity
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights) or 1.0
+
+    def unknown(self) -> tuple[float, float]:
+        """Shares of the weight unknown to the index: all such terms, and common words only."""
+        unknown = common = 0.0
+        for term, weight, known in zip(self.terms, self.weights, self.known, strict=True):
+            if not known:
+                unknown += weight
+                if not term.concept and term.word.isalpha() and common_word(term.word):
+                    common += weight
+        return unknown / self.total, common / self.total
+
+
+def _held(term: Term, field: frozenset[str]) -> bool:
+    return any(form in field for form in term.forms)
+
+
+def rank_row(
+    query: Query, item: Profile, *, kind: str, category: str | None, bm25: float, best_bm25: float
+) -> list[float]:
+    """The RANK_FEATURES of one candidate."""
+    total = query.total
+    named = text = missing = 0.0
+    uncovered = 0
+    specific = 0.0
+    for term, weight, known in zip(query.terms, query.weights, query.known, strict=True):
+        if _held(term, item.names) or _held(term, item.keywords):
+            named += weight
+        elif _held(term, item.body):
+            text += weight
+        elif not any(_held(term, q) for q in item.questions):
+            uncovered += 1
+            specific = max(specific, specificity(term))
+            if known:
+                missing += weight
+    asked, asked_back = _closest_question(query, item)
+    relevance = bm25 / best_bm25 if best_bm25 < 0 else 0.0
+    fits, misfits = _kind_fit(query.normalized.intents, kind, category, item.marks)
+    held = item.own
+    return [
+        named / total,
+        text / total,
+        asked,
+        asked_back,
+        missing / total,
+        relevance,
+        _similarity(query.text, item.name_texts),
+        fits,
+        misfits,
+        float(direction_fit(query.direction, item.direction)),
+        float(min(contradictions(query.constraints, held), 2)),
+        uncovered / max(len(query.terms), 1),
+        specific,
+        _names_it(query, item),
+    ]
+
+
+def refuse_row(query: Query, rank: list[float], logit: float, margin: float) -> list[float]:
+    """The REFUSE_FEATURES of the best candidate."""
+    unknown, common = query.unknown()
+    return [
+        logit,
+        max(-MAX_MARGIN, min(margin, MAX_MARGIN)),
+        *rank,
+        unknown,
+        common,
+        math.log1p(len(query.terms)),
+    ]
+
+
+def _closest_question(query: Query, item: Profile) -> tuple[float, float]:
+    """How much of the question the closest way of asking covers, and how much of that way of
+    asking the question covers (both weighted by rarity)."""
+    best = back = 0.0
+    total = query.total
+    for question in item.questions:
+        covered = sum(
+            weight
+            for term, weight in zip(query.terms, query.weights, strict=True)
+            if _held(term, question)
+        )
+        share = covered / total
+        if share >= best:
+            own = sum(query.idf.get(word, 0.5) for word in question) or 1.0
+            found = sum(
+                query.idf.get(word, 0.5)
+                for word in question
+                if any(word in term.forms for term in query.terms)
+            )
+            if share > best or found / own > back:
+                best, back = share, found / own
+    return best, back
+
+
+def _names_it(query: Query, item: Profile) -> float:
+    """How fully the question names the item: the best share of one name's terms it holds."""
+    asked = {form for term in query.terms for form in term.forms}
+    best = 0.0
+    for name in item.name_texts:
+        words = set(name.split())
+        if words:
+            best = max(best, len(words & asked) / len(words))
+    return best
+
+
+def _similarity(text: str, names: tuple[str, ...]) -> float:
+    """How closely one of an item's names matches the whole question, in [0, 1]."""
+    if not text:
+        return 0.0
+    return max((fuzz.token_set_ratio(text, name) for name in names if name), default=0.0) / 100
+
+
+def _kind_fit(
+    intents: frozenset[str], kind: str, category: str | None, marks: frozenset[str]
+) -> tuple[float, float]:
+    """(fits, misfits): the question asks for what the item is, or for something else."""
+    wants = set()
+    if "when" in intents or "deadline" in intents:
+        wants.add("deadline")
+    if "figure" in intents:
+        wants.add("figure")
+    if "people" in intents:
+        wants.add("people")
+    if "why" in intents:
+        wants.add("why")
+    has = {kind}
+    if category == "people":
+        has.add("people")
+    has |= {"why" for mark in marks if mark == "why"}
+    has |= {"deadline" for mark in marks if mark == "when"}
+    if not wants:
+        return 0.0, 0.0
+    return (1.0, 0.0) if wants & has else (0.0, 1.0)

@@ -1,0 +1,93 @@
+"""The answer engine's two small logistic models, their coefficients read from ``model.toml``.
+
+``rank``: a conditional logit; the log-odds that a candidate, rather than the others, is the item a
+question asks about. ``refuse``: the calibrated probability that the best candidate is a right
+answer. Both are fitted by ``python -m tests.questions.train`` on the dev questions; the threshold
+is the least probability that still keeps out-of-scope dev questions refused.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from bot.answer.features import RANK_FEATURES, REFUSE_FEATURES
+
+
+def sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+@dataclass(frozen=True)
+class Model:
+    rank_weights: tuple[float, ...]
+    refuse_weights: tuple[float, ...]
+    refuse_bias: float
+    threshold: float
+    # How features are scaled before the weights apply: (value - mean) / scale.
+    refuse_means: tuple[float, ...]
+    refuse_scales: tuple[float, ...]
+
+    def logit(self, row: Sequence[float]) -> float:
+        return sum(w * x for w, x in zip(self.rank_weights, row, strict=True))
+
+    def confidence(self, row: Sequence[float]) -> float:
+        """The probability that the candidate whose refusal row this is answers the question."""
+        z = self.refuse_bias + sum(
+            w * (x - m) / s
+            for w, x, m, s in zip(
+                self.refuse_weights, row, self.refuse_means, self.refuse_scales, strict=True
+            )
+        )
+        return sigmoid(z)
+
+    def as_toml(self) -> str:
+        def floats(values: Sequence[float]) -> str:
+            return "[" + ", ".join(f"{float(v):.6g}" for v in values) + "]"
+
+        def names(values: Sequence[str]) -> str:
+            return "[" + ", ".join(f'"{v}"' for v in values) + "]"
+
+        return (
+            "# Written by `python -m tests.questions.train`: do not edit by hand, train again.\n\n"
+            "[rank]\n"
+            f"features = {names(RANK_FEATURES)}\n"
+            f"weights = {floats(self.rank_weights)}\n\n"
+            "[refuse]\n"
+            f"features = {names(REFUSE_FEATURES)}\n"
+            f"weights = {floats(self.refuse_weights)}\n"
+            f"means = {floats(self.refuse_means)}\n"
+            f"scales = {floats(self.refuse_scales)}\n"
+            f"bias = {float(self.refuse_bias):.6g}\n"
+            f"threshold = {float(self.threshold):.6g}\n"
+        )
+
+
+def parse(text: str) -> Model:
+    data = tomllib.loads(text)
+    rank, refuse = data["rank"], data["refuse"]
+    if tuple(rank["features"]) != RANK_FEATURES or tuple(refuse["features"]) != REFUSE_FEATURES:
+        raise ValueError(
+            "model.toml was trained on other features: run python -m tests.questions.train"
+        )
+    return Model(
+        rank_weights=tuple(rank["weights"]),
+        refuse_weights=tuple(refuse["weights"]),
+        refuse_bias=refuse["bias"],
+        threshold=refuse["threshold"],
+        refuse_means=tuple(refuse["means"]),
+        refuse_scales=tuple(refuse["scales"]),
+    )
+
+
+@cache
+def load() -> Model:
+    """The trained model shipped with the package."""
+    return parse(resources.files("bot.answer").joinpath("model.toml").read_text(encoding="utf-8"))

@@ -1,0 +1,128 @@
+"""What words alone cannot decide: the direction of a flow, and constraints a candidate breaks.
+
+Direction is read the same way from a question and from an item's text: a party's adjective
+("Taiwanese companies", "investissements taïwanais") says where something comes from, a party
+after "in / into / to / à / aux / en / vers" where it goes; a party named with neither is the
+other end when one end is known. Ordinals, years, numbers and parties named in a question that a
+candidate does not hold count against it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.answer.normalize import concept_token, concepts, fold, lexicon
+
+# Prepositions after which a party is where something goes.
+_TOWARDS = frozenset(
+    "in into to towards toward onto inside a aux au en vers dans sur chez pour for".split()
+)
+# Prepositions after which a party is where something comes from.
+_FROM = frozenset("from depuis provenance".split())
+_SKIPPED = frozenset("the le la les l sol soil territoire territory of du de des d".split())
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_ORDINAL = re.compile("^" + concept_token("ord") + r"\d+$")
+DIRECTION_MARK = "dir"  # index marks: "dirfromtaiwan", "dirtousa"
+
+
+@dataclass(frozen=True)
+class Direction:
+    origin: frozenset[str] = frozenset()
+    target: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.origin or self.target)
+
+    def marks(self) -> list[str]:
+        return [f"{DIRECTION_MARK}from{p}" for p in sorted(self.origin)] + [
+            f"{DIRECTION_MARK}to{p}" for p in sorted(self.target)
+        ]
+
+    @classmethod
+    def from_marks(cls, tokens: set[str] | frozenset[str]) -> Direction:
+        origin = {t[7:] for t in tokens if t.startswith(f"{DIRECTION_MARK}from")}
+        target = {t[5:] for t in tokens if t.startswith(f"{DIRECTION_MARK}to")}
+        return cls(frozenset(origin), frozenset(target))
+
+
+def direction(text: str) -> Direction:
+    """Where the flow a text speaks of comes from and goes to, as far as it says."""
+    lex = lexicon()
+    entries = concepts(fold(text).split())
+    origin: set[str] = set()
+    target: set[str] = set()
+    neutral: list[str] = []
+    after: str | None = None  # "to" or "from" while a preposition waits for its party
+    gap = 0
+    for entry in entries:
+        if isinstance(entry, tuple):
+            token = entry[0]
+            if token in lex.parties:
+                word = entry[1] if len(entry) > 1 else ""
+                if after == "to":
+                    target.add(token)
+                elif after == "from" or word in lex.adjectives:
+                    origin.add(token)
+                else:
+                    neutral.append(token)
+            after = None
+            continue
+        if entry in _TOWARDS:
+            after, gap = "to", 0
+        elif entry in _FROM:
+            after, gap = "from", 0
+        elif after and entry in _SKIPPED and gap < 3:
+            gap += 1
+        else:
+            after = None
+    if target and not origin:
+        origin = {p for p in neutral if p not in target}
+    elif origin and not target:
+        target = {p for p in neutral if p not in origin}
+    both = origin & target
+    return Direction(frozenset(origin - both), frozenset(target - both))
+
+
+def direction_fit(asked: Direction, held: Direction) -> int:
+    """1 when an item's direction is the one asked, -1 when it runs the other way, else 0."""
+    if not asked or not held:
+        return 0
+    wrong = bool(asked.target & held.origin and not asked.target & held.target) or bool(
+        asked.origin & held.target and not asked.origin & held.origin
+    )
+    if wrong:
+        return -1
+    return 1 if asked.target & held.target or asked.origin & held.origin else 0
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What a question pins down: ordinals, years, other numbers, and parties."""
+
+    ordinals: frozenset[str]
+    years: frozenset[str]
+    numbers: frozenset[str]
+    parties: frozenset[str]
+
+
+def constraints(tokens: tuple[str, ...]) -> Constraints:
+    parties = lexicon().parties
+    return Constraints(
+        ordinals=frozenset(t for t in tokens if _ORDINAL.match(t)),
+        years=frozenset(t for t in tokens if _YEAR.match(t)),
+        numbers=frozenset(t for t in tokens if t.isdigit() and len(t) >= 2 and not _YEAR.match(t)),
+        parties=frozenset(t for t in tokens if t in parties),
+    )
+
+
+def contradictions(asked: Constraints, held: set[str] | frozenset[str]) -> int:
+    """How many things a question pins down that a candidate, by all its index words, does not."""
+    count = 0
+    ordinals = {t for t in held if _ORDINAL.match(t)}
+    if asked.ordinals and ordinals and not asked.ordinals & ordinals:
+        count += 1
+    count += len(asked.years - held)
+    count += len(asked.numbers - held)
+    count += len(asked.parties - held)
+    return count
