@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench eval lint clean
+.PHONY: run test bench eval train lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.questions.evaluate
+
+train: $(STAMP)
+	$(BIN)/python -m tests.questions.train --folds 5
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -61,7 +61,7 @@ async def test_a_reply_to_a_public_ask_answer_is_asked_in_its_context(bot, fake)
     answer, but it is asked without what the answer was about."""
     asked = await ask(fake, "what is the EPPD?")
     assert "EPPD" in reply_text(asked["message"])
-    follow = await say(fake, "and when was it?", reply_to=asked["message"], ping=False)
+    follow = await say(fake, "and when did it start?", reply_to=asked["message"], ping=False)
     text = reply_text(await reply_to(fake, follow))
     assert "I don't know" not in text
     assert "2020" in text  # as after "@Silicon Bridge what is the EPPD?"
@@ -73,7 +73,7 @@ async def test_a_reply_to_an_answer_in_a_direct_message_is_asked_in_its_context(
     channel = fake.dm_channel_for(fake.user)
     answer = await reply_to(fake, await say(fake, "what is the EPPD?", channel=channel))
     assert "EPPD" in reply_text(answer)
-    follow = await say(fake, "and when was it?", channel=channel, reply_to=answer, ping=False)
+    follow = await say(fake, "and when did it start?", channel=channel, reply_to=answer, ping=False)
     text = reply_text(await reply_to(fake, follow))
     assert "I don't know" not in text
     assert "2020" in text

@@ -82,9 +82,9 @@ async def test_an_unknown_question_addressed_to_the_bot_gets_i_dont_know(bot, fa
 
 
 async def test_the_servers_language_when_the_question_does_not_tell(bot, fake):
-    question = await say(fake, f"{mention(fake)} AMI")
+    question = await say(fake, f"{mention(fake)} EPPD")
     reply = await reply_to(fake, question)
-    assert "mai 2025" in reply_text(reply)  # the server prefers French
+    assert "novembre 2020" in reply_text(reply)  # the server prefers French
 
 
 async def test_a_reply_to_an_answer_is_a_follow_up_pinged_or_not(bot, fake):

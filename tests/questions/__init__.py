@@ -28,10 +28,13 @@ def _load(path: Path) -> dict:
 
 
 def dev() -> list[Question]:
-    return [
+    """Everything we may study and train on: ``dev.toml`` (questions with the items that answer
+    them) and the batches of ``train/`` (written from the source documents, naming facts)."""
+    own = [
         Question(q["q"], q["lang"], "dev", frozenset(q["expect"]))
         for q in _load(HERE / "dev.toml")["question"]
     ]
+    return own + _by_facts(sorted((HERE / "train").glob("*.toml")))
 
 
 def test_batches() -> list[Path]:
@@ -41,9 +44,15 @@ def test_batches() -> list[Path]:
 
 
 def test() -> list[Question]:
+    return _by_facts(test_batches())
+
+
+def _by_facts(paths: list[Path]) -> list[Question]:
+    """Questions that name facts of ``test/facts.toml``, with the items ``answers.toml`` maps
+    those facts to."""
     items = {f["key"]: f["items"] for f in _load(HERE / "test" / "answers.toml")["fact"]}
     questions = []
-    for q in (q for path in test_batches() for q in _load(path)["question"]):
+    for q in (q for path in paths for q in _load(path)["question"]):
         expect = frozenset(i for key in q["facts"] for i in items[key])
         unmapped = bool(q["facts"]) and not expect
         questions.append(Question(q["q"], q["lang"], q["kind"], expect, unmapped))

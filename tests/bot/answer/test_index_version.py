@@ -1,55 +1,23 @@
-"""The index version follows what the normaliser uses as data, not the text of its source."""
+"""The index version follows what the analysis uses as data (the lexicon, the stop words)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
-from bot.answer import normalize, vocabulary
-from bot.answer.normalize import index_version, tables_digest
+from bot.answer import normalize
+from bot.answer.normalize import index_version
 
-PROJECT = Path(__file__).resolve().parent.parent
-
-
-def _vocabulary_rewritten(tmp_path: Path, change: Callable[[str], str]) -> ModuleType:
-    """vocabulary.py with its source edited by ``change``, loaded as a module of its own."""
-    source = Path(vocabulary.__file__).read_text(encoding="utf-8")
-    edited = change(source)
-    assert edited != source
-    path = tmp_path / "vocabulary.py"
-    path.write_text(edited, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location(vocabulary.__name__, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+PROJECT = Path(__file__).resolve().parents[3]
 
 
-def test_comments_and_docstrings_leave_the_version_as_it_was(tmp_path):
-    def reword(source: str) -> str:
-        source = source.replace('"""Word lists', '"""The word lists', 1)
-        source = source.replace("# deadline\n", "# deadline, in both languages\n", 1)
-        return "# A comment on top.\n" + source.replace("\n\n\n", "\n\n\n# Between tables.\n")
-
-    assert tables_digest(_vocabulary_rewritten(tmp_path, reword), normalize) == index_version()
-
-
-def test_a_new_synonym_changes_the_version(tmp_path):
-    def add(source: str) -> str:
-        return source.replace(
-            '"echeance": "deadline",', '"jalon": "deadline", "echeance": "deadline",'
-        )
-
-    assert tables_digest(_vocabulary_rewritten(tmp_path, add), normalize) != index_version()
-
-
-def test_a_new_stop_word_or_a_new_normaliser_version_changes_the_version(monkeypatch):
+def test_a_new_lexicon_entry_or_normaliser_version_changes_the_version(monkeypatch):
     before = index_version()
-    monkeypatch.setattr(vocabulary, "STOP_WORDS", vocabulary.STOP_WORDS | {"zut"})
+    lexicon = normalize.lexicon()
+    changed = lexicon.__class__(**{**lexicon.__dict__, "stop": lexicon.stop | {"zut"}})
+    monkeypatch.setattr(normalize, "lexicon", lambda: changed)
     assert index_version() != before
     monkeypatch.undo()
     assert index_version() == before

@@ -160,7 +160,9 @@ async def test_a_reply_is_answered_in_the_context_of_the_answer_it_replies_to(ta
     assert reply.context.partnership_id == "us-tw-eppd"
     _, led = await ask(talk, "who led it?", reply_to=eppd, reply_to_bot=True)
     assert led.via is Via.REPLY and "Helberg" in said(led)
-    _, when = await ask(talk, "et c'était quand ?", reply_to=eppd, reply_to_bot=True)
+    _, when = await ask(
+        talk, "et la première réunion, c'était quand ?", reply_to=eppd, reply_to_bot=True
+    )
     assert when.lang == "fr" and when.kind is Kind.ANSWER
     assert when.context.partnership_id == "us-tw-eppd"
 

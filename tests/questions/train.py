@@ -1,0 +1,211 @@
+"""Fit the answer engine's ranking and refusal models on the dev questions; write model.toml.
+
+    python -m tests.questions.train            # fit on all of dev, write bot/answer/model.toml
+    python -m tests.questions.train --folds 5  # also say how it does on dev questions held out
+
+Deterministic: the same questions and seeds give the same coefficients. Never reads the test set.
+The ranking model is a conditional logit (the right candidates of each question ahead of its
+others); the refusal model a logistic regression on the best candidate. The threshold is the least
+probability at which at least REFUSED of the out-of-scope dev questions are refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.answer import model
+from bot.answer.engine import AnswerEngine
+from bot.answer.features import MAX_MARGIN, RANK_FEATURES, REFUSE_FEATURES, refuse_row
+from bot.knowledge import load_seeds
+from store.db import Store
+from tests import questions as sets
+from tests.support import SEEDS, TODAY
+
+MODEL = Path(model.__file__).with_name("model.toml")
+REFUSED = 0.80  # share of out-of-scope dev questions the threshold must keep refused
+RANK_L2 = 0.5
+REFUSE_L2 = 1.0
+
+
+@dataclass
+class Example:
+    question: sets.Question
+    rows: np.ndarray  # one row of ranking features per candidate
+    right: np.ndarray  # which candidates answer it
+    query: object  # the analysed question, for the refusal features
+
+
+async def examples(questions: list[sets.Question]) -> list[Example]:
+    """Every question's candidates and features, from the seeds as the bot loads them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        async with Store.open(Path(tmp) / "train.sqlite3") as store:
+            await load_seeds(store, SEEDS)
+            engine = AnswerEngine(store, clock=lambda: TODAY)
+            found = []
+            for question in questions:
+                query, rows = await engine.candidates(question.text)
+                matrix = np.array([row for _, row in rows], dtype=float)
+                matrix = matrix.reshape(len(rows), len(RANK_FEATURES))
+                right = np.array([cand.item_id in question.expect for cand, _ in rows])
+                found.append(Example(question, matrix, right, query))
+            return found
+
+
+def fit_rank(groups: list[Example], l2: float = RANK_L2, steps: int = 50) -> np.ndarray:
+    """A conditional logit by Newton's method: the softmax over each question's candidates puts
+    its weight on the right ones."""
+    size = groups[0].rows.shape[1]
+    w = np.zeros(size)
+    for _ in range(steps):
+        grad = l2 * w
+        hess = l2 * np.eye(size)
+        for g in groups:
+            x = g.rows
+            s = x @ w
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            q = np.where(g.right, p, 0.0)
+            q /= q.sum()
+            grad += x.T @ (p - q)
+            mean = p @ x
+            centred = x - mean
+            hess += (centred * p[:, None]).T @ centred
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = REFUSE_L2, steps: int = 50):
+    """Logistic regression by Newton's method on standardised inputs (the bias not penalised)."""
+    means = x.mean(axis=0)
+    scales = x.std(axis=0)
+    scales[scales < 1e-9] = 1.0
+    z = np.hstack([(x - means) / scales, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    penalty = l2 * np.eye(z.shape[1])
+    penalty[-1, -1] = 1e-9
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ w)))
+        grad = z.T @ (p - y) + penalty @ w
+        hess = (z * (p * (1 - p))[:, None]).T @ z + penalty
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return w[:-1], w[-1], means, scales
+
+
+def best_of(ex: Example, weights: np.ndarray) -> tuple[int, list[float]] | None:
+    """The best candidate's index and its refusal row, or None without candidates."""
+    if not len(ex.rows):
+        return None
+    logits = ex.rows @ weights
+    order = np.argsort(-logits, kind="stable")
+    top = int(order[0])
+    margin = float(logits[top] - logits[order[1]]) if len(order) > 1 else MAX_MARGIN
+    return top, refuse_row(ex.query, list(ex.rows[top]), float(logits[top]), margin)
+
+
+def fit(train: list[Example]) -> model.Model:
+    groups = [ex for ex in train if ex.right.any()]
+    weights = fit_rank(groups)
+    rows, labels, outside = [], [], []
+    for ex in train:
+        found = best_of(ex, weights)
+        if found is None:
+            continue
+        top, row = found
+        rows.append(row)
+        labels.append(1.0 if ex.right[top] else 0.0)
+        outside.append(not ex.question.expect)
+    x, y = np.array(rows), np.array(labels)
+    coef, bias, means, scales = fit_logistic(x, y)
+    probabilities = 1 / (1 + np.exp(-(((x - means) / scales) @ coef + bias)))
+    scores = sorted(p for p, out in zip(probabilities, outside, strict=True) if out)
+    # Questions without any candidate are refused whatever the threshold.
+    total_out = sum(1 for ex in train if not ex.question.expect)
+    allowed = int((1 - REFUSED) * total_out)  # out-of-scope questions that may be answered
+    threshold = scores[-allowed - 1] + 1e-6 if len(scores) > allowed else 0.0
+    return model.Model(
+        rank_weights=tuple(float(v) for v in weights),
+        refuse_weights=tuple(float(v) for v in coef),
+        refuse_bias=float(bias),
+        threshold=float(max(threshold, 0.05)),
+        refuse_means=tuple(float(v) for v in means),
+        refuse_scales=tuple(float(v) for v in scales),
+    )
+
+
+def score(m: model.Model, held: list[Example]) -> dict[str, float]:
+    weights = np.array(m.rank_weights)
+    right = answerable = refused = outside = first = 0
+    for ex in held:
+        found = best_of(ex, weights)
+        answered = found is not None and m.confidence(found[1]) >= m.threshold
+        if ex.question.expect:
+            answerable += 1
+            first += bool(found and ex.right[found[0]])
+            right += bool(answered and ex.right[found[0]])
+        else:
+            outside += 1
+            refused += not answered
+    return {
+        "right": right / max(answerable, 1),
+        "first": first / max(answerable, 1),
+        "refused": refused / max(outside, 1),
+        "answerable": answerable,
+        "outside": outside,
+    }
+
+
+def report(name: str, figures: dict[str, float]) -> str:
+    return (
+        f"{name}: answerable {figures['answerable']}, right {figures['right']:.1%} "
+        f"(right item first {figures['first']:.1%}); out of scope {figures['outside']}, "
+        f"refused {figures['refused']:.1%}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.questions.train")
+    parser.add_argument("--folds", type=int, default=0, help="also score held-out folds of dev")
+    parser.add_argument("--dry-run", action="store_true", help="do not write model.toml")
+    args = parser.parse_args()
+    questions = [q for q in sets.dev() if not q.unmapped]
+    data = asyncio.run(examples(questions))
+    if args.folds > 1:
+        held_out = []
+        for fold in range(args.folds):
+            train = [ex for i, ex in enumerate(data) if i % args.folds != fold]
+            held = [ex for i, ex in enumerate(data) if i % args.folds == fold]
+            m = fit(train)
+            held_out += [(ex, m) for ex in held]
+        totals = {"right": 0, "first": 0, "refused": 0, "answerable": 0, "outside": 0}
+        for ex, m in held_out:
+            part = score(m, [ex])
+            for key in ("answerable", "outside"):
+                totals[key] += part[key]
+            for key, base in (("right", "answerable"), ("first", "answerable")):
+                totals[key] += part[key] * part[base]
+            totals["refused"] += part["refused"] * part["outside"]
+        for key, base in (("right", "answerable"), ("first", "answerable"), ("refused", "outside")):
+            totals[key] /= max(totals[base], 1)
+        print(report(f"dev, {args.folds} folds held out", totals))
+    m = fit(data)
+    print(report("dev, fitted on all of it", score(m, data)))
+    print(f"threshold {m.threshold:.3f}; features: {', '.join(REFUSE_FEATURES)}")
+    if not args.dry_run:
+        MODEL.write_text(m.as_toml(), encoding="utf-8")
+        print(f"wrote {MODEL}")
+
+
+if __name__ == "__main__":
+    main()
