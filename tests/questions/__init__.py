@@ -7,9 +7,17 @@ against the seeds.
 
 from __future__ import annotations
 
+import tempfile
 import tomllib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.answer.engine import AnswerEngine
+from bot.knowledge import load_seeds
+from store.db import Store
+from tests.support import SEEDS, TODAY
 
 HERE = Path(__file__).resolve().parent
 
@@ -57,3 +65,12 @@ def _by_facts(paths: list[Path]) -> list[Question]:
         unmapped = bool(q["facts"]) and not expect
         questions.append(Question(q["q"], q["lang"], q["kind"], expect, unmapped))
     return questions
+
+
+@asynccontextmanager
+async def seeded_engine() -> AsyncIterator[AnswerEngine]:
+    """The answer engine on a fresh store loaded with the seeds, as the bot loads them."""
+    with tempfile.TemporaryDirectory() as tmp:
+        async with Store.open(Path(tmp) / "questions.sqlite3") as store:
+            await load_seeds(store, SEEDS)
+            yield AnswerEngine(store, clock=lambda: TODAY)

@@ -10,35 +10,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 from collections import Counter
-from pathlib import Path
 
-from bot.answer.engine import AnswerEngine
-from bot.knowledge import load_seeds
-from store.db import Store
 from tests import questions as sets
-from tests.support import SEEDS, TODAY
 
 
 async def outcomes(questions: list[sets.Question]) -> list[tuple[sets.Question, str]]:
     """Each question with its outcome: right, wrong item, refused (answerable ones), refused
     right, answered (out of scope)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        async with Store.open(Path(tmp) / "eval.sqlite3") as store:
-            await load_seeds(store, SEEDS)
-            engine = AnswerEngine(store, clock=lambda: TODAY)
-            found = []
-            for question in questions:
-                answer = await engine.ask(question.text)
-                if not question.expect:
-                    outcome = "answered" if answer.answered else "refused right"
-                elif not answer.answered:
-                    outcome = "refused"
-                else:
-                    outcome = "right" if answer.item.id in question.expect else "wrong item"
-                found.append((question, outcome))
-            return found
+    async with sets.seeded_engine() as engine:
+        found = []
+        for question in questions:
+            answer = await engine.ask(question.text)
+            if not question.expect:
+                outcome = "answered" if answer.answered else "refused right"
+            elif not answer.answered:
+                outcome = "refused"
+            else:
+                outcome = "right" if answer.item.id in question.expect else "wrong item"
+            found.append((question, outcome))
+        return found
 
 
 def table(results: list[tuple[sets.Question, str]]) -> list[str]:

@@ -13,19 +13,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from bot.answer import model
-from bot.answer.engine import AnswerEngine
 from bot.answer.features import MAX_MARGIN, RANK_FEATURES, REFUSE_FEATURES, refuse_row
-from bot.knowledge import load_seeds
-from store.db import Store
 from tests import questions as sets
-from tests.support import SEEDS, TODAY
 
 MODEL = Path(model.__file__).with_name("model.toml")
 REFUSED = 0.80  # share of out-of-scope dev questions the threshold must keep refused
@@ -43,18 +38,15 @@ class Example:
 
 async def examples(questions: list[sets.Question]) -> list[Example]:
     """Every question's candidates and features, from the seeds as the bot loads them."""
-    with tempfile.TemporaryDirectory() as tmp:
-        async with Store.open(Path(tmp) / "train.sqlite3") as store:
-            await load_seeds(store, SEEDS)
-            engine = AnswerEngine(store, clock=lambda: TODAY)
-            found = []
-            for question in questions:
-                query, rows = await engine.candidates(question.text)
-                matrix = np.array([row for _, row in rows], dtype=float)
-                matrix = matrix.reshape(len(rows), len(RANK_FEATURES))
-                right = np.array([cand.item_id in question.expect for cand, _ in rows])
-                found.append(Example(question, matrix, right, query))
-            return found
+    async with sets.seeded_engine() as engine:
+        found = []
+        for question in questions:
+            query, rows = await engine.candidates(question.text)
+            matrix = np.array([row for _, row in rows], dtype=float)
+            matrix = matrix.reshape(len(rows), len(RANK_FEATURES))
+            right = np.array([cand.item_id in question.expect for cand, _ in rows])
+            found.append(Example(question, matrix, right, query))
+        return found
 
 
 def fit_rank(groups: list[Example], l2: float = RANK_L2, steps: int = 50) -> np.ndarray:
