@@ -48,7 +48,12 @@ def test_the_shipped_model_is_what_the_training_script_fits():
 
     questions = [q for q in sets.dev() if not q.unmapped]
     fitted = train.fit(asyncio.run(train.examples(questions)))
-    assert fitted.as_toml() == model.load().as_toml()
+    shipped = model.load()
+    # The same up to rounding: numpy's linear algebra may differ in the last digits by platform.
+    for name in ("rank_weights", "refuse_weights", "refuse_means", "refuse_scales"):
+        assert getattr(fitted, name) == pytest.approx(getattr(shipped, name), rel=1e-3, abs=1e-4)
+    assert fitted.refuse_bias == pytest.approx(shipped.refuse_bias, rel=1e-3, abs=1e-4)
+    assert fitted.threshold == pytest.approx(shipped.threshold, rel=1e-3)
 
 
 def test_the_frozen_test_set_has_the_shape_it_promises():
