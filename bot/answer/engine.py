@@ -22,7 +22,7 @@ from datetime import datetime
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.answer import compose, model
+from bot.answer import compose, memory, model
 from bot.answer.features import Profile, Query, common_word, profile, rank_row, refuse_row
 from bot.answer.normalize import (
     Term,
@@ -43,12 +43,14 @@ from store.db import Store
 from store.items import IndexText, Item
 from store.sources import Source
 
-CANDIDATES = 30
+CANDIDATES = 20
 ALTERNATIVES = 3
 ALTERNATIVE_SCORE = 0.05  # least probability still offered as "did you mean"
 COMMON_SHARE = 0.4  # words in more than this share of items do not select candidates
-SELECT_BUDGET = 1500  # items the selecting words may match in all, rarest words first
+SELECT_BUDGET = 500  # items the selecting words may match in all, rarest words first
 TYPO_MIN_LENGTH = 4  # shorter words are never corrected
+MAX_KEPT_ITEMS = 5_000  # items kept to show again, until the store changes
+MAX_CORRECTIONS = 20_000  # misspelt words remembered with their correction, per index state
 UNKNOWN_WEIGHT = 0.5  # a word unknown to the index weighs this share of the most a word can
 ITEM_INTENTS = ("why", "how", "when")  # what an item's names or keywords can say it answers
 
@@ -164,16 +166,21 @@ class _Vocabulary:
         self.frequencies = frequencies
         self.max_weight = math.log(self.total + 1) + 1.0
         self.idf = {term: self._idf(df) for term, df in frequencies.items()}
-        self.pools: dict[int, list[str]] = {}
-        for term in frequencies:
-            if term.isalpha() and len(term) >= TYPO_MIN_LENGTH - 1:
-                self.pools.setdefault(len(term), []).append(term)
-        # The lexicon's words, so that a misspelt "semiconducter" finds its concept.
+        # Words to correct towards, by length and by each of their first two letters: one edit
+        # (a first letter changed, dropped, added, or swapped with the second) keeps one of a
+        # word's first two letters among the first two letters of the word meant.
+        self.pools: dict[tuple[int, str], set[str]] = {}
+        # The lexicon's words too, so that a misspelt "semiconducter" finds its concept.
         self.spellings: dict[str, str] = {}
         for word, token in lexicon().words.items():
             if word.isalpha() and len(word) >= TYPO_MIN_LENGTH and token in frequencies:
                 self.spellings[word] = token
-                self.pools.setdefault(len(word), []).append(word)
+        self.concepts = frozenset(self.spellings.values())
+        for term in (*frequencies, *self.spellings):
+            if term.isalpha() and len(term) >= TYPO_MIN_LENGTH - 1:
+                for letter in term[:2]:
+                    self.pools.setdefault((len(term), letter), set()).add(term)
+        self.corrections: dict[str, Term] = {}
         self.profiles: dict[str, Profile] = {}
 
     def _idf(self, df: int) -> float:
@@ -203,11 +210,21 @@ class _Vocabulary:
         if common_word(word):
             return term
         limit = 2 if size >= 8 else 1
-        pool: list[str] = []
-        for length in range(size - limit, size + limit + 1):
-            pool += self.pools.get(length, ())
+        if word in self.corrections:
+            return self.corrections[word]
+        fixed = self._nearest(term, limit)
+        if len(self.corrections) < MAX_CORRECTIONS:
+            self.corrections[word] = fixed
+        return fixed
+
+    def _nearest(self, term: Term, limit: int) -> Term:
+        word = term.word
         best: tuple[int, int, str] | None = None
         for candidate in {word, *term.forms}:
+            pool: set[str] = set()
+            for length in range(len(candidate) - limit, len(candidate) + limit + 1):
+                for letter in candidate[:2]:
+                    pool |= self.pools.get((length, letter), set())
             for found, distance, _ in process.extract(
                 candidate, pool, scorer=OSA.distance, score_cutoff=limit, limit=8
             ):
@@ -218,9 +235,7 @@ class _Vocabulary:
         if best is None:
             return term
         token = best[2]
-        return Term(
-            word, (token,), concept=token in lexicon().intents or token in self.spellings.values()
-        )
+        return Term(word, (token,), concept=token in self.concepts)
 
     def query(self, text: str) -> Query:
         normalized = normalize(text)
@@ -239,6 +254,7 @@ class _Vocabulary:
             direction=direction(text[: len(text)]),
             constraints=constraints(tokens),
             text=" ".join(tokens),
+            forms=frozenset(form for term in chosen for form in term.forms),
         )
 
 
@@ -250,13 +266,16 @@ class AnswerEngine:
         store: Store,
         clock: Callable[[], datetime] | None = None,
         scorer: model.Model | None = None,
+        examples: memory.Memory | None = None,
     ) -> None:
         self.store = store
         self.clock = clock or times.utc_now
         self.model = scorer or model.load()
+        self.memory = examples if examples is not None else memory.load()
         self._vocabulary: _Vocabulary | None = None
         self._generation = -1
         self._sources: dict[str, Source] = {}
+        self._items: dict[str, Item] = {}
 
     async def vocabulary(self) -> _Vocabulary:
         """Word statistics and sources, read again whenever the store has changed."""
@@ -265,17 +284,35 @@ class AnswerEngine:
             total, frequencies = await search_sql.vocabulary(self.store.conn)
             self._sources = {s.id: s for s in await sources_sql.list_all(self.store.conn)}
             self._vocabulary = _Vocabulary(total, frequencies)
+            self._items.clear()
             self._generation = generation
         return self._vocabulary
+
+    async def items(self, item_ids: list[str]) -> dict[str, Item]:
+        """Items to show, kept until the store changes: answers often name the same few."""
+        missing = [i for i in item_ids if i not in self._items]
+        if missing:
+            if len(self._items) > MAX_KEPT_ITEMS:
+                self._items.clear()
+            self._items.update(await items_sql.get_many(self.store.conn, missing, terms=False))
+        return {i: self._items[i] for i in item_ids if i in self._items}
 
     async def source(self, source_id: str | None) -> Source | None:
         await self.vocabulary()
         return self._sources.get(source_id) if source_id else None
 
     async def candidates(
-        self, text: str, *, guild_id: int | None = None, kind: str | None = None
+        self,
+        text: str,
+        *,
+        guild_id: int | None = None,
+        kind: str | None = None,
+        leave_out: str | None = None,
     ) -> tuple[Query, list[tuple[search_sql.Candidate, list[float]]]]:
-        """The question as analysed, and its candidates with their ranking features."""
+        """The question as analysed, and its candidates with their ranking features.
+
+        ``leave_out``: an example of the memory the question may not meet (itself, in training).
+        """
         vocab = await self.vocabulary()
         query = vocab.query(text)
         selected, ranked = select_terms(query, vocab)
@@ -290,11 +327,18 @@ class AnswerEngine:
         if not found:
             return query, []
         best = min(c.bm25 for c in found) or -1.0
+        unknown = UNKNOWN_WEIGHT * vocab.max_weight
+        asked: dict[str, float] = {}
+        for term, weight in zip(query.terms, query.weights, strict=True):
+            asked[term.forms[0]] = max(weight, asked.get(term.forms[0], 0.0))
+        close = self.memory.closeness(
+            asked, lambda token: vocab.idf.get(token, unknown), key=vocab, leave_out=leave_out
+        )
         rows = []
         for cand in found:
             item = vocab.profiles.get(cand.item_id)
             if item is None:
-                item = vocab.profiles[cand.item_id] = profile(cand)
+                item = vocab.profiles[cand.item_id] = profile(cand, vocab.idf)
             row = rank_row(
                 query,
                 item,
@@ -302,6 +346,8 @@ class AnswerEngine:
                 category=cand.category,
                 bm25=cand.bm25,
                 best_bm25=best,
+                example=close.of(cand.item_id),
+                example_outside=close.outside,
             )
             rows.append((cand, row))
         return query, rows
@@ -309,19 +355,48 @@ class AnswerEngine:
     async def rank(
         self, text: str, *, guild_id: int | None = None, kind: str | None = None, limit: int = 10
     ) -> list[Scored]:
-        """Items a text is about, best first, each with the probability that it answers it."""
+        """Items a text is about, best first, each with the probability that it answers it.
+
+        With ``kind``, only items of that kind, scored among all candidates (the probability is
+        calibrated on them). When none of that kind is among them, the best of that kind are
+        looked up apart: they come as suggestions, never as a sure answer.
+        """
+        query, ranked = await self._ranked(text, guild_id=guild_id, kind=None)
+        if kind is None:
+            return self._scored(query, ranked, ranked[:limit])
+        shown = [entry for entry in ranked if entry[1].kind == kind][:limit]
+        if shown:
+            return self._scored(query, ranked, shown)
+        query, apart = await self._ranked(text, guild_id=guild_id, kind=kind)
+        below = math.nextafter(self.model.threshold, 0.0)
+        return [
+            Scored(s.item_id, s.kind, min(s.score, below))
+            for s in self._scored(query, apart, apart[:limit])
+        ]
+
+    async def _ranked(
+        self, text: str, *, guild_id: int | None, kind: str | None
+    ) -> tuple[Query, list[tuple[float, search_sql.Candidate, list[float]]]]:
+        """Candidates with their log-odds, best first."""
         query, rows = await self.candidates(text, guild_id=guild_id, kind=kind)
-        if not rows:
+        ranked = [(self.model.logit(row), cand, row) for cand, row in rows]
+        ranked.sort(key=lambda entry: entry[0], reverse=True)
+        return query, ranked
+
+    def _scored(
+        self,
+        query: Query,
+        ranked: list[tuple[float, search_sql.Candidate, list[float]]],
+        shown: list[tuple[float, search_sql.Candidate, list[float]]],
+    ) -> list[Scored]:
+        """The probability that each shown candidate answers the question: from its log-odds,
+        its margin over the best other candidate, and its features."""
+        if not ranked:
             return []
-        scored = sorted(
-            ((self.model.logit(row), cand, row) for cand, row in rows),
-            key=lambda entry: entry[0],
-            reverse=True,
-        )
-        top = scored[0][0]
-        runner_up = scored[1][0] if len(scored) > 1 else None
+        top = ranked[0][0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else None
         out = []
-        for logit, cand, row in scored[:limit]:
+        for logit, cand, row in shown:
             other = runner_up if logit == top else top
             margin = logit - other if other is not None else float("inf")
             confidence = self.model.confidence(refuse_row(query, row, logit, margin))
@@ -341,7 +416,7 @@ class AnswerEngine:
         best = ranked[0] if ranked else None
         confident = best is not None and self.confident(best)
         shown = ranked if confident else [s for s in ranked if s.score >= ALTERNATIVE_SCORE]
-        items = await items_sql.get_many(self.store.conn, [s.item_id for s in shown], terms=False)
+        items = await self.items([s.item_id for s in shown])
         matches = [
             Match(s.item_id, s.kind, items[s.item_id].title(lang), s.score)
             for s in shown

@@ -15,7 +15,13 @@ from rapidfuzz import fuzz
 from wordfreq import zipf_frequency
 
 from bot.answer.normalize import Normalized, Term
-from bot.answer.structure import Constraints, Direction, contradictions, direction_fit
+from bot.answer.structure import (
+    Constraints,
+    Direction,
+    contradictions,
+    direction_fit,
+    ordinals_of,
+)
 from store.search import Candidate
 
 COMMON_ZIPF = 3.0  # a word this frequent in French or English (wordfreq) is a real word
@@ -37,6 +43,8 @@ RANK_FEATURES = (
     "uncovered",  # share of the question's terms (each counting once) found in no field
     "uncovered_specific",  # the most specific of those (rare in the language: names, jargon)
     "names_it",  # the largest share of one of the item's names that the question holds
+    "example",  # closeness to a question this item answered (memory.py)
+    "example_outside",  # closeness to a question nothing answers: the same for every candidate
 )
 # The refusal model's inputs: the ranking's log-odds for the best candidate, its margin over the
 # second, the best candidate's features, and what weighs against any answer.
@@ -81,25 +89,38 @@ class Profile:
     body: frozenset[str]
     questions: tuple[frozenset[str], ...]
     name_texts: tuple[str, ...]
+    name_words: tuple[frozenset[str], ...]
+    own: frozenset[str]  # what the item itself says (its ways of asking left out)
+    ordinals: frozenset[str]  # the ordinals it holds ("the sixth round")
+    asking: dict[str, tuple[int, ...]]  # a word → the ways of asking that hold it
+    asking_weight: tuple[float, ...]  # each way of asking's weight (the sum of its words' rarity)
     direction: Direction
     marks: frozenset[str]  # what the item answers: when, why, how (from its keywords)
 
-    @property
-    def own(self) -> frozenset[str]:
-        """What the item itself says (its ways of asking left out)."""
-        return self.names | self.keywords | self.body
 
-
-def profile(candidate: Candidate) -> Profile:
+def profile(candidate: Candidate, idf: dict[str, float]) -> Profile:
+    """An item's fields as sets of terms; ``idf`` weighs the words of its ways of asking."""
     names = tuple(n for n in candidate.names.split(SEPARATOR) if n)
     keywords = frozenset(candidate.keywords.split())
     questions = tuple(frozenset(q.split()) for q in candidate.questions.split(SEPARATOR) if q)
+    asking: dict[str, list[int]] = {}
+    for n, question in enumerate(questions):
+        for word in question:
+            asking.setdefault(word, []).append(n)
+    name_words = tuple(frozenset(n.split()) for n in names)
+    body = frozenset(candidate.body.split())
+    own = frozenset().union(*name_words) | keywords | body
     return Profile(
-        names=frozenset(w for n in names for w in n.split()),
+        names=frozenset().union(*name_words),
         keywords=keywords,
-        body=frozenset(candidate.body.split()),
+        body=body,
+        name_words=name_words,
+        own=own,
+        ordinals=ordinals_of(own),
         questions=questions,
         name_texts=names,
+        asking={word: tuple(found) for word, found in asking.items()},
+        asking_weight=tuple(sum(idf.get(w, 0.5) for w in q) or 1.0 for q in questions),
         direction=Direction.from_marks(keywords),
         marks=keywords & {"when", "why", "how"},
     )
@@ -117,6 +138,7 @@ class Query:
     direction: Direction
     constraints: Constraints
     text: str  # the terms' first forms, for fuzzy similarity
+    forms: frozenset[str]  # every form of every term
 
     @property
     def total(self) -> float:
@@ -138,19 +160,31 @@ def _held(term: Term, field: frozenset[str]) -> bool:
 
 
 def rank_row(
-    query: Query, item: Profile, *, kind: str, category: str | None, bm25: float, best_bm25: float
+    query: Query,
+    item: Profile,
+    *,
+    kind: str,
+    category: str | None,
+    bm25: float,
+    best_bm25: float,
+    example: float = 0.0,
+    example_outside: float = 0.0,
 ) -> list[float]:
     """The RANK_FEATURES of one candidate."""
     total = query.total
     named = text = missing = 0.0
     uncovered = 0
     specific = 0.0
+    # The question's forms the item holds, per field: each term then looks in a few words only.
+    in_names = query.forms & (item.names | item.keywords)
+    in_body = query.forms & item.body
+    in_asking = query.forms & item.asking.keys()
     for term, weight, known in zip(query.terms, query.weights, query.known, strict=True):
-        if _held(term, item.names) or _held(term, item.keywords):
+        if in_names and _held(term, in_names):
             named += weight
-        elif _held(term, item.body):
+        elif in_body and _held(term, in_body):
             text += weight
-        elif not any(_held(term, q) for q in item.questions):
+        elif not (in_asking and _held(term, in_asking)):
             uncovered += 1
             specific = max(specific, specificity(term))
             if known:
@@ -158,7 +192,6 @@ def rank_row(
     asked, asked_back = _closest_question(query, item)
     relevance = bm25 / best_bm25 if best_bm25 < 0 else 0.0
     fits, misfits = _kind_fit(query.normalized.intents, kind, category, item.marks)
-    held = item.own
     return [
         named / total,
         text / total,
@@ -170,10 +203,12 @@ def rank_row(
         fits,
         misfits,
         float(direction_fit(query.direction, item.direction)),
-        float(min(contradictions(query.constraints, held), 2)),
+        float(min(contradictions(query.constraints, item.own, item.ordinals), 2)),
         uncovered / max(len(query.terms), 1),
         specific,
         _names_it(query, item),
+        example,
+        example_outside,
     ]
 
 
@@ -193,36 +228,33 @@ def refuse_row(query: Query, rank: list[float], logit: float, margin: float) -> 
 def _closest_question(query: Query, item: Profile) -> tuple[float, float]:
     """How much of the question the closest way of asking covers, and how much of that way of
     asking the question covers (both weighted by rarity)."""
-    best = back = 0.0
+    if not item.questions:
+        return 0.0, 0.0
+    covered = [0.0] * len(item.questions)
+    found = [0.0] * len(item.questions)
+    forms: set[str] = set()
+    for term, weight in zip(query.terms, query.weights, strict=True):
+        hit: set[int] = set()
+        for form in term.forms:
+            hit.update(item.asking.get(form, ()))
+            forms.add(form)
+        for n in hit:
+            covered[n] += weight
+    for form in forms:
+        for n in item.asking.get(form, ()):
+            found[n] += query.idf.get(form, 0.5)
     total = query.total
-    for question in item.questions:
-        covered = sum(
-            weight
-            for term, weight in zip(query.terms, query.weights, strict=True)
-            if _held(term, question)
-        )
-        share = covered / total
-        if share >= best:
-            own = sum(query.idf.get(word, 0.5) for word in question) or 1.0
-            found = sum(
-                query.idf.get(word, 0.5)
-                for word in question
-                if any(word in term.forms for term in query.terms)
-            )
-            if share > best or found / own > back:
-                best, back = share, found / own
-    return best, back
+    best = max(
+        range(len(covered)),
+        key=lambda n: (covered[n], found[n] / item.asking_weight[n], -n),
+    )
+    return covered[best] / total, found[best] / item.asking_weight[best]
 
 
 def _names_it(query: Query, item: Profile) -> float:
     """How fully the question names the item: the best share of one name's terms it holds."""
-    asked = {form for term in query.terms for form in term.forms}
-    best = 0.0
-    for name in item.name_texts:
-        words = set(name.split())
-        if words:
-            best = max(best, len(words & asked) / len(words))
-    return best
+    asked = query.forms
+    return max((len(words & asked) / len(words) for words in item.name_words if words), default=0.0)
 
 
 def _similarity(text: str, names: tuple[str, ...]) -> float:

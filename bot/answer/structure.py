@@ -22,7 +22,8 @@ _TOWARDS = frozenset(
 _FROM = frozenset("from depuis provenance".split())
 _SKIPPED = frozenset("the le la les l sol soil territoire territory of du de des d".split())
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-_ORDINAL = re.compile("^" + concept_token("ord") + r"\d+$")
+_ORDINAL_PREFIX = concept_token("ord")
+_ORDINAL = re.compile("^" + _ORDINAL_PREFIX + r"\d+$")
 DIRECTION_MARK = "dir"  # index marks: "dirfromtaiwan", "dirtousa"
 
 
@@ -116,10 +117,18 @@ def constraints(tokens: tuple[str, ...]) -> Constraints:
     )
 
 
-def contradictions(asked: Constraints, held: set[str] | frozenset[str]) -> int:
-    """How many things a question pins down that a candidate, by all its index words, does not."""
+def ordinals_of(held: set[str] | frozenset[str]) -> frozenset[str]:
+    return frozenset(t for t in held if t.startswith(_ORDINAL_PREFIX) and _ORDINAL.match(t))
+
+
+def contradictions(
+    asked: Constraints, held: set[str] | frozenset[str], ordinals: frozenset[str] | None = None
+) -> int:
+    """How many things a question pins down that a candidate, by all its index words, does not.
+    ``ordinals``: those ``held`` holds, when already known."""
     count = 0
-    ordinals = {t for t in held if _ORDINAL.match(t)}
+    if ordinals is None:
+        ordinals = ordinals_of(held)
     if asked.ordinals and ordinals and not asked.ordinals & ordinals:
         count += 1
     count += len(asked.years - held)

@@ -1,6 +1,7 @@
-"""Fit the answer engine's ranking and refusal models on the dev questions; write model.toml.
+"""Fit the answer engine's ranking and refusal models on the dev questions; write model.toml
+and the examples the models compare questions with (examples.toml).
 
-    python -m tests.questions.train            # fit on all of dev, write bot/answer/model.toml
+    python -m tests.questions.train            # fit on all of dev, write both files
     python -m tests.questions.train --folds 5  # also say how it does on dev questions held out
 
 Deterministic: the same questions and seeds give the same coefficients. Never reads the test set.
@@ -18,11 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answer import model
+from bot.answer import memory, model
 from bot.answer.features import MAX_MARGIN, RANK_FEATURES, REFUSE_FEATURES, refuse_row
 from tests import questions as sets
 
 MODEL = Path(model.__file__).with_name("model.toml")
+EXAMPLES = Path(model.__file__).with_name("examples.toml")
 REFUSED = 0.80  # share of out-of-scope dev questions the threshold must keep refused
 RANK_L2 = 0.5
 REFUSE_L2 = 1.0
@@ -36,12 +38,18 @@ class Example:
     query: object  # the analysed question, for the refusal features
 
 
-async def examples(questions: list[sets.Question]) -> list[Example]:
-    """Every question's candidates and features, from the seeds as the bot loads them."""
+def remembered(questions: list[sets.Question]) -> memory.Memory:
+    return memory.Memory(memory.Example(q.text, q.expect) for q in questions)
+
+
+async def examples(questions: list[sets.Question], known: memory.Memory) -> list[Example]:
+    """Every question's candidates and features, from the seeds as the bot loads them, beside
+    the examples ``known`` (a question never meets itself there)."""
     async with sets.seeded_engine() as engine:
+        engine.memory = known
         found = []
         for question in questions:
-            query, rows = await engine.candidates(question.text)
+            query, rows = await engine.candidates(question.text, leave_out=question.text)
             matrix = np.array([row for _, row in rows], dtype=float)
             matrix = matrix.reshape(len(rows), len(RANK_FEATURES))
             right = np.array([cand.item_id in question.expect for cand, _ in rows])
@@ -166,37 +174,47 @@ def report(name: str, figures: dict[str, float]) -> str:
     )
 
 
+def held_out(questions: list[sets.Question], folds: int) -> dict[str, float]:
+    """Figures on dev questions left out of training: each fold is scored by models fitted on
+    the others, beside the others' examples only."""
+    totals = {"right": 0.0, "first": 0.0, "refused": 0.0, "answerable": 0, "outside": 0}
+    for fold in range(folds):
+        train = [q for i, q in enumerate(questions) if i % folds != fold]
+        held = [q for i, q in enumerate(questions) if i % folds == fold]
+        known = remembered(train)
+        fitted = fit(asyncio.run(examples(train, known)))
+        part = score(fitted, asyncio.run(examples(held, known)))
+        for key in ("answerable", "outside"):
+            totals[key] += part[key]
+        totals["right"] += part["right"] * part["answerable"]
+        totals["first"] += part["first"] * part["answerable"]
+        totals["refused"] += part["refused"] * part["outside"]
+    for key, base in (("right", "answerable"), ("first", "answerable"), ("refused", "outside")):
+        totals[key] /= max(totals[base], 1)
+    return totals
+
+
+def dev_questions() -> list[sets.Question]:
+    return [q for q in sets.dev() if not q.unmapped]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.questions.train")
     parser.add_argument("--folds", type=int, default=0, help="also score held-out folds of dev")
-    parser.add_argument("--dry-run", action="store_true", help="do not write model.toml")
+    parser.add_argument("--dry-run", action="store_true", help="write nothing")
     args = parser.parse_args()
-    questions = [q for q in sets.dev() if not q.unmapped]
-    data = asyncio.run(examples(questions))
+    questions = dev_questions()
     if args.folds > 1:
-        held_out = []
-        for fold in range(args.folds):
-            train = [ex for i, ex in enumerate(data) if i % args.folds != fold]
-            held = [ex for i, ex in enumerate(data) if i % args.folds == fold]
-            m = fit(train)
-            held_out += [(ex, m) for ex in held]
-        totals = {"right": 0, "first": 0, "refused": 0, "answerable": 0, "outside": 0}
-        for ex, m in held_out:
-            part = score(m, [ex])
-            for key in ("answerable", "outside"):
-                totals[key] += part[key]
-            for key, base in (("right", "answerable"), ("first", "answerable")):
-                totals[key] += part[key] * part[base]
-            totals["refused"] += part["refused"] * part["outside"]
-        for key, base in (("right", "answerable"), ("first", "answerable"), ("refused", "outside")):
-            totals[key] /= max(totals[base], 1)
-        print(report(f"dev, {args.folds} folds held out", totals))
-    m = fit(data)
-    print(report("dev, fitted on all of it", score(m, data)))
-    print(f"threshold {m.threshold:.3f}; features: {', '.join(REFUSE_FEATURES)}")
+        print(report(f"dev, {args.folds} folds held out", held_out(questions, args.folds)))
+    known = remembered(questions)
+    data = asyncio.run(examples(questions, known))
+    fitted = fit(data)
+    print(report("dev, fitted on all of it (each question without itself)", score(fitted, data)))
+    print(f"threshold {fitted.threshold:.3f}; features: {', '.join(REFUSE_FEATURES)}")
     if not args.dry_run:
-        MODEL.write_text(m.as_toml(), encoding="utf-8")
-        print(f"wrote {MODEL}")
+        MODEL.write_text(fitted.as_toml(), encoding="utf-8")
+        EXAMPLES.write_text(memory.as_toml(known.examples), encoding="utf-8")
+        print(f"wrote {MODEL} and {EXAMPLES}")
 
 
 if __name__ == "__main__":

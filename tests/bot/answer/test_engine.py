@@ -130,7 +130,6 @@ async def test_unknown_words_weigh_against_in_scope_ones(engine):
         assert not answer.answered, question
 
 
-@pytest.mark.xfail(strict=True, reason="the trained refusal still answers it (0.81)")
 async def test_a_match_in_the_text_alone_is_not_an_answer(engine):
     # "population" appears once, in the text of a fact about who decides Taiwan's future.
     assert not (await engine.ask("what's the population of taiwan")).answered
@@ -159,8 +158,5 @@ async def test_filler_and_synonyms_reach_the_item(engine):
     assert govt.item.id == "fr-tw-ami-minister"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the AI focus item ranks first: both speak of the AMI's axes"
-)
 async def test_the_axes_of_the_ami_are_its_themes(engine):
     assert (await engine.ask("quels sont les axes de l'AMI")).item.id == "fr-tw-ami-priority-themes"

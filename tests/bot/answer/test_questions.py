@@ -24,10 +24,11 @@ QUESTIONS = [q for q in sets.dev() if not q.unmapped]
 ANSWERABLE = [q for q in QUESTIONS if q.expect]
 OUT_OF_SCOPE = [q for q in QUESTIONS if not q.expect]
 
-# What the trained model reaches on dev (tests/questions/train.py): a guard against regressions,
-# not the goal. The threshold is set to keep REFUSED of out-of-scope dev questions refused.
-ANSWERED_RIGHT_BAR = 0.72
-REFUSED_BAR = 0.80
+# What the trained models reach on dev questions held out of training (tests/questions/train.py):
+# a guard against regressions, not the goal. The threshold keeps REFUSED (80 %) of out-of-scope
+# dev questions refused when fitted; held out, a little fewer.
+ANSWERED_RIGHT_BAR = 0.78
+REFUSED_BAR = 0.77
 LANGUAGE_BAR = 0.9
 
 
@@ -42,12 +43,14 @@ def test_the_question_set_is_big_and_balanced():
 
 
 def test_the_shipped_model_is_what_the_training_script_fits():
-    """model.toml is data the script writes, never coefficients edited by hand."""
-    from bot.answer import model
+    """model.toml and examples.toml are data the script writes, never edited by hand."""
+    from bot.answer import memory, model
     from tests.questions import train
 
-    questions = [q for q in sets.dev() if not q.unmapped]
-    fitted = train.fit(asyncio.run(train.examples(questions)))
+    questions = train.dev_questions()
+    known = train.remembered(questions)
+    assert memory.load().examples == known.examples
+    fitted = train.fit(asyncio.run(train.examples(questions, known)))
     shipped = model.load()
     # The same up to rounding: numpy's linear algebra may differ in the last digits by platform.
     for name in ("rank_weights", "refuse_weights", "refuse_means", "refuse_scales"):
@@ -98,31 +101,34 @@ def _report(failures: list[str]) -> str:
     return "\n".join(failures[:40])
 
 
-def test_answerable_questions_get_the_right_item(results):
-    failures = []
-    right = 0
-    for question, answer in results:
-        if not question.expect:
-            continue
-        if answer.answered and answer.item.id in question.expect:
-            right += 1
-        else:
-            got = answer.item.id if answer.answered else f"refused ({answer.confidence:.2f})"
-            failures.append(f"{question.text!r}: got {got}, expected {sorted(question.expect)}")
-    rate = right / len(ANSWERABLE)
-    print(f"answered right: {right}/{len(ANSWERABLE)} = {rate:.1%}")
-    assert rate >= ANSWERED_RIGHT_BAR, _report(failures)
+@pytest.fixture(scope="module")
+def held_out():
+    """Dev figures on questions left out of training (5 folds): asked with the shipped models,
+    every dev question would meet itself among the examples."""
+    from tests.questions import train
+
+    return train.held_out(train.dev_questions(), 5)
 
 
-def test_out_of_scope_questions_are_refused(results):
-    failures = [
-        f"{question.text[:80]!r}: answered with {answer.item.id} ({answer.confidence:.2f})"
-        for question, answer in results
-        if not question.expect and answer.answered
+def test_answerable_questions_get_the_right_item(held_out):
+    print(f"answered right, held out: {held_out['right']:.1%}")
+    assert held_out["right"] >= ANSWERED_RIGHT_BAR
+
+
+def test_out_of_scope_questions_are_refused(held_out):
+    print(f"refused, held out: {held_out['refused']:.1%}")
+    assert held_out["refused"] >= REFUSED_BAR
+
+
+def test_the_shipped_engine_answers_its_own_examples(results):
+    """In the examples the models compare with, a question meets itself: asked again word for
+    word, an answerable dev question gets one of its items."""
+    wrong = [
+        q.text
+        for q, answer in results
+        if q.expect and not (answer.answered and answer.item.id in q.expect)
     ]
-    rate = 1 - len(failures) / len(OUT_OF_SCOPE)
-    print(f"refused: {len(OUT_OF_SCOPE) - len(failures)}/{len(OUT_OF_SCOPE)} = {rate:.1%}")
-    assert rate >= REFUSED_BAR, _report(failures)
+    assert len(wrong) <= 0.05 * len(ANSWERABLE), _report(wrong)
 
 
 def test_answers_come_in_the_askers_language(results):

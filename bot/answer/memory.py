@@ -1,0 +1,126 @@
+"""Questions people asked, with the items that answered them (or none: out of scope).
+
+The ranking and refusal models compare a new question with these examples: how close it comes to
+a question that one candidate answered, and to one that nothing in the knowledge answers. The
+examples are the dev questions, written to ``examples.toml`` by ``python -m tests.questions.train``
+with the coefficients they were trained with.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from bot.answer.normalize import normalize
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    items: frozenset[str]  # empty: out of scope
+
+
+@dataclass(frozen=True)
+class Closeness:
+    """How close a question comes to the examples: per item, and to the out-of-scope ones."""
+
+    items: dict[str, float]
+    outside: float
+
+    def of(self, item_id: str) -> float:
+        return self.items.get(item_id, 0.0)
+
+
+class Memory:
+    """The examples, analysed once, with an index from terms to the examples that hold them."""
+
+    def __init__(self, examples: Iterable[Example]) -> None:
+        self.examples = list(examples)
+        self.terms: list[frozenset[str]] = []
+        self.postings: dict[str, list[int]] = {}
+        self._totals: tuple[object, list[float]] | None = None
+        for n, example in enumerate(self.examples):
+            terms = frozenset(t.forms[0] for t in normalize(example.text).terms)
+            self.terms.append(terms)
+            for term in terms:
+                self.postings.setdefault(term, []).append(n)
+
+    def closeness(
+        self,
+        asked: dict[str, float],
+        weight: Callable[[str], float],
+        *,
+        key: object = None,
+        leave_out: str | None = None,
+    ) -> Closeness:
+        """Weighted Jaccard similarity of the question's terms (``asked``: term → weight) with
+        each example's, the best per item and the best out of scope.
+
+        ``weight`` gives a term's weight in the examples; ``key`` names it (the same key, the
+        same weights), so that each example's total is worked out once. ``leave_out`` is the
+        text of a question that must not meet itself (when the models are trained).
+        """
+        if self._totals is None or self._totals[0] is not key:
+            self._totals = (key, [sum(weight(t) for t in terms) for terms in self.terms])
+        totals = self._totals[1]
+        shared: dict[int, float] = {}
+        for term, mine in asked.items():
+            found = self.postings.get(term)
+            if found:
+                common = min(mine, weight(term))
+                for n in found:
+                    shared[n] = shared.get(n, 0.0) + common
+        asked_total = sum(asked.values())
+        items: dict[str, float] = {}
+        outside = 0.0
+        for n, both in shared.items():
+            example = self.examples[n]
+            if example.text == leave_out:
+                continue
+            union = asked_total + totals[n] - both
+            similarity = both / union if union > 0 else 0.0
+            if not example.items:
+                outside = max(outside, similarity)
+            for item in example.items:
+                if similarity > items.get(item, 0.0):
+                    items[item] = similarity
+        return Closeness(items, outside)
+
+
+def parse(text: str) -> list[Example]:
+    data = tomllib.loads(text)
+    return [Example(e["q"], frozenset(e["items"])) for e in data.get("example", [])]
+
+
+def as_toml(examples: Iterable[Example]) -> str:
+    lines = [
+        "# Written by `python -m tests.questions.train` from the dev questions: do not edit by",
+        "# hand. Each question with the items that answer it; none when it is out of scope.",
+    ]
+    for example in examples:
+        items = ", ".join(f'"{i}"' for i in sorted(example.items))
+        lines += ["", "[[example]]", f"q = {_string(example.text)}", f"items = [{items}]"]
+    return "\n".join(lines) + "\n"
+
+
+def _string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+@cache
+def load() -> Memory:
+    """The examples shipped with the package."""
+    path = resources.files("bot.answer").joinpath("examples.toml")
+    return Memory(parse(path.read_text(encoding="utf-8")) if path.is_file() else [])
