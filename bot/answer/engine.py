@@ -15,6 +15,7 @@ suggestions.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -52,7 +53,7 @@ TYPO_MIN_LENGTH = 4  # shorter words are never corrected
 MAX_KEPT_ITEMS = 5_000  # items kept to show again, until the store changes
 MAX_CORRECTIONS = 20_000  # misspelt words remembered with their correction, per index state
 UNKNOWN_WEIGHT = 0.5  # a word unknown to the index weighs this share of the most a word can
-ITEM_INTENTS = ("why", "how", "when")  # what an item's names or keywords can say it answers
+ITEM_INTENTS = ("why", "how", "when", "people", "figure")  # kinds of question an item answers
 
 
 def index_for(item: Item) -> IndexText:
@@ -78,10 +79,18 @@ def index_for(item: Item) -> IndexText:
             keywords.append(str(p.announced.year))
     if item.kind in ("deadline", "figure"):
         keywords.append(item.kind)
-    # Question words are stop words: an item whose names or keywords answer "why", "how" or
-    # "when" is marked with that word, so that the question word can prefer it.
+    # Question words are stop words: an item is marked with the kinds of question it answers
+    # ("why", "when", "who"…), as its names and keywords say, or two of its ways of asking.
     cues = tuple(w for text in (*item.aliases, *item.keywords) for w in fold(text).split())
-    intents = intents_of(cues, tuple(t.word for t in terms(" ".join(item.keywords)) if t.concept))
+    intents = set(
+        intents_of(cues, tuple(t.word for t in terms(" ".join(item.keywords)) if t.concept))
+    )
+    asked = Counter(
+        intent
+        for question in (*item.questions_fr, *item.questions_en)
+        for intent in normalize(question).intents
+    )
+    intents |= {intent for intent, count in asked.items() if count >= 2}
     keywords += [intent for intent in ITEM_INTENTS if intent in intents]
     # Where a flow the item speaks of comes from and goes to, as its titles and text say.
     flows = [direction(text) for text in (item.title_en, item.title_fr, item.text_en, item.text_fr)]

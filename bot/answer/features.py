@@ -26,6 +26,7 @@ from store.search import Candidate
 
 COMMON_ZIPF = 3.0  # a word this frequent in French or English (wordfreq) is a real word
 SEPARATOR = " | "  # between the names, and between the questions, of one index field
+MARKS = frozenset({"when", "why", "how", "people", "figure"})  # kinds of question an item answers
 
 # One row per candidate, in this order.
 RANK_FEATURES = (
@@ -40,6 +41,7 @@ RANK_FEATURES = (
     "misfits_kind",  # 1 when the question asks for a kind the item is not
     "direction",  # 1 the flow runs the way asked, -1 the other way, 0 unknown
     "contradicts",  # ordinals, years, numbers, parties asked for that the item does not hold
+    "contradicts_checked",  # the same in a question that checks a belief ("…, non ?")
     "uncovered",  # share of the question's terms (each counting once) found in no field
     "uncovered_specific",  # the most specific of those (rare in the language: names, jargon)
     "names_it",  # the largest share of one of the item's names that the question holds
@@ -54,6 +56,7 @@ REFUSE_FEATURES = (
     *RANK_FEATURES,
     "unknown",  # share of the question's weight the index does not know at all
     "unknown_common",  # the same for common words of the language (not typos, not names)
+    "checks",  # 1 when the question checks a belief ("isn't it…?", "c'est ça ?")
     "terms",  # log of the number of content terms
 )
 MAX_MARGIN = 6.0  # a margin counts up to this: one candidate alone is not infinitely sure
@@ -122,7 +125,7 @@ def profile(candidate: Candidate, idf: dict[str, float]) -> Profile:
         asking={word: tuple(found) for word, found in asking.items()},
         asking_weight=tuple(sum(idf.get(w, 0.5) for w in q) or 1.0 for q in questions),
         direction=Direction.from_marks(keywords),
-        marks=keywords & {"when", "why", "how"},
+        marks=keywords & MARKS,
     )
 
 
@@ -190,6 +193,7 @@ def rank_row(
             if known:
                 missing += weight
     asked, asked_back = _closest_question(query, item)
+    contradicts = float(min(contradictions(query.constraints, item.own, item.ordinals), 2))
     relevance = bm25 / best_bm25 if best_bm25 < 0 else 0.0
     fits, misfits = _kind_fit(query.normalized.intents, kind, category, item.marks)
     return [
@@ -203,7 +207,8 @@ def rank_row(
         fits,
         misfits,
         float(direction_fit(query.direction, item.direction)),
-        float(min(contradictions(query.constraints, item.own, item.ordinals), 2)),
+        contradicts,
+        contradicts if "check" in query.normalized.intents else 0.0,
         uncovered / max(len(query.terms), 1),
         specific,
         _names_it(query, item),
@@ -221,6 +226,7 @@ def refuse_row(query: Query, rank: list[float], logit: float, margin: float) -> 
         *rank,
         unknown,
         common,
+        1.0 if "check" in query.normalized.intents else 0.0,
         math.log1p(len(query.terms)),
     ]
 
@@ -280,8 +286,7 @@ def _kind_fit(
     has = {kind}
     if category == "people":
         has.add("people")
-    has |= {"why" for mark in marks if mark == "why"}
-    has |= {"deadline" for mark in marks if mark == "when"}
+    has |= {"deadline" if mark == "when" else mark for mark in marks}
     if not wants:
         return 0.0, 0.0
     return (1.0, 0.0) if wants & has else (0.0, 1.0)
