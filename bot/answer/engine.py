@@ -357,6 +357,8 @@ class AnswerEngine:
                 best_bm25=best,
                 example=close.of(cand.item_id),
                 example_outside=close.outside,
+                example_vote=close.vote(cand.item_id),
+                outside_vote=close.outside_votes,
             )
             rows.append((cand, row))
         return query, rows

@@ -47,6 +47,8 @@ RANK_FEATURES = (
     "names_it",  # the largest share of one of the item's names that the question holds
     "example",  # closeness to a question this item answered (memory.py)
     "example_outside",  # closeness to a question nothing answers: the same for every candidate
+    "example_vote",  # this item's share of the nearest examples (their similarity)
+    "outside_vote",  # the out-of-scope examples' share: the same for every candidate
 )
 # The refusal model's inputs: the ranking's log-odds for the best candidate, its margin over the
 # second, the best candidate's features, and what weighs against any answer.
@@ -172,6 +174,8 @@ def rank_row(
     best_bm25: float,
     example: float = 0.0,
     example_outside: float = 0.0,
+    example_vote: float = 0.0,
+    outside_vote: float = 0.0,
 ) -> list[float]:
     """The RANK_FEATURES of one candidate."""
     total = query.total
@@ -214,6 +218,8 @@ def rank_row(
         _names_it(query, item),
         example,
         example_outside,
+        example_vote,
+        outside_vote,
     ]
 
 

@@ -8,6 +8,7 @@ with the coefficients they were trained with.
 
 from __future__ import annotations
 
+import heapq
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from functools import cache
 from importlib import resources
 
 from bot.answer.normalize import normalize
+
+NEAREST = 7  # examples that vote for the items a question is about
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,14 @@ class Closeness:
 
     items: dict[str, float]
     outside: float
+    votes: dict[str, float]  # each item's share of the nearest examples' similarity
+    outside_votes: float  # the out-of-scope examples' share
 
     def of(self, item_id: str) -> float:
         return self.items.get(item_id, 0.0)
+
+    def vote(self, item_id: str) -> float:
+        return self.votes.get(item_id, 0.0)
 
 
 class Memory:
@@ -76,18 +84,30 @@ class Memory:
         asked_total = sum(asked.values())
         items: dict[str, float] = {}
         outside = 0.0
+        nearest: list[tuple[float, int]] = []
         for n, both in shared.items():
             example = self.examples[n]
             if example.text == leave_out:
                 continue
             union = asked_total + totals[n] - both
             similarity = both / union if union > 0 else 0.0
+            nearest.append((similarity, n))
             if not example.items:
                 outside = max(outside, similarity)
             for item in example.items:
                 if similarity > items.get(item, 0.0):
                     items[item] = similarity
-        return Closeness(items, outside)
+        nearest = heapq.nlargest(NEAREST, nearest)
+        total = sum(similarity for similarity, _ in nearest) or 1.0
+        votes: dict[str, float] = {}
+        outside_votes = 0.0
+        for similarity, n in nearest:
+            example = self.examples[n]
+            if not example.items:
+                outside_votes += similarity / total
+            for item in example.items:
+                votes[item] = votes.get(item, 0.0) + similarity / total
+        return Closeness(items, outside, votes, outside_votes)
 
 
 def parse(text: str) -> list[Example]:

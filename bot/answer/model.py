@@ -87,6 +87,20 @@ def parse(text: str) -> Model:
     )
 
 
+def neutral() -> Model:
+    """A model that prefers nothing: what the training script starts from, whatever the shipped
+    coefficients were trained on."""
+    size = len(REFUSE_FEATURES)
+    return Model(
+        rank_weights=(0.0,) * len(RANK_FEATURES),
+        refuse_weights=(0.0,) * size,
+        refuse_bias=0.0,
+        threshold=0.5,
+        refuse_means=(0.0,) * size,
+        refuse_scales=(1.0,) * size,
+    )
+
+
 @cache
 def load() -> Model:
     """The trained model shipped with the package."""

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.answer.engine import AnswerEngine
 from bot.knowledge import load_seeds
@@ -68,9 +69,10 @@ def _by_facts(paths: list[Path]) -> list[Question]:
 
 
 @asynccontextmanager
-async def seeded_engine() -> AsyncIterator[AnswerEngine]:
-    """The answer engine on a fresh store loaded with the seeds, as the bot loads them."""
+async def seeded_engine(**options: Any) -> AsyncIterator[AnswerEngine]:
+    """The answer engine on a fresh store loaded with the seeds, as the bot loads them;
+    ``options`` go to AnswerEngine (another model, other examples)."""
     with tempfile.TemporaryDirectory() as tmp:
         async with Store.open(Path(tmp) / "questions.sqlite3") as store:
             await load_seeds(store, SEEDS)
-            yield AnswerEngine(store, clock=lambda: TODAY)
+            yield AnswerEngine(store, clock=lambda: TODAY, **options)

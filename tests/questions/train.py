@@ -45,8 +45,7 @@ def remembered(questions: list[sets.Question]) -> memory.Memory:
 async def examples(questions: list[sets.Question], known: memory.Memory) -> list[Example]:
     """Every question's candidates and features, from the seeds as the bot loads them, beside
     the examples ``known`` (a question never meets itself there)."""
-    async with sets.seeded_engine() as engine:
-        engine.memory = known
+    async with sets.seeded_engine(scorer=model.neutral(), examples=known) as engine:
         found = []
         for question in questions:
             query, rows = await engine.candidates(question.text, leave_out=question.text)
