@@ -229,13 +229,13 @@ class _Vocabulary:
     def _nearest(self, term: Term, limit: int) -> Term:
         word = term.word
         best: tuple[int, int, str] | None = None
-        for candidate in {word, *term.forms}:
+        for candidate in dict.fromkeys((word, *term.forms)):
             pool: set[str] = set()
             for length in range(len(candidate) - limit, len(candidate) + limit + 1):
                 for letter in candidate[:2]:
                     pool |= self.pools.get((length, letter), set())
             for found, distance, _ in process.extract(
-                candidate, pool, scorer=OSA.distance, score_cutoff=limit, limit=8
+                candidate, pool, scorer=OSA.distance, score_cutoff=limit, limit=None
             ):
                 token = self.spellings.get(found, found)
                 key = (distance, -self.frequencies.get(token, 0), token)

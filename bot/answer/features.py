@@ -125,7 +125,7 @@ def profile(candidate: Candidate, idf: dict[str, float]) -> Profile:
         questions=questions,
         name_texts=names,
         asking={word: tuple(found) for word, found in asking.items()},
-        asking_weight=tuple(sum(idf.get(w, 0.5) for w in q) or 1.0 for q in questions),
+        asking_weight=tuple(sum(idf.get(w, 0.5) for w in sorted(q)) or 1.0 for q in questions),
         direction=Direction.from_marks(keywords),
         marks=keywords & MARKS,
     )
@@ -252,7 +252,7 @@ def _closest_question(query: Query, item: Profile) -> tuple[float, float]:
             forms.add(form)
         for n in hit:
             covered[n] += weight
-    for form in forms:
+    for form in sorted(forms):
         for n in item.asking.get(form, ()):
             found[n] += query.idf.get(form, 0.5)
     total = query.total

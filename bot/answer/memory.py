@@ -72,7 +72,8 @@ class Memory:
         text of a question that must not meet itself (when the models are trained).
         """
         if self._totals is None or self._totals[0] is not key:
-            self._totals = (key, [sum(weight(t) for t in terms) for terms in self.terms])
+            # In a fixed order: a float sum depends on it, and ties among examples on the sum.
+            self._totals = (key, [sum(weight(t) for t in sorted(terms)) for terms in self.terms])
         totals = self._totals[1]
         shared: dict[int, float] = {}
         for term, mine in asked.items():

@@ -156,7 +156,7 @@ def concepts(folded: list[str]) -> list[str | tuple[str, str]]:
     while i < len(folded):
         word = folded[i]
         matched = False
-        for key in keys(word):
+        for key in sorted(keys(word)):
             for pattern, token in lex.phrases.get(key, ()):
                 end = i + len(pattern)
                 if end <= len(folded) and all(
