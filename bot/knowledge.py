@@ -74,13 +74,29 @@ class Knowledge:
         self.store = store
         self.clock = clock or times.utc_now
         self.engine = AnswerEngine(store, clock=self.clock)
-        self._titles: dict[str | None, list[tuple[str, str, str, int | None]]] = {}
+        self._titles: dict[str | None, list[tuple[str, str, str, int | None, frozenset[str]]]] = {}
         self._titles_generation = -1
 
     # questions -----------------------------------------------------------------------------
 
     async def ask(self, question: str, *, lang: str | None, guild_id: int | None) -> Answer:
-        return await self.engine.ask(question, lang=lang, guild_id=guild_id)
+        """The answer to a question; a question that is exactly an item's name or title (as
+        /ask's autocomplete sends it) is answered with that item."""
+        named = await self.named(question, kind=None, guild_id=guild_id)
+        return await self.engine.ask(question, lang=lang, guild_id=guild_id, named=named)
+
+    async def named(self, text: str, *, kind: str | None, guild_id: int | None) -> Item | None:
+        """The one item of a kind (None: any) this server sees whose title or alias is ``text``,
+        accents and case aside."""
+        wanted = fold(text)
+        if not wanted:
+            return None
+        found = {
+            row[0]
+            for row in await self._title_table(kind)
+            if wanted in row[4] and items_sql.visible(row[3], guild_id)
+        }
+        return await self.item(found.pop(), guild_id=guild_id) if len(found) == 1 else None
 
     # lookups -------------------------------------------------------------------------------
 
@@ -115,6 +131,9 @@ class Knowledge:
             return None
         item = await self.item(text, guild_id=guild_id)
         if item is not None and item.kind == kind:
+            return item
+        item = await self.named(text, kind=kind, guild_id=guild_id)
+        if item is not None:
             return item
         ranked = await self.engine.rank(text, guild_id=guild_id, kind=kind, limit=1)
         if ranked and self.engine.confident(ranked[0]):
@@ -182,15 +201,25 @@ class Knowledge:
 
     # autocomplete --------------------------------------------------------------------------
 
-    async def _title_table(self, kind: str | None) -> list[tuple[str, str, str, int | None]]:
-        """(id, folded names, English title, guild) of every item of a kind, cached."""
+    async def _title_table(
+        self, kind: str | None
+    ) -> list[tuple[str, str, str, int | None, frozenset[str]]]:
+        """(id, folded names, English title, guild, each name folded) of every item of a kind,
+        cached."""
         if self._titles_generation != self.store.generation:
             self._titles = {}
             self._titles_generation = self.store.generation
         if kind not in self._titles:
             rows = await items_sql.names(self.store.conn, kind=kind)
             self._titles[kind] = [
-                (row.id, fold(" ".join(row.names)), row.title_en, row.guild_id) for row in rows
+                (
+                    row.id,
+                    fold(" ".join(row.names)),
+                    row.title_en,
+                    row.guild_id,
+                    frozenset(fold(name) for name in row.names),
+                )
+                for row in rows
             ]
         return self._titles[kind]
 

@@ -27,6 +27,7 @@ async def candidates(
     *,
     limit: int,
     guild_id: int | None = None,
+    kind: str | None = None,
     ranked: bool = True,
 ) -> list[Candidate]:
     """Items matching an FTS5 query, best first, limited to those the server may see.
@@ -47,9 +48,11 @@ async def candidates(
         JOIN items ON items.rowid = search_index.rowid
         LEFT JOIN facts ON facts.item_id = items.id
         WHERE search_index MATCH :match AND {VISIBLE}
+          AND (:kind IS NULL OR items.kind = :kind)
         {order} LIMIT :limit
     """  # noqa: S608 (constant fragments only)
-    rows = await conn.execute_fetchall(sql, {"match": match, "limit": limit, "guild": guild_id})
+    found = {"match": match, "limit": limit, "guild": guild_id, "kind": kind}
+    rows = await conn.execute_fetchall(sql, found)
     return [Candidate(*row) for row in rows]
 
 

@@ -24,7 +24,15 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.answer import compose, memory, model
-from bot.answer.features import Profile, Query, common_word, profile, rank_row, refuse_row
+from bot.answer.features import (
+    Profile,
+    Query,
+    common_word,
+    common_words,
+    profile,
+    rank_row,
+    refuse_row,
+)
 from bot.answer.normalize import (
     Term,
     detect_language,
@@ -227,24 +235,26 @@ class _Vocabulary:
         return fixed
 
     def _nearest(self, term: Term, limit: int) -> Term:
+        """The closest word to the misspelt one itself; only when none is in reach, to its stems
+        ("manerals" is one letter from "minerals" before its stem is anything)."""
         word = term.word
-        best: tuple[int, int, str] | None = None
-        for candidate in dict.fromkeys((word, *term.forms)):
-            pool: set[str] = set()
-            for length in range(len(candidate) - limit, len(candidate) + limit + 1):
-                for letter in candidate[:2]:
-                    pool |= self.pools.get((length, letter), set())
-            for found, distance, _ in process.extract(
-                candidate, pool, scorer=OSA.distance, score_cutoff=limit, limit=None
-            ):
-                token = self.spellings.get(found, found)
-                key = (distance, -self.frequencies.get(token, 0), token)
-                if best is None or key < best:
-                    best = key
-        if best is None:
-            return term
-        token = best[2]
-        return Term(word, (token,), concept=token in self.concepts)
+        for candidates in ((word,), tuple(f for f in term.forms if f != word)):
+            best: tuple[int, int, str] | None = None
+            for candidate in candidates:
+                pool: set[str] = set()
+                for length in range(len(candidate) - limit, len(candidate) + limit + 1):
+                    for letter in candidate[:2]:
+                        pool |= self.pools.get((length, letter), set())
+                for found, distance, _ in process.extract(
+                    candidate, pool, scorer=OSA.distance, score_cutoff=limit, limit=None
+                ):
+                    token = self.spellings.get(found, found)
+                    key = (distance, -self.frequencies.get(token, 0), token)
+                    if best is None or key < best:
+                        best = key
+            if best is not None:
+                return Term(word, (best[2],), concept=best[2] in self.concepts)
+        return term
 
     def query(self, text: str) -> Query:
         normalized = normalize(text)
@@ -281,6 +291,7 @@ class AnswerEngine:
         self.clock = clock or times.utc_now
         self.model = scorer or model.load()
         self.memory = examples if examples is not None else memory.load()
+        common_words()  # read now, not at the first question that needs it
         self._vocabulary: _Vocabulary | None = None
         self._generation = -1
         self._sources: dict[str, Source] = {}
@@ -329,10 +340,8 @@ class AnswerEngine:
             return query, []
         match = " OR ".join(f'"{form}"' for form in selected)
         found = await search_sql.candidates(
-            self.store.conn, match, limit=CANDIDATES, guild_id=guild_id, ranked=ranked
+            self.store.conn, match, limit=CANDIDATES, guild_id=guild_id, kind=kind, ranked=ranked
         )
-        if kind is not None:
-            found = [c for c in found if c.kind == kind]
         if not found:
             return query, []
         best = min(c.bm25 for c in found) or -1.0
@@ -419,11 +428,23 @@ class AnswerEngine:
         return scored.score >= self.model.threshold
 
     async def ask(
-        self, question: str, *, lang: str | None = None, guild_id: int | None = None
+        self,
+        question: str,
+        *,
+        lang: str | None = None,
+        guild_id: int | None = None,
+        named: Item | None = None,
     ) -> Answer:
-        """The best answer to a question, or a polite "I don't know" with suggestions."""
+        """The best answer to a question, or a polite "I don't know" with suggestions.
+
+        ``named``: the item the question names outright (its title or an alias), answered
+        whatever the models would say.
+        """
         lang = lang if lang in ("fr", "en") else detect_language(question)
         ranked = await self.rank(question, guild_id=guild_id, limit=1 + ALTERNATIVES)
+        if named is not None:
+            others = [s for s in ranked if s.item_id != named.id]
+            ranked = [Scored(named.id, named.kind, 1.0), *others][: 1 + ALTERNATIVES]
         best = ranked[0] if ranked else None
         confident = best is not None and self.confident(best)
         shown = ranked if confident else [s for s in ranked if s.score >= ALTERNATIVE_SCORE]

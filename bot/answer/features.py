@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict, zipf_frequency
 
-from bot.answer.normalize import Normalized, Term
+from bot.answer.normalize import Normalized, Term, fold
 from bot.answer.structure import (
     Constraints,
     Direction,
@@ -64,14 +64,32 @@ REFUSE_FEATURES = (
 MAX_MARGIN = 6.0  # a margin counts up to this: one candidate alone is not infinitely sure
 
 
-@lru_cache(maxsize=65536)
+@cache
+def common_words() -> dict[str, float]:
+    """Words people commonly write in French or English (wordfreq's lists, down to COMMON_ZIPF),
+    folded as questions are (accents off: "majorité" is "majorite"), with their frequency.
+    Read once, when the engine starts: the lists take a few hundred milliseconds to load."""
+    least = 10 ** (COMMON_ZIPF - 9)  # wordfreq's zipf scale is log10 of a frequency per 10^9
+    found: dict[str, float] = {}
+    for lang in ("en", "fr"):
+        for word, frequency in get_frequency_dict(lang).items():
+            if frequency >= least:
+                zipf = math.log10(frequency) + 9
+                for folded in fold(word).split():
+                    found[folded] = max(zipf, found.get(folded, 0.0))
+    return found
+
+
 def common_word(word: str) -> bool:
-    """Whether ``word`` is a word people commonly write in French or English."""
-    return max(zipf_frequency(word, "en"), zipf_frequency(word, "fr")) >= COMMON_ZIPF
+    """Whether a folded word is a word people commonly write in French or English."""
+    return word in common_words()
 
 
 @lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
+    common = common_words().get(word)
+    if common is not None:
+        return common
     return max(zipf_frequency(word, "en"), zipf_frequency(word, "fr"))
 
 

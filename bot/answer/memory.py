@@ -111,9 +111,27 @@ class Memory:
         return Closeness(items, outside, votes, outside_votes)
 
 
-def parse(text: str) -> list[Example]:
-    data = tomllib.loads(text)
-    return [Example(e["q"], frozenset(e["items"])) for e in data.get("example", [])]
+class ExamplesFileError(ValueError):
+    """examples.toml cannot be used: the message names the file and why."""
+
+
+def parse(text: str, name: str = "examples.toml") -> list[Example]:
+    """The examples a file holds; ExamplesFileError, naming the file, when it is not valid."""
+    try:
+        data = tomllib.loads(text)
+        found = []
+        for entry in data.get("example", []):
+            question, items = entry["q"], entry["items"]
+            if not isinstance(question, str) or not isinstance(items, list):
+                raise TypeError(f"an example needs a text and a list of items: {entry!r}")
+            if not all(isinstance(item, str) for item in items):
+                raise TypeError(f"item ids are strings: {items!r}")
+            found.append(Example(question, frozenset(items)))
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError) as error:
+        raise ExamplesFileError(
+            f"{name} cannot be read ({error!r}): run python -m tests.questions.train"
+        ) from error
+    return found
 
 
 def as_toml(examples: Iterable[Example]) -> str:

@@ -70,21 +70,44 @@ class Model:
         )
 
 
-def parse(text: str) -> Model:
-    data = tomllib.loads(text)
-    rank, refuse = data["rank"], data["refuse"]
-    if tuple(rank["features"]) != RANK_FEATURES or tuple(refuse["features"]) != REFUSE_FEATURES:
-        raise ValueError(
-            "model.toml was trained on other features: run python -m tests.questions.train"
+class ModelFileError(ValueError):
+    """model.toml (or examples.toml) cannot be used: the message names the file and why."""
+
+
+def parse(text: str, name: str = "model.toml") -> Model:
+    """The model a file describes; ModelFileError, naming the file, when it is not one."""
+    retrain = "run python -m tests.questions.train"
+    try:
+        data = tomllib.loads(text)
+        rank, refuse = data["rank"], data["refuse"]
+        if tuple(rank["features"]) != RANK_FEATURES or tuple(refuse["features"]) != REFUSE_FEATURES:
+            raise ModelFileError(f"{name} was trained on other features: {retrain}")
+        found = Model(
+            rank_weights=_numbers(rank["weights"]),
+            refuse_weights=_numbers(refuse["weights"]),
+            refuse_bias=float(refuse["bias"]),
+            threshold=float(refuse["threshold"]),
+            refuse_means=_numbers(refuse["means"]),
+            refuse_scales=_numbers(refuse["scales"]),
         )
-    return Model(
-        rank_weights=tuple(rank["weights"]),
-        refuse_weights=tuple(refuse["weights"]),
-        refuse_bias=refuse["bias"],
-        threshold=refuse["threshold"],
-        refuse_means=tuple(refuse["means"]),
-        refuse_scales=tuple(refuse["scales"]),
-    )
+    except ModelFileError:
+        raise
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
+        raise ModelFileError(f"{name} cannot be read ({error!r}): {retrain}") from error
+    lists = (found.refuse_weights, found.refuse_means, found.refuse_scales)
+    if len(found.rank_weights) != len(RANK_FEATURES) or any(
+        len(values) != len(REFUSE_FEATURES) for values in lists
+    ):
+        raise ModelFileError(f"{name} has a number for each feature missing or too many: {retrain}")
+    if any(scale == 0 for scale in found.refuse_scales):
+        raise ModelFileError(f"{name} has a scale of 0: {retrain}")
+    return found
+
+
+def _numbers(values: object) -> tuple[float, ...]:
+    if not isinstance(values, list):
+        raise TypeError(f"a list of numbers expected, not {values!r}")
+    return tuple(float(v) for v in values)
 
 
 def neutral() -> Model:

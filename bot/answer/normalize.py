@@ -24,12 +24,13 @@ from stop_words import get_stop_words
 # Bump by hand when a change to the code here (or to engine.index_for) gives a text other terms:
 # every item is then indexed again. Changes to lexicon.toml and the stop words are seen by
 # index_version() itself.
-NORMALISER_VERSION = 3
+NORMALISER_VERSION = 4
 MAX_QUESTION_CHARS = 500  # longer input is cut before it is normalised
 LANGS = ("fr", "en")
 
 _US_UPPER = re.compile(r"\b(?:U\.?S\.?A?\.?|É\.?-?U\.?)(?=\W|$)")
 _EU_UPPER = re.compile(r"\b(?:E\.?U\.?|U\.?E\.?)(?=\W|$)")  # "eu" is also French for "had"
+_MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>")  # Discord mentions, channels, emoji
 _APOSTROPHES = re.compile(r"[’'`´ʼ]")
 _TOKEN = re.compile(r"[a-z0-9]+|[%$€]")
 _AMOUNT = re.compile(r"(\d)(bn|b|md|mds|mrd|mrds|m|k)\b")
@@ -41,8 +42,12 @@ _ELIDED_PRONOUNS = frozenset({"j", "n"})  # "j'ai": "ai" is a verb here, not "AI
 
 def fold(text: str) -> str:
     """Lowercase, without accents, apostrophes split ("l'AMI" → "l ami"), emoji dropped."""
-    text = _US_UPPER.sub(" usa ", text)
-    text = _EU_UPPER.sub(" europe ", text)
+    text = _MENTION.sub(" ", text)
+    # "US" and "EU" in capitals are the countries, unless the whole message is in capitals
+    # ("J'AI EU UN DOUTE": "eu" is French for "had"; "TELL US").
+    if any(ch.islower() for ch in text):
+        text = _US_UPPER.sub(" usa ", text)
+        text = _EU_UPPER.sub(" europe ", text)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub(" ", text.casefold())

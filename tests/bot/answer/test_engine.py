@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.answer.engine import AnswerEngine
 from bot.answer.normalize import normalize
 
@@ -98,15 +96,15 @@ async def test_real_words_are_not_corrected_into_words_of_the_index(engine):
         (term,) = normalize(word).terms
         return vocabulary.correct(term).forms[0]
 
-    def token(word: str) -> str:
-        return normalize(word).tokens[0]
+    def forms(word: str) -> tuple[str, ...]:
+        return normalize(word).terms[0].forms
 
-    assert corrected("president") == token("president")
-    assert corrected("deadlne") == token("deadline")
-    assert corrected("taiwn") == token("taiwan")
-    assert corrected("silika") == token("silica")  # a part of a name of several words
-    assert corrected("epdp") == token("eppd")  # four letters, any letter may be wrong
-    assert corrected("lunch") == token("lunch")  # a common word, however close to "launch"
+    assert corrected("president") in forms("president")
+    assert corrected("deadlne") in forms("deadline")
+    assert corrected("taiwn") in forms("taiwan")
+    assert corrected("silika") in forms("silica")  # a part of a name of several words
+    assert corrected("epdp") in forms("eppd")  # four letters, any letter may be wrong
+    assert corrected("lunch") in forms("lunch")  # a common word, however close to "launch"
 
 
 async def test_chit_chat_with_a_word_close_to_one_of_the_index_is_refused(engine):
