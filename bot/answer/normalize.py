@@ -303,7 +303,7 @@ def index_version() -> str:
         "intents": sorted((k, sorted(v)) for k, v in lex.intents.items()),
         "stop": sorted(lex.stop),
         "stemmers": Stemmer.algorithms(),
-        "stemmer": Stemmer.version() if hasattr(Stemmer, "version") else "",
+        "stemmer": Stemmer.version(),
     }
     text = json.dumps(tables, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
