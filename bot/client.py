@@ -98,6 +98,7 @@ class SiliconBridge(commands.Bot):
         self.store = await self._resources.enter_async_context(Store.open(self.settings.database))
         await ensure_seeds(self.store, self.settings.seeds_dir)
         self.knowledge = Knowledge(self.store, clock=self.clock)
+        await self.knowledge.engine.warm()  # the first question is then as quick as the next
         self.scheduler = ReminderScheduler(self.store, ChannelPoster(self), clock=self.clock)
         self.reminders = ReminderService(
             self.store, self.knowledge, clock=self.clock, wake=self.scheduler.wake

@@ -317,6 +317,11 @@ class AnswerEngine:
             self._items.update(await items_sql.get_many(self.store.conn, missing, terms=False))
         return {i: self._items[i] for i in item_ids if i in self._items}
 
+    async def warm(self) -> None:
+        """Build what the first question would otherwise wait for: the word statistics, the
+        examples' weights, and the profiles of the items most asked about."""
+        await self.rank("AMI EPPD deadline date limite Taïwan", limit=1)
+
     async def source(self, source_id: str | None) -> Source | None:
         await self.vocabulary()
         return self._sources.get(source_id) if source_id else None
