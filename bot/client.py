@@ -98,7 +98,6 @@ class SiliconBridge(commands.Bot):
         self.store = await self._resources.enter_async_context(Store.open(self.settings.database))
         await ensure_seeds(self.store, self.settings.seeds_dir)
         self.knowledge = Knowledge(self.store, clock=self.clock)
-        await self.knowledge.engine.warm()  # the first question is then as quick as the next
         self.scheduler = ReminderScheduler(self.store, ChannelPoster(self), clock=self.clock)
         self.reminders = ReminderService(
             self.store, self.knowledge, clock=self.clock, wake=self.scheduler.wake
@@ -114,6 +113,8 @@ class SiliconBridge(commands.Bot):
             await self.reminders.replan_all()
             self.scheduler.start()
             self.follow_other_writers.start()
+        # Reminders first; then what makes the first question as quick as the next.
+        await self.knowledge.engine.warm()
         if self.settings.dev_guild_id:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)

@@ -14,6 +14,7 @@ suggestions.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections import Counter
 from collections.abc import Callable
@@ -290,8 +291,7 @@ class AnswerEngine:
         self.store = store
         self.clock = clock or times.utc_now
         self.model = scorer or model.load()
-        self.memory = examples if examples is not None else memory.load()
-        common_words()  # read now, not at the first question that needs it
+        self._memory = examples
         self._vocabulary: _Vocabulary | None = None
         self._generation = -1
         self._sources: dict[str, Source] = {}
@@ -317,9 +317,20 @@ class AnswerEngine:
             self._items.update(await items_sql.get_many(self.store.conn, missing, terms=False))
         return {i: self._items[i] for i in item_ids if i in self._items}
 
+    @property
+    def memory(self) -> memory.Memory:
+        """The examples the models compare questions with (the shipped ones unless given)."""
+        if self._memory is None:
+            self._memory = memory.load()
+        return self._memory
+
     async def warm(self) -> None:
-        """Build what the first question would otherwise wait for: the word statistics, the
-        examples' weights, and the profiles of the items most asked about."""
+        """Read and build what the first question would otherwise wait for: the lists of common
+        words and the examples (in a thread: the loop goes on meanwhile), then the word
+        statistics and the profiles of the items most asked about."""
+        await asyncio.to_thread(common_words)
+        if self._memory is None:
+            self._memory = await asyncio.to_thread(memory.load)
         await self.rank("AMI EPPD deadline date limite Taïwan", limit=1)
 
     async def source(self, source_id: str | None) -> Source | None:
