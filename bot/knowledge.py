@@ -75,6 +75,7 @@ class Knowledge:
         self.clock = clock or times.utc_now
         self.engine = AnswerEngine(store, clock=self.clock)
         self._titles: dict[str | None, list[tuple[str, str, str, int | None, frozenset[str]]]] = {}
+        self._named: dict[str | None, dict[str, list[tuple[str, int | None]]]] = {}
         self._titles_generation = -1
 
     # questions -----------------------------------------------------------------------------
@@ -91,10 +92,11 @@ class Knowledge:
         wanted = fold(text)
         if not wanted:
             return None
+        await self._title_table(kind)
         found = {
-            row[0]
-            for row in await self._title_table(kind)
-            if wanted in row[4] and items_sql.visible(row[3], guild_id)
+            item_id
+            for item_id, owner in self._named[kind].get(wanted, ())
+            if items_sql.visible(owner, guild_id)
         }
         return await self.item(found.pop(), guild_id=guild_id) if len(found) == 1 else None
 
@@ -201,26 +203,24 @@ class Knowledge:
 
     # autocomplete --------------------------------------------------------------------------
 
-    async def _title_table(
-        self, kind: str | None
-    ) -> list[tuple[str, str, str, int | None, frozenset[str]]]:
-        """(id, folded names, English title, guild, each name folded) of every item of a kind,
-        cached."""
+    async def _title_table(self, kind: str | None) -> list[tuple[str, str, str, int | None]]:
+        """(id, folded names, English title, guild) of every item of a kind, cached; and each
+        folded name with the items it names (``_named``)."""
         if self._titles_generation != self.store.generation:
             self._titles = {}
+            self._named = {}
             self._titles_generation = self.store.generation
         if kind not in self._titles:
             rows = await items_sql.names(self.store.conn, kind=kind)
             self._titles[kind] = [
-                (
-                    row.id,
-                    fold(" ".join(row.names)),
-                    row.title_en,
-                    row.guild_id,
-                    frozenset(fold(name) for name in row.names),
-                )
-                for row in rows
+                (row.id, fold(" ".join(row.names)), row.title_en, row.guild_id) for row in rows
             ]
+            # Each folded name to the items it names, for an exact name asked on every question.
+            named: dict[str, list[tuple[str, int | None]]] = {}
+            for row in rows:
+                for name in {fold(name) for name in row.names}:
+                    named.setdefault(name, []).append((row.id, row.guild_id))
+            self._named[kind] = named
         return self._titles[kind]
 
     async def suggest(

@@ -35,6 +35,7 @@ from bot.answer.features import (
     refuse_row,
 )
 from bot.answer.normalize import (
+    MAX_QUESTION_CHARS,
     Term,
     detect_language,
     fold,
@@ -271,7 +272,7 @@ class _Vocabulary:
             weights=tuple(self.weight(t) for t in chosen),
             known=tuple(self.df(t) > 0 for t in chosen),
             idf=self.idf,
-            direction=direction(text[: len(text)]),
+            direction=direction(text[:MAX_QUESTION_CHARS]),
             constraints=constraints(tokens),
             text=" ".join(tokens),
             forms=frozenset(form for term in chosen for form in term.forms),
@@ -457,7 +458,8 @@ class AnswerEngine:
         whatever the models would say.
         """
         lang = lang if lang in ("fr", "en") else detect_language(question)
-        ranked = await self.rank(question, guild_id=guild_id, limit=1 + ALTERNATIVES)
+        query, found = await self._ranked(question, guild_id=guild_id, kind=None)
+        ranked = self._scored(query, found, found[: 1 + ALTERNATIVES])
         if named is not None:
             others = [s for s in ranked if s.item_id != named.id]
             ranked = [Scored(named.id, named.kind, 1.0), *others][: 1 + ALTERNATIVES]
@@ -487,18 +489,13 @@ class AnswerEngine:
             lang=lang,
             answered=True,
             text=compose.answer_text(
-                item, source, lang, self.clock(), asked=query_intents(question)
+                item, source, lang, self.clock(), asked=query.normalized.intents
             ),
             confidence=best.score,
             item=item,
             source=source,
             matches=matches[: 1 + ALTERNATIVES],
         )
-
-
-def query_intents(question: str) -> frozenset[str]:
-    """What kind of answer a question asks for: when, figure, people, why…"""
-    return normalize(question).intents
 
 
 def select_terms(query: Query, vocab: _Vocabulary) -> tuple[list[str], bool]:
