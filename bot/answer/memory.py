@@ -8,12 +8,13 @@ with the coefficients they were trained with.
 
 from __future__ import annotations
 
-import heapq
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+
+import numpy as np
 
 from bot.answer.normalize import normalize
 
@@ -30,31 +31,50 @@ class Example:
 class Closeness:
     """How close a question comes to the examples: per item, and to the out-of-scope ones."""
 
-    items: dict[str, float]
+    similarity: np.ndarray  # per example; 0 for those sharing no term, or left out
+    by_item: dict[str, np.ndarray]  # the examples each item answered
     outside: float
     votes: dict[str, float]  # each item's share of the nearest examples' similarity
     outside_votes: float  # the out-of-scope examples' share
 
     def of(self, item_id: str) -> float:
-        return self.items.get(item_id, 0.0)
+        """The closest example the item answered."""
+        answered = self.by_item.get(item_id)
+        if answered is None or not len(self.similarity):
+            return 0.0
+        return float(self.similarity[answered].max())
 
     def vote(self, item_id: str) -> float:
         return self.votes.get(item_id, 0.0)
 
 
 class Memory:
-    """The examples, analysed once, with an index from terms to the examples that hold them."""
+    """The examples, analysed once, with an index from terms to the examples that hold them.
+
+    Postings are arrays, so that a word found in thousands of examples costs one vector sum.
+    """
 
     def __init__(self, examples: Iterable[Example]) -> None:
         self.examples = list(examples)
         self.terms: list[frozenset[str]] = []
-        self.postings: dict[str, list[int]] = {}
-        self._totals: tuple[object, list[float]] | None = None
+        postings: dict[str, list[int]] = {}
+        by_item: dict[str, list[int]] = {}
+        by_text: dict[str, list[int]] = {}
         for n, example in enumerate(self.examples):
             terms = frozenset(t.forms[0] for t in normalize(example.text).terms)
             self.terms.append(terms)
             for term in terms:
-                self.postings.setdefault(term, []).append(n)
+                postings.setdefault(term, []).append(n)
+            for item in example.items:
+                by_item.setdefault(item, []).append(n)
+            by_text.setdefault(example.text, []).append(n)
+        self.postings = {term: np.array(found, dtype=np.intp) for term, found in postings.items()}
+        self.by_item = {item: np.array(found, dtype=np.intp) for item, found in by_item.items()}
+        self.by_text = {text: np.array(found, dtype=np.intp) for text, found in by_text.items()}
+        self.outside = np.array(
+            [n for n, example in enumerate(self.examples) if not example.items], dtype=np.intp
+        )
+        self._totals: tuple[object, np.ndarray] | None = None
 
     def closeness(
         self,
@@ -73,42 +93,38 @@ class Memory:
         """
         if self._totals is None or self._totals[0] is not key:
             # In a fixed order: a float sum depends on it, and ties among examples on the sum.
-            self._totals = (key, [sum(weight(t) for t in sorted(terms)) for terms in self.terms])
+            totals = [sum(weight(t) for t in sorted(terms)) for terms in self.terms]
+            self._totals = (key, np.array(totals, dtype=np.float64))
         totals = self._totals[1]
-        shared: dict[int, float] = {}
+        shared = np.zeros(len(self.examples), dtype=np.float64)
+        met = np.zeros(len(self.examples), dtype=bool)
         for term, mine in asked.items():
             found = self.postings.get(term)
-            if found:
-                common = min(mine, weight(term))
-                for n in found:
-                    shared[n] = shared.get(n, 0.0) + common
-        asked_total = sum(asked.values())
-        items: dict[str, float] = {}
-        outside = 0.0
-        nearest: list[tuple[float, int]] = []
-        for n, both in shared.items():
-            example = self.examples[n]
-            if example.text == leave_out:
-                continue
-            union = asked_total + totals[n] - both
-            similarity = both / union if union > 0 else 0.0
-            nearest.append((similarity, n))
-            if not example.items:
-                outside = max(outside, similarity)
-            for item in example.items:
-                if similarity > items.get(item, 0.0):
-                    items[item] = similarity
-        nearest = heapq.nlargest(NEAREST, nearest)
-        total = sum(similarity for similarity, _ in nearest) or 1.0
+            if found is not None:
+                shared[found] += min(mine, weight(term))
+                met[found] = True
+        if leave_out is not None and leave_out in self.by_text:
+            met[self.by_text[leave_out]] = False
+        union = sum(asked.values()) + totals - shared
+        similarity = np.divide(shared, union, out=np.zeros_like(shared), where=met & (union > 0))
+        outside = float(similarity[self.outside].max()) if len(self.outside) else 0.0
+        # The nearest examples, ties going to the later one, as a stable reading order.
+        reached = np.flatnonzero(met)
+        if len(reached) > NEAREST:
+            cut = np.partition(similarity[reached], -NEAREST)[-NEAREST]
+            reached = reached[similarity[reached] >= cut]
+        nearest = sorted(((float(similarity[n]), int(n)) for n in reached), reverse=True)
+        nearest = nearest[:NEAREST]
+        total = sum(s for s, _ in nearest) or 1.0
         votes: dict[str, float] = {}
         outside_votes = 0.0
-        for similarity, n in nearest:
+        for s, n in nearest:
             example = self.examples[n]
             if not example.items:
-                outside_votes += similarity / total
+                outside_votes += s / total
             for item in example.items:
-                votes[item] = votes.get(item, 0.0) + similarity / total
-        return Closeness(items, outside, votes, outside_votes)
+                votes[item] = votes.get(item, 0.0) + s / total
+        return Closeness(similarity, self.by_item, outside, votes, outside_votes)
 
 
 class ExamplesFileError(ValueError):
