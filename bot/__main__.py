@@ -146,6 +146,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
 
     import discord
 
+    from bot import collector
     from bot.client import SiliconBridge
 
     bot = SiliconBridge(settings)
@@ -154,7 +155,9 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
     async with bot:
         try:
-            await bot.start(settings.token)
+            await bot.login(settings.token)  # runs setup_hook: reminders, then a warm engine
+            collector.settle()
+            await bot.connect()
         except discord.LoginFailure:
             raise ConfigError(REFUSED_TOKEN) from None
     return 0
