@@ -8,6 +8,7 @@ import dataclasses
 import io
 import json
 import logging
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -225,13 +226,15 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader went away (… | head): nothing more to say
+        # Python would flush stdout again at exit and complain; send the rest nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:  # Discord unreachable, a file that cannot be written, …
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

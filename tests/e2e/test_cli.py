@@ -57,6 +57,27 @@ def test_ask_json_in_french(tmp_path):
     assert {"id", "kind", "title", "score"} <= set(answer["matches"][0])
 
 
+def test_ask_into_a_closed_pipe_ends_quietly(tmp_path):
+    """`python -m bot ask … | head -1`: the reader has gone, which is no error to report."""
+    read, write = os.pipe()
+    os.close(read)
+    environ = {**os.environ, "DATABASE_PATH": str(tmp_path / "db.sqlite3")}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "deadline AMI"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            cwd=PROJECT,
+            env=environ,
+        )
+    finally:
+        os.close(write)
+    assert result.returncode == 0
+    assert result.stderr == ""
+
+
 def test_ask_from_stdin_writes_one_json_line_per_question_in_order(tmp_path):
     questions = [
         "who led the US-Taiwan talks?",
