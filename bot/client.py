@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from store.db import Store
 log = logging.getLogger(__name__)
 
 OTHER_WRITERS_EVERY = 30.0  # seconds between looks for another process's writes
+STOP_WAIT = 5.0  # seconds the commands and replies under way get to finish when the bot stops
 # The commands, one extension per feature, loaded by name: the bot never imports a cog.
 EXTENSIONS = (
     "cogs.ask",
@@ -82,6 +84,7 @@ class SiliconBridge(commands.Bot):
         self.clock = clock or times.utc_now
         self.started_at = self.clock()
         self._resources = contextlib.AsyncExitStack()
+        self._under_way: set[asyncio.Task] = set()
         self.posts_reminders = reminders
 
     async def login(self, token: str) -> None:
@@ -150,12 +153,24 @@ class SiliconBridge(commands.Bot):
         except Exception:
             log.exception("could not look for changes made by another process")
 
+    def finish_before_closing(self) -> None:
+        """Let the running task (a command, a reply being written) finish before the bot
+        disconnects and its store closes, for up to STOP_WAIT seconds."""
+        task = asyncio.current_task()
+        if task is not None and task not in self._under_way:
+            self._under_way.add(task)
+            task.add_done_callback(self._under_way.discard)
+
     async def close(self) -> None:
-        """Stop the scheduler, disconnect, then close the store: nothing is written after."""
+        """Stop the scheduler, let the commands and replies under way finish, disconnect, then
+        close the store: nothing is written after."""
         self.follow_other_writers.cancel()
         try:
             if getattr(self, "scheduler", None) is not None:
                 await self.scheduler.stop()
+            under_way = [task for task in self._under_way if task is not asyncio.current_task()]
+            if under_way:
+                await asyncio.wait(under_way, timeout=STOP_WAIT)
             await super().close()
         finally:
             await self._resources.aclose()

@@ -38,6 +38,14 @@ def user_message(error: Exception, lang: str) -> str | None:
 
 
 class BridgeTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Every command runs to its end when the bot stops meanwhile: its answer is sent and
+        remembered before the store closes."""
+        finish = getattr(interaction.client, "finish_before_closing", None)
+        if finish is not None:
+            finish()
+        return True
+
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:

@@ -7,10 +7,7 @@ deletes the reply, and never pings anyone.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +30,6 @@ log = logging.getLogger(__name__)
 # Messages people write; anything else (joins, pins, the bot's own command answers) is ignored.
 WRITTEN = (discord.MessageType.default, discord.MessageType.reply)
 QUOTE = 300  # characters of the question quoted above a "Ask Silicon Bridge" answer
-UNLOAD_WAIT = 5.0  # seconds the answers being written get to finish when the bot stops
 
 
 def heard_of(message: discord.Message, bot: SiliconBridge) -> Heard:
@@ -97,24 +93,9 @@ class MessagesCog(commands.Cog):
         self.bot = bot
         self.menu = app_commands.ContextMenu(name=MESSAGE_COMMANDS[0]["en"], callback=self.ask_menu)
         self.bot.tree.add_command(self.menu)
-        self._busy: set[asyncio.Task] = set()
 
     async def cog_unload(self) -> None:
-        """The bot stops: the answers being written finish before the store closes."""
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
-        busy = [task for task in self._busy if task is not asyncio.current_task()]
-        if busy:
-            await asyncio.wait(busy, timeout=UNLOAD_WAIT)
-
-    @contextlib.contextmanager
-    def _working(self) -> Iterator[None]:
-        task = asyncio.current_task()
-        assert task is not None
-        self._busy.add(task)
-        try:
-            yield
-        finally:
-            self._busy.discard(task)
 
     # new messages --------------------------------------------------------------------------
 
@@ -130,8 +111,8 @@ class MessagesCog(commands.Cog):
         if missing:
             self._cannot_send(message.channel, ", ".join(missing))
             return
-        with self._working():
-            await self._answer(message, heard)
+        self.bot.finish_before_closing()
+        await self._answer(message, heard)
 
     async def _answer(self, message: discord.Message, heard: Heard) -> None:
         assert self.bot.user is not None
@@ -182,12 +163,12 @@ class MessagesCog(commands.Cog):
         if self.bot.user is None or message.author.id == self.bot.user.id:
             return
         conversations = self.bot.conversations
-        with self._working():
-            async with conversations.one_at_a_time(message.id):
-                heard = heard_of(message, self.bot)
-                revisions = await conversations.revise(heard, bot_id=self.bot.user.id, stamp=stamp)
-                for revision in revisions:
-                    await self._apply(revision)
+        self.bot.finish_before_closing()
+        async with conversations.one_at_a_time(message.id):
+            heard = heard_of(message, self.bot)
+            revisions = await conversations.revise(heard, bot_id=self.bot.user.id, stamp=stamp)
+            for revision in revisions:
+                await self._apply(revision)
 
     async def _apply(self, revision: Revision) -> None:
         link = revision.link
@@ -211,14 +192,14 @@ class MessagesCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
-        with self._working():
-            await self._deleted(payload.message_id)
+        self.bot.finish_before_closing()
+        await self._deleted(payload.message_id)
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
-        with self._working():
-            for message_id in sorted(payload.message_ids):
-                await self._deleted(message_id)
+        self.bot.finish_before_closing()
+        for message_id in sorted(payload.message_ids):
+            await self._deleted(message_id)
 
     async def _deleted(self, message_id: int) -> None:
         """A question went: its replies go too. One of the bot's replies went: forget it."""
@@ -239,23 +220,23 @@ class MessagesCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        with self._working():
-            await self.bot.conversations.channel_gone(channel.id)
+        self.bot.finish_before_closing()
+        await self.bot.conversations.channel_gone(channel.id)
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
         """At start-up and after an outage: Q&A channels deleted meanwhile (no CHANNEL_DELETE
         reached the bot) are no longer kept."""
         present = {channel.id for channel in guild.channels} | {t.id for t in guild.threads}
-        with self._working():
-            gone = await self.bot.conversations.channels_left(guild.id, present)
+        self.bot.finish_before_closing()
+        gone = await self.bot.conversations.channels_left(guild.id, present)
         if gone:
             log.info("server %s: forgot deleted Q&A channels %s", guild.id, gone)
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
-        with self._working():
-            await self.bot.conversations.forget_guild(guild.id)
+        self.bot.finish_before_closing()
+        await self.bot.conversations.forget_guild(guild.id)
 
     # the message command -------------------------------------------------------------------
 
@@ -264,9 +245,9 @@ class MessagesCog(commands.Cog):
 
         Under the message's lock, as its creation, edits and deletion: a deletion (or an edit)
         that comes while the answer is posted waits for its link, then takes (or changes) it."""
-        with self._working():
-            async with self.bot.conversations.one_at_a_time(message.id):
-                await self._ask_menu(interaction, message)
+        self.bot.finish_before_closing()
+        async with self.bot.conversations.one_at_a_time(message.id):
+            await self._ask_menu(interaction, message)
 
     async def _ask_menu(self, interaction: discord.Interaction, message: discord.Message) -> None:
         assert self.bot.user is not None

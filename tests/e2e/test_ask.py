@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from tests.e2e.support import GUILD, ask, assert_no_mentions, embed_text, is_ephemeral
+import asyncio
+import logging
+
+from fakediscord import running_bot
+from store import answer_links
+from store.db import Store
+from tests.e2e.support import (
+    CHANNEL,
+    GUILD,
+    ask,
+    assert_no_mentions,
+    embed_text,
+    is_ephemeral,
+    make_bot,
+)
 
 
 async def test_ask_in_english(bot, fake):
@@ -81,3 +95,25 @@ async def test_unexpected_error_leaks_nothing(bot, fake, monkeypatch):
     assert "Désolé" in response["data"]["content"]
     assert "SELECT" not in response["data"]["content"]
     assert "/srv" not in response["data"]["content"]
+
+
+async def test_an_answer_sent_as_the_bot_stops_is_still_remembered(fake, tmp_path, clock, caplog):
+    """The bot is told to stop while /ask is keeping its answer: it finishes before the store
+    closes, so replies to that answer stay follow-ups after the restart, and nothing fails."""
+    database = tmp_path / "bot.sqlite3"
+    bot = make_bot(fake, database, clock)
+    async with running_bot(bot, fake):
+        keep = bot.conversations.remember
+
+        async def slow_remember(*args, **kwargs):
+            await asyncio.sleep(0.3)  # a slow disk, just as the bot is stopped
+            await keep(*args, **kwargs)
+
+        bot.conversations.remember = slow_remember
+        response = await fake.slash(
+            "ask", {"question": "c'est quoi l'AMI ?"}, guild_id=GUILD, channel_id=CHANNEL, settle=0
+        )
+    async with Store.open(database) as store:
+        link = await answer_links.by_answer(store.conn, int(response["message"]["id"]))
+    assert link is not None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
