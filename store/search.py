@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import aiosqlite
@@ -63,3 +64,29 @@ async def vocabulary(conn: aiosqlite.Connection) -> tuple[int, dict[str, int]]:
     async with conn.execute("SELECT term, doc FROM search_vocab") as cur:
         terms = {row[0]: row[1] for row in await cur.fetchall()}
     return total, terms
+
+
+# unicode61 (the index's tokenizer) splits on everything that is not a letter or a digit.
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+async def own_vocabularies(conn: aiosqlite.Connection) -> dict[int, tuple[int, dict[str, int]]]:
+    """Per server, its own items' (number, {term: number of them containing it}): what only that
+    server may see, to take out of the shared statistics and add back for it alone.
+
+    Servers add few items of their own (deadlines, facts), so they are counted here rather than
+    with a scan of the whole index.
+    """
+    sql = """
+        SELECT items.guild_id, search_index.names, search_index.keywords, search_index.body,
+               search_index.questions
+        FROM search_index JOIN items ON items.rowid = search_index.rowid
+        WHERE items.guild_id IS NOT NULL
+    """
+    found: dict[int, tuple[int, dict[str, int]]] = {}
+    for guild_id, *fields in await conn.execute_fetchall(sql):
+        count, terms = found.get(guild_id, (0, {}))
+        for term in {t.lower() for text in fields if text for t in _TOKEN.findall(text)}:
+            terms[term] = terms.get(term, 0) + 1
+        found[guild_id] = (count + 1, terms)
+    return found

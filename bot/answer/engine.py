@@ -42,6 +42,7 @@ from bot.answer.normalize import (
     index_text,
     intents_of,
     lexicon,
+    names_in,
     normalize,
     terms,
 )
@@ -62,6 +63,7 @@ SELECT_BUDGET = 500  # items the selecting words may match in all, rarest words 
 TYPO_MIN_LENGTH = 4  # shorter words are never corrected
 MAX_KEPT_ITEMS = 5_000  # items kept to show again, until the store changes
 MAX_CORRECTIONS = 20_000  # misspelt words remembered with their correction, per index state
+MAX_VOCABULARIES = 32  # servers with items of their own whose word statistics are kept
 UNKNOWN_WEIGHT = 0.5  # a word unknown to the index weighs this share of the most a word can
 ITEM_INTENTS = ("why", "how", "when", "people", "figure")  # kinds of question an item answers
 
@@ -276,6 +278,7 @@ class _Vocabulary:
             constraints=constraints(tokens),
             text=" ".join(tokens),
             forms=frozenset(form for term in chosen for form in term.forms),
+            names=names_in(text[:MAX_QUESTION_CHARS]),
         )
 
 
@@ -293,21 +296,49 @@ class AnswerEngine:
         self.clock = clock or times.utc_now
         self.model = scorer or model.load()
         self._memory = examples
-        self._vocabulary: _Vocabulary | None = None
         self._generation = -1
+        self._shared: tuple[int, dict[str, int]] = (0, {})
+        self._own: dict[int, tuple[int, dict[str, int]]] = {}
+        self._vocabularies: dict[int | None, _Vocabulary] = {}
         self._sources: dict[str, Source] = {}
         self._items: dict[str, Item] = {}
 
-    async def vocabulary(self) -> _Vocabulary:
-        """Word statistics and sources, read again whenever the store has changed."""
-        if self._vocabulary is None or self._generation != self.store.generation:
+    async def vocabulary(self, guild_id: int | None = None) -> _Vocabulary:
+        """The word statistics of what a server sees: the shared items and its own, never
+        another server's (its private words would otherwise count as known, and change the
+        answers). Read again whenever the store has changed."""
+        if self._generation != self.store.generation:
             generation = self.store.generation
             total, frequencies = await search_sql.vocabulary(self.store.conn)
+            self._own = await search_sql.own_vocabularies(self.store.conn)
+            for count, terms in self._own.values():
+                total -= count
+                for term, df in terms.items():
+                    left = frequencies.get(term, 0) - df
+                    if left > 0:
+                        frequencies[term] = left
+                    else:
+                        frequencies.pop(term, None)
+            self._shared = (total, frequencies)
             self._sources = {s.id: s for s in await sources_sql.list_all(self.store.conn)}
-            self._vocabulary = _Vocabulary(total, frequencies)
+            self._vocabularies.clear()
             self._items.clear()
             self._generation = generation
-        return self._vocabulary
+        key = guild_id if guild_id in self._own else None
+        vocab = self._vocabularies.pop(key, None)
+        if vocab is None:
+            total, frequencies = self._shared
+            if key is not None:
+                count, own = self._own[key]
+                total += count
+                frequencies = dict(frequencies)
+                for term, df in own.items():
+                    frequencies[term] = frequencies.get(term, 0) + df
+            vocab = _Vocabulary(total, frequencies)
+            if len(self._vocabularies) >= MAX_VOCABULARIES:
+                del self._vocabularies[next(iter(self._vocabularies))]  # the least recently used
+        self._vocabularies[key] = vocab
+        return vocab
 
     async def items(self, item_ids: list[str]) -> dict[str, Item]:
         """Items to show, kept until the store changes: answers often name the same few."""
@@ -345,12 +376,14 @@ class AnswerEngine:
         guild_id: int | None = None,
         kind: str | None = None,
         leave_out: str | None = None,
+        forget: frozenset[str] = frozenset(),
     ) -> tuple[Query, list[tuple[search_sql.Candidate, list[float]]]]:
         """The question as analysed, and its candidates with their ranking features.
 
-        ``leave_out``: an example of the memory the question may not meet (itself, in training).
+        ``leave_out``: an example of the memory the question may not meet (itself, in training);
+        ``forget``: items met as if they had just been added, with no examples (in training).
         """
-        vocab = await self.vocabulary()
+        vocab = await self.vocabulary(guild_id)
         query = vocab.query(text)
         selected, ranked = select_terms(query, vocab)
         if not selected:
@@ -367,7 +400,11 @@ class AnswerEngine:
         for term, weight in zip(query.terms, query.weights, strict=True):
             asked[term.forms[0]] = max(weight, asked.get(term.forms[0], 0.0))
         close = self.memory.closeness(
-            asked, lambda token: vocab.idf.get(token, unknown), key=vocab, leave_out=leave_out
+            asked,
+            lambda token: vocab.idf.get(token, unknown),
+            key=vocab,
+            leave_out=leave_out,
+            forget=forget,
         )
         rows = []
         for cand in found:
@@ -385,6 +422,7 @@ class AnswerEngine:
                 example_outside=close.outside,
                 example_vote=close.vote(cand.item_id),
                 outside_vote=close.outside_votes,
+                remembered=close.remembered(cand.item_id),
             )
             rows.append((cand, row))
         return query, rows

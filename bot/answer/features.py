@@ -49,6 +49,7 @@ RANK_FEATURES = (
     "example_outside",  # closeness to a question nothing answers: the same for every candidate
     "example_vote",  # this item's share of the nearest examples (their similarity)
     "outside_vote",  # the out-of-scope examples' share: the same for every candidate
+    "remembered",  # 1 when the item has examples at all (a server's own items have none)
 )
 # The refusal model's inputs: the ranking's log-odds for the best candidate, its margin over the
 # second, the best candidate's features, and what weighs against any answer.
@@ -58,6 +59,7 @@ REFUSE_FEATURES = (
     *RANK_FEATURES,
     "unknown",  # share of the question's weight the index does not know at all
     "unknown_common",  # the same for common words of the language (not typos, not names)
+    "unknown_name",  # the same for words written as names ("the Zorblax summit", "ASML")
     "checks",  # 1 when the question checks a belief ("isn't it…?", "c'est ça ?")
     "terms",  # log of the number of content terms
 )
@@ -162,20 +164,24 @@ class Query:
     constraints: Constraints
     text: str  # the terms' first forms, for fuzzy similarity
     forms: frozenset[str]  # every form of every term
+    names: frozenset[str] = frozenset()  # words written as names (normalize.names_in)
 
     @property
     def total(self) -> float:
         return sum(self.weights) or 1.0
 
-    def unknown(self) -> tuple[float, float]:
-        """Shares of the weight unknown to the index: all such terms, and common words only."""
-        unknown = common = 0.0
+    def unknown(self) -> tuple[float, float, float]:
+        """Shares of the weight unknown to the index: all such terms, common words only, and
+        words written as names only."""
+        unknown = common = named = 0.0
         for term, weight, known in zip(self.terms, self.weights, self.known, strict=True):
             if not known:
                 unknown += weight
                 if not term.concept and term.word.isalpha() and common_word(term.word):
                     common += weight
-        return unknown / self.total, common / self.total
+                if term.word in self.names:
+                    named += weight
+        return unknown / self.total, common / self.total, named / self.total
 
 
 def _held(term: Term, field: frozenset[str]) -> bool:
@@ -194,6 +200,7 @@ def rank_row(
     example_outside: float = 0.0,
     example_vote: float = 0.0,
     outside_vote: float = 0.0,
+    remembered: bool = False,
 ) -> list[float]:
     """The RANK_FEATURES of one candidate."""
     total = query.total
@@ -238,18 +245,20 @@ def rank_row(
         example_outside,
         example_vote,
         outside_vote,
+        float(remembered),
     ]
 
 
 def refuse_row(query: Query, rank: list[float], logit: float, margin: float) -> list[float]:
     """The REFUSE_FEATURES of the best candidate."""
-    unknown, common = query.unknown()
+    unknown, common, named = query.unknown()
     return [
         logit,
         max(-MAX_MARGIN, min(margin, MAX_MARGIN)),
         *rank,
         unknown,
         common,
+        named,
         1.0 if "check" in query.normalized.intents else 0.0,
         math.log1p(len(query.terms)),
     ]

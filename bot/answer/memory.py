@@ -9,6 +9,7 @@ with the coefficients they were trained with.
 from __future__ import annotations
 
 import tomllib
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -36,6 +37,12 @@ class Closeness:
     outside: float
     votes: dict[str, float]  # each item's share of the nearest examples' similarity
     outside_votes: float  # the out-of-scope examples' share
+    forgotten: frozenset[str] = frozenset()  # items met as if they had no examples
+
+    def remembered(self, item_id: str) -> bool:
+        """Whether anyone has asked about the item among the examples (a server's own items:
+        never)."""
+        return item_id in self.by_item and item_id not in self.forgotten
 
     def of(self, item_id: str) -> float:
         """The closest example the item answered."""
@@ -74,7 +81,9 @@ class Memory:
         self.outside = np.array(
             [n for n, example in enumerate(self.examples) if not example.items], dtype=np.intp
         )
-        self._totals: tuple[object, np.ndarray] | None = None
+        # Each weighting's totals per example, kept while the weighting (a server's vocabulary)
+        # lives.
+        self._totals: weakref.WeakKeyDictionary[object, np.ndarray] = weakref.WeakKeyDictionary()
 
     def closeness(
         self,
@@ -83,19 +92,24 @@ class Memory:
         *,
         key: object = None,
         leave_out: str | None = None,
+        forget: frozenset[str] = frozenset(),
     ) -> Closeness:
         """Weighted Jaccard similarity of the question's terms (``asked``: term → weight) with
         each example's, the best per item and the best out of scope.
 
         ``weight`` gives a term's weight in the examples; ``key`` names it (the same key, the
-        same weights), so that each example's total is worked out once. ``leave_out`` is the
-        text of a question that must not meet itself (when the models are trained).
+        same weights), so that each example's total is worked out once while the key lives.
+        ``leave_out`` is the text of a question that must not meet itself (when the models are
+        trained). ``forget``: items met as if nobody had asked about them yet, as a server's own
+        items are (in training).
         """
-        if self._totals is None or self._totals[0] is not key:
+        totals = self._totals.get(key) if key is not None else None
+        if totals is None:
             # In a fixed order: a float sum depends on it, and ties among examples on the sum.
-            totals = [sum(weight(t) for t in sorted(terms)) for terms in self.terms]
-            self._totals = (key, np.array(totals, dtype=np.float64))
-        totals = self._totals[1]
+            found = [sum(weight(t) for t in sorted(terms)) for terms in self.terms]
+            totals = np.array(found, dtype=np.float64)
+            if key is not None:
+                self._totals[key] = totals
         shared = np.zeros(len(self.examples), dtype=np.float64)
         met = np.zeros(len(self.examples), dtype=bool)
         for term, mine in asked.items():
@@ -105,6 +119,9 @@ class Memory:
                 met[found] = True
         if leave_out is not None and leave_out in self.by_text:
             met[self.by_text[leave_out]] = False
+        for item in forget:
+            if item in self.by_item:
+                met[self.by_item[item]] = False
         union = sum(asked.values()) + totals - shared
         similarity = np.divide(shared, union, out=np.zeros_like(shared), where=met & (union > 0))
         outside = float(similarity[self.outside].max()) if len(self.outside) else 0.0
@@ -124,7 +141,7 @@ class Memory:
                 outside_votes += s / total
             for item in example.items:
                 votes[item] = votes.get(item, 0.0) + s / total
-        return Closeness(similarity, self.by_item, outside, votes, outside_votes)
+        return Closeness(similarity, self.by_item, outside, votes, outside_votes, forget)
 
 
 class ExamplesFileError(ValueError):

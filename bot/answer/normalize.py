@@ -56,6 +56,28 @@ def fold(text: str) -> str:
     return " ".join(_TOKEN.findall(text))
 
 
+_WORD = re.compile(r"[^\W\d_][^\W_]*")
+_SENTENCE_END = ".!?:\n"
+
+
+def names_in(text: str) -> frozenset[str]:
+    """Words written as names, folded: capitalised inside a sentence ("the Zorblax summit") or
+    in capitals ("ASML"), unless the whole message is in capitals. Sentence starts do not
+    count."""
+    text = _MENTION.sub(" ", text)
+    shouting = not any(ch.islower() for ch in text)
+    found = set()
+    for match in _WORD.finditer(text):
+        word = match.group()
+        before = text[: match.start()].rstrip()
+        if not word[0].isupper() or shouting:
+            continue
+        inside = bool(before) and before[-1] not in _SENTENCE_END
+        if inside or (word.isupper() and len(word) >= 2):
+            found.update(fold(word).split())
+    return frozenset(found)
+
+
 _STEMMERS = {"fr": Stemmer.Stemmer("french"), "en": Stemmer.Stemmer("english")}
 
 

@@ -177,18 +177,19 @@ class Conversations:
         elif len(question) > MAX_QUESTION:
             text = t("error.too_long", lang, limit=MAX_QUESTION)
             return Reply(Kind.NOTE, lang, how, text=text, digest=key)
+        # A reply in a server that does not read as a question may be a remark ("nice, I will
+        # read more later"): it is answered on its own words only, never read as a question
+        # about the answer it replies to. In a DM, every message is a question.
+        remark = how is Via.REPLY and heard.guild_id is not None and not reads_as_question(question)
         answer = await followup.ask(
-            self.knowledge, question, context=context, lang=lang, guild_id=heard.guild_id
+            self.knowledge,
+            question,
+            context=None if remark else context,
+            lang=lang,
+            guild_id=heard.guild_id,
         )
-        if not answer.answered and (
-            how is Via.QA
-            or (
-                how is Via.REPLY
-                and heard.guild_id is not None  # in a DM, every message is a question
-                and not reads_as_question(question)
-            )
-        ):
-            return None  # a Q&A channel is never told "I don't know"
+        if not answer.answered and (how is Via.QA or remark):
+            return None  # a Q&A channel is never told "I don't know"; nor is a remark
         card = cards.answer_card(answer, lang, self.knowledge.clock(), stamp)
         return Reply(
             Kind.ANSWER if answer.answered else Kind.UNKNOWN,

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,7 @@ EXAMPLES = Path(model.__file__).with_name("examples.toml")
 REFUSED = 0.85  # share of out-of-scope dev questions the threshold must keep refused
 RANK_L2 = 0.5
 REFUSE_L2 = 1.0
+NEW_EVERY = 4  # one question in this many is also learnt with half the items as if new
 
 
 @dataclass
@@ -42,13 +45,23 @@ def remembered(questions: list[sets.Question]) -> memory.Memory:
     return memory.Memory(memory.Example(q.text, q.expect) for q in questions)
 
 
-async def examples(questions: list[sets.Question], known: memory.Memory) -> list[Example]:
+async def examples(
+    questions: list[sets.Question],
+    known: memory.Memory,
+    *,
+    forget: Callable[[sets.Question], frozenset[str]] | None = None,
+) -> list[Example]:
     """Every question's candidates and features, from the seeds as the bot loads them, beside
-    the examples ``known`` (a question never meets itself there)."""
+    the examples ``known`` (a question never meets itself there). ``forget``: the items each
+    question meets as if they had just been added, with no examples yet."""
     async with sets.seeded_engine(scorer=model.neutral(), examples=known) as engine:
         found = []
         for question in questions:
-            query, rows = await engine.candidates(question.text, leave_out=question.text)
+            query, rows = await engine.candidates(
+                question.text,
+                leave_out=question.text,
+                forget=forget(question) if forget else frozenset(),
+            )
             matrix = np.array([row for _, row in rows], dtype=float)
             matrix = matrix.reshape(len(rows), len(RANK_FEATURES))
             right = np.array([cand.item_id in question.expect for cand, _ in rows])
@@ -113,8 +126,35 @@ def best_of(ex: Example, weights: np.ndarray) -> tuple[int, list[float]] | None:
     return top, refuse_row(ex.query, list(ex.rows[top]), float(logits[top]), margin)
 
 
-def fit(train: list[Example]) -> model.Model:
-    groups = [ex for ex in train if ex.right.any()]
+def fitted_on(questions: list[sets.Question], known: memory.Memory) -> tuple[model.Model, list]:
+    """The models fitted on questions, and the questions' examples as the bot meets them.
+
+    Items a server adds have no examples: the models also learn from every NEW_EVERY-th
+    question asked again with half the items as if they were new (which half is drawn from the
+    question's text, the right items as likely as the others), so that what an item says and
+    how it is named can carry an answer without examples, beside items that have some."""
+    data = asyncio.run(examples(questions, known))
+    new = asyncio.run(examples(questions[::NEW_EVERY], known, forget=half_forgotten(known)))
+    return fit(data + new), data
+
+
+def half_forgotten(known: memory.Memory) -> Callable[[sets.Question], frozenset[str]]:
+    items = sorted(known.by_item)
+
+    def forget(question: sets.Question) -> frozenset[str]:
+        return frozenset(i for i in items if zlib.crc32(f"{i}|{question.text}".encode()) % 2)
+
+    return forget
+
+
+def all_forgotten(known: memory.Memory) -> Callable[[sets.Question], frozenset[str]]:
+    items = frozenset(known.by_item)
+    return lambda question: items
+
+
+def fit(train: list[Example], rank_only: list[Example] = ()) -> model.Model:
+    """The ranking model fitted on ``train`` and ``rank_only``, the refusal model on ``train``."""
+    groups = [ex for ex in [*train, *rank_only] if ex.right.any()]
     weights = fit_rank(groups)
     rows, labels, outside = [], [], []
     for ex in train:
@@ -176,19 +216,29 @@ def report(name: str, figures: dict[str, float]) -> str:
 def held_out(questions: list[sets.Question], folds: int) -> dict[str, float]:
     """Figures on dev questions left out of training: each fold is scored by models fitted on
     the others, beside the others' examples only."""
-    totals = {"right": 0.0, "first": 0.0, "refused": 0.0, "answerable": 0, "outside": 0}
+    totals = dict.fromkeys(("right", "first", "refused", "new", "new_refused"), 0.0)
+    totals |= {"answerable": 0, "outside": 0}
     for fold in range(folds):
         train = [q for i, q in enumerate(questions) if i % folds != fold]
         held = [q for i, q in enumerate(questions) if i % folds == fold]
         known = remembered(train)
-        fitted = fit(asyncio.run(examples(train, known)))
+        fitted, _ = fitted_on(train, known)
         part = score(fitted, asyncio.run(examples(held, known)))
+        new = score(fitted, asyncio.run(examples(held, known, forget=all_forgotten(known))))
         for key in ("answerable", "outside"):
             totals[key] += part[key]
         totals["right"] += part["right"] * part["answerable"]
         totals["first"] += part["first"] * part["answerable"]
         totals["refused"] += part["refused"] * part["outside"]
-    for key, base in (("right", "answerable"), ("first", "answerable"), ("refused", "outside")):
+        totals["new"] += new["right"] * new["answerable"]
+        totals["new_refused"] += new["refused"] * new["outside"]
+    for key, base in (
+        ("right", "answerable"),
+        ("first", "answerable"),
+        ("refused", "outside"),
+        ("new", "answerable"),
+        ("new_refused", "outside"),
+    ):
         totals[key] /= max(totals[base], 1)
     return totals
 
@@ -204,10 +254,14 @@ def main() -> None:
     args = parser.parse_args()
     questions = dev_questions()
     if args.folds > 1:
-        print(report(f"dev, {args.folds} folds held out", held_out(questions, args.folds)))
+        figures = held_out(questions, args.folds)
+        print(report(f"dev, {args.folds} folds held out", figures))
+        print(
+            f"  the same, every item as if just added (no examples): right {figures['new']:.1%}, "
+            f"refused {figures['new_refused']:.1%}"
+        )
     known = remembered(questions)
-    data = asyncio.run(examples(questions, known))
-    fitted = fit(data)
+    fitted, data = fitted_on(questions, known)
     print(report("dev, fitted on all of it (each question without itself)", score(fitted, data)))
     print(f"threshold {fitted.threshold:.3f}; features: {', '.join(REFUSE_FEATURES)}")
     if not args.dry_run:

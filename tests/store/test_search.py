@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.answer.engine import index_for
 from store import items as items_sql
+from store import search as search_sql
 from store.items import Item, admin_deadline
 from tests.support import TODAY
 
@@ -34,3 +35,25 @@ async def test_another_servers_items_never_crowd_out_an_answer(engine, seeded):
     assert after.answered
     assert after.item.id == before.item.id
     assert not [a for a in after.alternatives if a.item_id.startswith("admin-")]
+
+
+async def test_a_servers_own_words_are_counted_apart_from_the_shared_ones(seeded):
+    """Each server's own items' terms, counted as the index counts them: together with the
+    shared items' they make the whole index's statistics."""
+    own = admin_deadline(
+        f"admin-{HERE}-zorblax",
+        HERE,
+        "Inscription au sommet Zorblax",
+        "Zorblax summit registration (2027 edition)",
+        TODAY + timedelta(days=20),
+    )
+    async with seeded.transaction() as conn:
+        await items_sql.upsert_many(conn, [(own, index_for(own))])
+    _, everywhere = await search_sql.vocabulary(seeded.conn)
+    servers = await search_sql.own_vocabularies(seeded.conn)
+    assert set(servers) == {HERE}
+    count, terms = servers[HERE]
+    assert count == 1
+    assert terms["zorblax"] == everywhere["zorblax"] == 1
+    assert "2027" in terms
+    assert all(everywhere.get(term, 0) >= df for term, df in terms.items())

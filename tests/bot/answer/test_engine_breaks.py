@@ -221,19 +221,16 @@ async def test_deadline_suggestions_follow_the_engines_synonyms(seeded):
 # Servers -------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="word statistics are shared by every server's items")
 async def test_another_servers_deadline_does_not_change_what_this_server_is_told(seeded):
-    """The vocabulary (document frequencies, what counts as a known word, typo targets) is built
-    from every server's items. Once server A adds a private "Zorblax summit registration"
-    deadline, server B's question about it, refused before, is answered at 76 % with the AMI
-    deadline: A's private words now count as known for B. B thus gets a wrong answer, and can
-    tell from the bot's replies which words other servers' private deadlines hold."""
+    """Server A adds a private "Zorblax summit registration" deadline. Server B's question about
+    it gets the very same reply as before: A's private words are not known words for B (they
+    were once, and B's reply changed from "I don't know" to the AMI deadline at 76 %, which told
+    B which words A's deadlines hold). A itself is answered."""
     clock = Clock()
     knowledge = Knowledge(seeded, clock=clock)
     service = ReminderService(seeded, knowledge, clock=clock)
     question = "when is the Zorblax summit registration deadline?"
     before = await knowledge.ask(question, lang="en", guild_id=OTHER_GUILD)
-    assert not before.answered
     form = deadline_form(
         "2026-12-24 18:00",
         title_en="Zorblax summit registration",
@@ -242,7 +239,34 @@ async def test_another_servers_deadline_does_not_change_what_this_server_is_told
     )
     await service.add_deadline(GUILD, ADMIN, form)
     after = await knowledge.ask(question, lang="en", guild_id=OTHER_GUILD)
-    assert not after.answered, after.item.id
+    assert (after.answered, after.text) == (before.answered, before.text)
+    assert after.confidence == pytest.approx(before.confidence)
+    own = await knowledge.ask(question, lang="en", guild_id=GUILD)
+    assert own.answered and "Zorblax" in own.text
+
+
+async def test_a_servers_own_deadline_answers_its_members_questions(seeded):
+    """Nobody has asked about a deadline an admin has just added, so no example speaks for it:
+    its name and what it is still carry the answer (they once lost to the AMI deadline, which
+    has many examples)."""
+    clock = Clock()
+    knowledge = Knowledge(seeded, clock=clock)
+    service = ReminderService(seeded, knowledge, clock=clock)
+    form = deadline_form(
+        "2026-12-24 18:00",
+        title_en="Zorblax summit registration",
+        title_fr="Inscription au sommet Zorblax",
+        link="",
+    )
+    await service.add_deadline(GUILD, ADMIN, form)
+    for question, lang in [
+        ("when is the Zorblax summit registration deadline?", "en"),
+        ("when does registration for the Zorblax summit close?", "en"),
+        ("inscription sommet zorblax date limite", "fr"),
+    ]:
+        answer = await knowledge.ask(question, lang=lang, guild_id=GUILD)
+        assert answer.answered, question
+        assert "Zorblax" in answer.text, question
 
 
 # Past deadlines ------------------------------------------------------------------------------

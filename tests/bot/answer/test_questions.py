@@ -53,8 +53,7 @@ def trained():
 
     questions = train.dev_questions()
     known = train.remembered(questions)
-    data = asyncio.run(train.examples(questions, known))
-    fitted = train.fit(data)
+    fitted, data = train.fitted_on(questions, known)
     return known, fitted, train.score(fitted, data)
 
 
