@@ -221,23 +221,27 @@ async def test_deadline_suggestions_follow_the_engines_synonyms(seeded):
 # Servers -------------------------------------------------------------------------------------
 
 
-async def test_another_servers_deadline_does_not_change_what_this_server_is_told(seeded):
-    """Server A adds a private "Zorblax summit registration" deadline. Server B's question about
-    it gets the very same reply as before: A's private words are not known words for B (they
-    were once, and B's reply changed from "I don't know" to the AMI deadline at 76 %, which told
-    B which words A's deadlines hold). A itself is answered."""
-    clock = Clock()
-    knowledge = Knowledge(seeded, clock=clock)
-    service = ReminderService(seeded, knowledge, clock=clock)
-    question = "when is the Zorblax summit registration deadline?"
-    before = await knowledge.ask(question, lang="en", guild_id=OTHER_GUILD)
+async def add_zorblax_deadline(knowledge: Knowledge, guild_id: int) -> None:
+    """A deadline of one server's own, as its admin adds it with /deadline add."""
+    service = ReminderService(knowledge.store, knowledge, clock=knowledge.clock)
     form = deadline_form(
         "2026-12-24 18:00",
         title_en="Zorblax summit registration",
         title_fr="Inscription au sommet Zorblax",
         link="",
     )
-    await service.add_deadline(GUILD, ADMIN, form)
+    await service.add_deadline(guild_id, ADMIN, form)
+
+
+async def test_another_servers_deadline_does_not_change_what_this_server_is_told(seeded):
+    """Server A adds a private "Zorblax summit registration" deadline. Server B's question about
+    it gets the very same reply as before: A's private words are not known words for B (they
+    were once, and B's reply changed from "I don't know" to the AMI deadline at 76 %, which told
+    B which words A's deadlines hold). A itself is answered."""
+    knowledge = Knowledge(seeded, clock=Clock())
+    question = "when is the Zorblax summit registration deadline?"
+    before = await knowledge.ask(question, lang="en", guild_id=OTHER_GUILD)
+    await add_zorblax_deadline(knowledge, GUILD)
     after = await knowledge.ask(question, lang="en", guild_id=OTHER_GUILD)
     assert (after.answered, after.text) == (before.answered, before.text)
     assert after.confidence == pytest.approx(before.confidence)
@@ -249,16 +253,8 @@ async def test_a_servers_own_deadline_answers_its_members_questions(seeded):
     """Nobody has asked about a deadline an admin has just added, so no example speaks for it:
     its name and what it is still carry the answer (they once lost to the AMI deadline, which
     has many examples)."""
-    clock = Clock()
-    knowledge = Knowledge(seeded, clock=clock)
-    service = ReminderService(seeded, knowledge, clock=clock)
-    form = deadline_form(
-        "2026-12-24 18:00",
-        title_en="Zorblax summit registration",
-        title_fr="Inscription au sommet Zorblax",
-        link="",
-    )
-    await service.add_deadline(GUILD, ADMIN, form)
+    knowledge = Knowledge(seeded, clock=Clock())
+    await add_zorblax_deadline(knowledge, GUILD)
     for question, lang in [
         ("when is the Zorblax summit registration deadline?", "en"),
         ("when does registration for the Zorblax summit close?", "en"),
