@@ -2,8 +2,9 @@
 
 Candidates come from SQLite FTS5 (bm25) over analysed text (``normalize``: lexicon concepts, stop
 words, Snowball stems) in four fields: names, keywords, text, and the questions each item answers.
+bm25 only picks them: SQLite computes it over every server's items, so it is no feature.
 Each candidate is described by a few numbers (``features``: how much of the question each field
-and the closest way of asking cover, bm25, name similarity, whether it is the kind of answer asked
+and the closest way of asking cover, name similarity, whether it is the kind of answer asked
 for, the direction of a flow, what the question pins down that it contradicts) and scored by a
 conditional logit trained on the dev questions (``python -m tests.questions.train``,
 coefficients in ``model.toml``). A second small model turns the best score, its margin over the
@@ -15,8 +16,9 @@ suggestions.
 from __future__ import annotations
 
 import asyncio
+import copy
 import math
-from collections import Counter
+from collections import ChainMap, Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,7 +65,7 @@ SELECT_BUDGET = 500  # items the selecting words may match in all, rarest words 
 TYPO_MIN_LENGTH = 4  # shorter words are never corrected
 MAX_KEPT_ITEMS = 5_000  # items kept to show again, until the store changes
 MAX_CORRECTIONS = 20_000  # misspelt words remembered with their correction, per index state
-MAX_VOCABULARIES = 32  # servers with items of their own whose word statistics are kept
+MAX_SERVER_VOCABULARIES = 1_000  # servers with items of their own whose statistics are kept
 UNKNOWN_WEIGHT = 0.5  # a word unknown to the index weighs this share of the most a word can
 ITEM_INTENTS = ("why", "how", "when", "people", "figure")  # kinds of question an item answers
 
@@ -204,6 +206,27 @@ class _Vocabulary:
         self.corrections: dict[str, Term] = {}
         self.profiles: dict[str, Profile] = {}
 
+    def with_own(self, own: dict[str, int]) -> _Vocabulary:
+        """These statistics with a server's own items' words added (their counts, rarity and
+        typo targets), the rest shared rather than copied: a server's handful of words costs a
+        handful of entries. Rarity stays measured against the shared items' number."""
+        merged = {term: self.frequencies.get(term, 0) + df for term, df in own.items()}
+        vocab = copy.copy(self)
+        vocab.frequencies = ChainMap(merged, self.frequencies)
+        vocab.idf = ChainMap({term: self._idf(df) for term, df in merged.items()}, self.idf)
+        pools: dict[tuple[int, str], set[str]] = {}
+        for term in merged:
+            if term.isalpha() and len(term) >= TYPO_MIN_LENGTH - 1:
+                for letter in term[:2]:
+                    key = (len(term), letter)
+                    if key not in pools:
+                        pools[key] = set(self.pools.get(key, ()))
+                    pools[key].add(term)
+        vocab.pools = ChainMap(pools, self.pools)
+        vocab.corrections = {}
+        vocab.profiles = {}
+        return vocab
+
     def _idf(self, df: int) -> float:
         return math.log((self.total + 1) / (df + 0.5)) + 0.1
 
@@ -297,9 +320,9 @@ class AnswerEngine:
         self.model = scorer or model.load()
         self._memory = examples
         self._generation = -1
-        self._shared: tuple[int, dict[str, int]] = (0, {})
-        self._own: dict[int, tuple[int, dict[str, int]]] = {}
-        self._vocabularies: dict[int | None, _Vocabulary] = {}
+        self._shared: _Vocabulary | None = None
+        self._own: dict[int, dict[str, int]] = {}
+        self._servers: dict[int, _Vocabulary] = {}  # servers with items of their own, LRU
         self._sources: dict[str, Source] = {}
         self._items: dict[str, Item] = {}
 
@@ -307,11 +330,11 @@ class AnswerEngine:
         """The word statistics of what a server sees: the shared items and its own, never
         another server's (its private words would otherwise count as known, and change the
         answers). Read again whenever the store has changed."""
-        if self._generation != self.store.generation:
+        if self._shared is None or self._generation != self.store.generation:
             generation = self.store.generation
             total, frequencies = await search_sql.vocabulary(self.store.conn)
-            self._own = await search_sql.own_vocabularies(self.store.conn)
-            for count, terms in self._own.values():
+            own = await search_sql.own_vocabularies(self.store.conn)
+            for count, terms in own.values():
                 total -= count
                 for term, df in terms.items():
                     left = frequencies.get(term, 0) - df
@@ -319,25 +342,20 @@ class AnswerEngine:
                         frequencies[term] = left
                     else:
                         frequencies.pop(term, None)
-            self._shared = (total, frequencies)
+            self._own = {guild: terms for guild, (_, terms) in own.items()}
+            self._shared = _Vocabulary(total, frequencies)
             self._sources = {s.id: s for s in await sources_sql.list_all(self.store.conn)}
-            self._vocabularies.clear()
+            self._servers.clear()
             self._items.clear()
             self._generation = generation
-        key = guild_id if guild_id in self._own else None
-        vocab = self._vocabularies.pop(key, None)
+        if guild_id not in self._own:
+            return self._shared
+        vocab = self._servers.pop(guild_id, None)
         if vocab is None:
-            total, frequencies = self._shared
-            if key is not None:
-                count, own = self._own[key]
-                total += count
-                frequencies = dict(frequencies)
-                for term, df in own.items():
-                    frequencies[term] = frequencies.get(term, 0) + df
-            vocab = _Vocabulary(total, frequencies)
-            if len(self._vocabularies) >= MAX_VOCABULARIES:
-                del self._vocabularies[next(iter(self._vocabularies))]  # the least recently used
-        self._vocabularies[key] = vocab
+            vocab = self._shared.with_own(self._own[guild_id])
+            if len(self._servers) >= MAX_SERVER_VOCABULARIES:
+                del self._servers[next(iter(self._servers))]  # the least recently used
+        self._servers[guild_id] = vocab
         return vocab
 
     async def items(self, item_ids: list[str]) -> dict[str, Item]:
@@ -394,7 +412,6 @@ class AnswerEngine:
         )
         if not found:
             return query, []
-        best = min(c.bm25 for c in found) or -1.0
         unknown = UNKNOWN_WEIGHT * vocab.max_weight
         asked: dict[str, float] = {}
         for term, weight in zip(query.terms, query.weights, strict=True):
@@ -416,8 +433,6 @@ class AnswerEngine:
                 item,
                 kind=cand.kind,
                 category=cand.category,
-                bm25=cand.bm25,
-                best_bm25=best,
                 example=close.of(cand.item_id),
                 example_outside=close.outside,
                 example_vote=close.vote(cand.item_id),

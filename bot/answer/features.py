@@ -35,7 +35,6 @@ RANK_FEATURES = (
     "asked",  # share found in the one way of asking (item question) closest to it
     "asked_back",  # share of that way of asking found in the question
     "missing",  # share the index knows but this item lacks
-    "bm25",  # bm25 over the fields, relative to the best candidate's
     "similarity",  # fuzzy similarity of the question to the item's closest name
     "fits_kind",  # 1 when the item is the kind of answer asked for (date, figure, people, why)
     "misfits_kind",  # 1 when the question asks for a kind the item is not
@@ -194,8 +193,6 @@ def rank_row(
     *,
     kind: str,
     category: str | None,
-    bm25: float,
-    best_bm25: float,
     example: float = 0.0,
     example_outside: float = 0.0,
     example_vote: float = 0.0,
@@ -223,7 +220,6 @@ def rank_row(
                 missing += weight
     asked, asked_back = _closest_question(query, item)
     contradicts = float(min(contradictions(query.constraints, item.own, item.ordinals), 2))
-    relevance = bm25 / best_bm25 if best_bm25 < 0 else 0.0
     fits, misfits = _kind_fit(query.normalized.intents, kind, category, item.marks)
     return [
         named / total,
@@ -231,7 +227,6 @@ def rank_row(
         asked,
         asked_back,
         missing / total,
-        relevance,
         _similarity(query.text, item.name_texts),
         fits,
         misfits,

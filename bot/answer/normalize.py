@@ -58,19 +58,25 @@ def fold(text: str) -> str:
 
 _WORD = re.compile(r"[^\W\d_][^\W_]*")
 _SENTENCE_END = ".!?:\n"
+# A name right after one of these is the person spoken to ("Hello Kevin, …"), not one asked about.
+_GREETINGS = frozenset(
+    "hello hi hey hiya yo dear thanks thank salut bonjour bonsoir coucou merci cher chere".split()
+)
 
 
 def names_in(text: str) -> frozenset[str]:
     """Words written as names, folded: capitalised inside a sentence ("the Zorblax summit") or
-    in capitals ("ASML"), unless the whole message is in capitals. Sentence starts do not
-    count."""
+    in capitals ("ASML"), unless the whole message is in capitals. Sentence starts and the
+    person greeted ("Hello Kevin") do not count."""
     text = _MENTION.sub(" ", text)
     shouting = not any(ch.islower() for ch in text)
     found = set()
+    previous = ""
     for match in _WORD.finditer(text):
-        word = match.group()
+        word, greeted = match.group(), previous in _GREETINGS
+        previous = fold(word)
         before = text[: match.start()].rstrip()
-        if not word[0].isupper() or shouting:
+        if not word[0].isupper() or shouting or greeted:
             continue
         inside = bool(before) and before[-1] not in _SENTENCE_END
         if inside or (word.isupper() and len(word) >= 2):
