@@ -42,6 +42,12 @@ QUESTION_OPENINGS = (
     ("is", "there"),
     ("are", "there"),
 )
+# Words a question may start with before its question word: "ok and who leads it", "et du coup
+# c'est quand ?".
+LEADING_FILLER = frozenset(
+    "ok okay so and but also then well hmm hm um uh btw right et alors mais aussi donc du coup "
+    "bon euh ben puis sinon".split()
+)
 # The only words of a message that is chit-chat, not a question: thanks, greetings, assent.
 CHITCHAT = frozenset(
     """
@@ -112,10 +118,13 @@ def is_chitchat(text: str) -> bool:
 
 
 def reads_as_question(text: str) -> bool:
-    """A question mark, or a question word at the start, French or English."""
+    """A question mark, or a question word at the start (after "ok", "and", "et"…), French or
+    English."""
     if "?" in text or "？" in text:
         return True
     found = words(text)
+    while found and found[0] in LEADING_FILLER:
+        found = found[1:]
     if not found:
         return False
     if found[0] in QUESTION_STARTS:
