@@ -152,8 +152,14 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
 
     bot = SiliconBridge(settings)
     loop = asyncio.get_running_loop()
+    closing: list[asyncio.Task] = []  # the close() a signal started
+
+    def stop() -> None:
+        if not closing:
+            closing.append(asyncio.ensure_future(bot.close()))
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+        loop.add_signal_handler(sig, stop)
     async with bot:
         try:
             await bot.login(settings.token)  # runs setup_hook: reminders, then a warm engine
@@ -161,6 +167,13 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
             await bot.connect()
         except discord.LoginFailure:
             raise ConfigError(REFUSED_TOKEN) from None
+        except Exception:
+            if not closing:
+                raise
+            # Told to stop while starting: close() has shut what login() was using.
+            logging.getLogger(__name__).info("stopped while starting")
+        if closing:
+            await closing[0]
     return 0
 
 

@@ -161,6 +161,18 @@ class SiliconBridge(commands.Bot):
             self._under_way.add(task)
             task.add_done_callback(self._under_way.discard)
 
+    async def _finish_under_way(self) -> None:
+        """Wait for the tasks under way, those that start meanwhile too (the bot is still
+        connected), for up to STOP_WAIT seconds in all."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + STOP_WAIT
+        while True:
+            under_way = [task for task in self._under_way if task is not asyncio.current_task()]
+            left = until - loop.time()
+            if not under_way or left <= 0:
+                return
+            await asyncio.wait(under_way, timeout=left)
+
     async def close(self) -> None:
         """Stop the scheduler, let the commands and replies under way finish, disconnect, then
         close the store: nothing is written after."""
@@ -168,9 +180,7 @@ class SiliconBridge(commands.Bot):
         try:
             if getattr(self, "scheduler", None) is not None:
                 await self.scheduler.stop()
-            under_way = [task for task in self._under_way if task is not asyncio.current_task()]
-            if under_way:
-                await asyncio.wait(under_way, timeout=STOP_WAIT)
+            await self._finish_under_way()
             await super().close()
         finally:
             await self._resources.aclose()

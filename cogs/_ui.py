@@ -33,6 +33,7 @@ class ShowItem(discord.ui.DynamicItem[discord.ui.Button], template=SHOW_TEMPLATE
         return cls(match["id"])
 
     async def callback(self, interaction: discord.Interaction[SiliconBridge]) -> None:
+        interaction.client.finish_before_closing()
         try:
             await self._show(interaction)
         except Exception as error:  # a dynamic item has no view to report for it

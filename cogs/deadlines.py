@@ -215,6 +215,7 @@ class DeadlineModal(discord.ui.Modal):
         self.link = field("deadline.form.link", filled.link, required=False, max_length=500)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
+        self.bot.finish_before_closing()  # the deadline is saved even as the bot stops
         manager_only(interaction)
         form = DeadlineForm(
             self.title_fr.value,

@@ -2,7 +2,9 @@
 commands under way, a form submitted as it stops, and SIGTERM before it has connected.
 
 Every test here failed on the code it was written against; each says what a user or an operator
-sees when it does.
+saw. The fixes: close() waits for what starts during its wait too (STOP_WAIT in all); the
+deadline form and the Details buttons register as under way; a signal during start-up ends the
+process quietly.
 """
 
 from __future__ import annotations
