@@ -52,8 +52,19 @@ def test_batches() -> list[Path]:
     return sorted((HERE / "test").glob("questions*.toml"))
 
 
+def batch_number(path: Path) -> int:
+    """1 for ``questions.toml``, N for ``questions-N.toml``."""
+    _, _, number = path.stem.partition("-")
+    return int(number or 1)
+
+
 def test() -> list[Question]:
     return _by_facts(test_batches())
+
+
+def batches(numbers: set[int]) -> list[Question]:
+    """The test set's batches with these numbers only."""
+    return _by_facts([p for p in test_batches() if batch_number(p) in numbers])
 
 
 def _by_facts(paths: list[Path]) -> list[Question]:

@@ -61,8 +61,17 @@ def table(results: list[tuple[sets.Question, str]]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.questions.evaluate")
     parser.add_argument("--set", choices=("test", "dev"), default="test")
+    parser.add_argument(
+        "--batch",
+        type=int,
+        action="append",
+        help="only this test batch (questions-N.toml; 1 is questions.toml); may be repeated",
+    )
     args = parser.parse_args()
-    questions = sets.test() if args.set == "test" else sets.dev()
+    if args.set == "dev":
+        questions = sets.dev()
+    else:
+        questions = sets.batches(set(args.batch)) if args.batch else sets.test()
     unmapped = [q for q in questions if q.unmapped]
     results = asyncio.run(outcomes([q for q in questions if not q.unmapped]))
     print(f"{args.set} set: {len(questions)} questions ({len(unmapped)} on facts not in the seeds)")
