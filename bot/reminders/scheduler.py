@@ -137,7 +137,11 @@ def _holder_is_gone(claimed_by: str | None) -> bool:
 
 
 class ReminderScheduler:
-    """Posts due reminders through a ``Poster``; one loop, woken by every change."""
+    """Posts due reminders through a ``Poster``; one loop, woken by every change.
+
+    Its writes (claims, records, pauses) touch reminders and server settings, never an item:
+    they leave the store's generation alone, so answers keep their caches (``bump=False``).
+    """
 
     def __init__(
         self,
@@ -235,7 +239,7 @@ class ReminderScheduler:
         now = self.clock()
         await self._record_posted()
         checks = await self._start_checks(now)
-        async with self.store.transaction() as conn:
+        async with self.store.transaction(bump=False) as conn:
             stale = await reminders_sql.expired_claims(
                 conn,
                 now,
@@ -318,7 +322,7 @@ class ReminderScheduler:
             return
         now = self.clock()
         # Read inside the lock: another coroutine's unfinished write is never seen.
-        async with self.store.transaction() as tx:
+        async with self.store.transaction(bump=False) as tx:
             item = await items_sql.get(tx, reminder.item_id)
             settings = await settings_sql.get(tx, reminder.guild_id)
             skip = _skip_reason(reminder, item, settings, now)
@@ -357,7 +361,7 @@ class ReminderScheduler:
             log.warning("server %d: reminders paused (%s): %s", reminder.guild_id, reason, exc)
             now = self.clock()
             wait = CHECK_BACKOFF[min(settings.pause_checks, len(CHECK_BACKOFF) - 1)]
-            async with self.store.transaction() as tx:
+            async with self.store.transaction(bump=False) as tx:
                 await settings_sql.pause(
                     tx,
                     reminder.guild_id,
@@ -391,7 +395,7 @@ class ReminderScheduler:
         self._unrecorded[reminder.id] = (message_id, late)
         for pause in (*MARK_RETRIES, None):
             try:
-                async with self.store.transaction() as tx:
+                async with self.store.transaction(bump=False) as tx:
                     await settings_sql.posted(tx, reminder.guild_id)
                     if not await reminders_sql.mark_sent(
                         tx, reminder, message_id, self.clock(), late
@@ -432,7 +436,7 @@ class ReminderScheduler:
             while True:
                 await asyncio.sleep(self.lease / 3)
                 try:
-                    async with self.store.transaction() as tx:
+                    async with self.store.transaction(bump=False) as tx:
                         kept = await reminders_sql.renew(tx, reminder, self.clock(), self.lease)
                 except Exception:
                     log.warning("reminder %d: could not renew its lease", reminder.id)
@@ -454,7 +458,7 @@ class ReminderScheduler:
     async def _start_checks(self, now: datetime) -> list[asyncio.Task]:
         """Start looking again at paused servers' channels that are due, each on its own:
         a check that hangs holds up nothing else."""
-        async with self.store.transaction() as tx:
+        async with self.store.transaction(bump=False) as tx:
             due = await settings_sql.checks_due(tx, now)
         started = []
         for settings in due:
@@ -481,7 +485,7 @@ class ReminderScheduler:
             await asyncio.wait_for(self.poster.check(settings), self.send_timeout)
         except (ChannelGone, NoAccess) as exc:
             wait = CHECK_BACKOFF[min(settings.pause_checks + 1, len(CHECK_BACKOFF) - 1)]
-            async with self.store.transaction() as tx:
+            async with self.store.transaction(bump=False) as tx:
                 await settings_sql.still_paused(
                     tx,
                     settings.guild_id,
@@ -495,7 +499,7 @@ class ReminderScheduler:
             return
         except Exception as exc:  # Discord unreachable: not a verdict on the channel
             log.info("server %d: channel check failed (%s); later", settings.guild_id, exc)
-            async with self.store.transaction() as tx:
+            async with self.store.transaction(bump=False) as tx:
                 await settings_sql.still_paused(
                     tx,
                     settings.guild_id,
@@ -506,7 +510,7 @@ class ReminderScheduler:
                 )
             return
         log.info("server %d: its reminder channel works again; reminders resume", settings.guild_id)
-        async with self.store.transaction() as tx:
+        async with self.store.transaction(bump=False) as tx:
             await settings_sql.resume(tx, settings.guild_id, now, channel_id=channel)
 
     async def _tell_admins(self, guild_id: int) -> None:
@@ -520,11 +524,11 @@ class ReminderScheduler:
             log.warning("server %d: could not tell its admins about the pause", guild_id)
             return
         if told:
-            async with self.store.transaction() as tx:
+            async with self.store.transaction(bump=False) as tx:
                 await settings_sql.admins_told(tx, guild_id)
 
     async def _finish(self, reminder: Reminder, state: str, note: str) -> None:
-        async with self.store.transaction() as tx:
+        async with self.store.transaction(bump=False) as tx:
             await reminders_sql.finish(tx, reminder, state, note)
 
     async def _retry(
@@ -564,7 +568,7 @@ class ReminderScheduler:
                 await self._finish(reminder, "failed", f"uncertain: {note}")
                 return
         log.warning("reminder %d: %s; retrying in %d s", reminder.id, note, delay)
-        async with self.store.transaction() as tx:
+        async with self.store.transaction(bump=False) as tx:
             await reminders_sql.release(
                 tx, reminder, now + timedelta(seconds=delay), note, maybe_posted=maybe_posted
             )

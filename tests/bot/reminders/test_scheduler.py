@@ -248,3 +248,17 @@ async def test_a_reminder_for_a_date_that_moved_under_it_is_skipped(setup, clock
     assert {(r.state, r.note) for r in rows} == {
         ("skipped", "the deadline moved; planned again for it")
     }
+
+
+async def test_posting_reminders_leaves_the_answer_engine_warm(setup, clock):
+    """A reminder's claim, post and record change no item: the next question does not rebuild
+    the word statistics (about half a second at 10,000 items) after each one."""
+    service, scheduler, poster = setup
+    item = await service.add_deadline(GUILD, ADMIN, form("2026-11-26 13:00"))
+    engine = service.knowledge.engine
+    await engine.ask("when does the AMI close?", guild_id=GUILD)
+    before = await engine.vocabulary(GUILD)
+    clock.now = item.deadline.due - timedelta(days=1)
+    assert await scheduler.run_once() == 1
+    assert poster.posts
+    assert await engine.vocabulary(GUILD) is before
