@@ -39,6 +39,7 @@ from bot.answer.features import (
 from bot.answer.normalize import (
     MAX_QUESTION_CHARS,
     Term,
+    asking,
     detect_language,
     fold,
     index_text,
@@ -302,6 +303,7 @@ class _Vocabulary:
             text=" ".join(tokens),
             forms=frozenset(form for term in chosen for form in term.forms),
             names=names_in(text[:MAX_QUESTION_CHARS]),
+            focus=asking(text),
         )
 
 

@@ -44,6 +44,7 @@ RANK_FEATURES = (
     "uncovered",  # share of the question's terms (each counting once) found in no field
     "uncovered_specific",  # the most specific of those (rare in the language: names, jargon)
     "names_it",  # the largest share of one of the item's names that the question holds
+    "focus",  # share of the asking sentence's weight the item holds (all of it in one sentence)
     "example",  # closeness to a question this item answered (memory.py)
     "example_outside",  # closeness to a question nothing answers: the same for every candidate
     "example_vote",  # this item's share of the nearest examples (their similarity)
@@ -164,6 +165,7 @@ class Query:
     text: str  # the terms' first forms, for fuzzy similarity
     forms: frozenset[str]  # every form of every term
     names: frozenset[str] = frozenset()  # words written as names (normalize.names_in)
+    focus: frozenset[str] = frozenset()  # words of the sentence that asks (normalize.asking)
 
     @property
     def total(self) -> float:
@@ -203,12 +205,14 @@ def rank_row(
     total = query.total
     named = text = missing = 0.0
     uncovered = 0
-    specific = 0.0
+    specific = focus = focus_total = 0.0
     # The question's forms the item holds, per field: each term then looks in a few words only.
     in_names = query.forms & (item.names | item.keywords)
     in_body = query.forms & item.body
     in_asking = query.forms & item.asking.keys()
     for term, weight, known in zip(query.terms, query.weights, query.known, strict=True):
+        asking = not query.focus or term.word in query.focus
+        focus_total += weight if asking else 0.0
         if in_names and _held(term, in_names):
             named += weight
         elif in_body and _held(term, in_body):
@@ -218,6 +222,8 @@ def rank_row(
             specific = max(specific, specificity(term))
             if known:
                 missing += weight
+            continue
+        focus += weight if asking else 0.0
     asked, asked_back = _closest_question(query, item)
     contradicts = float(min(contradictions(query.constraints, item.own, item.ordinals), 2))
     fits, misfits = _kind_fit(query.normalized.intents, kind, category, item.marks)
@@ -236,6 +242,7 @@ def rank_row(
         uncovered / max(len(query.terms), 1),
         specific,
         _names_it(query, item),
+        focus / focus_total if focus_total else 0.0,
         example,
         example_outside,
         example_vote,

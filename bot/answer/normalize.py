@@ -84,6 +84,20 @@ def names_in(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+_SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]+|[^.!?\n]+$")
+
+
+def asking(text: str) -> frozenset[str]:
+    """The words (as ``terms`` gives them) of the sentence that asks, when a message has more
+    than one: the last with a question mark. Empty when there is one sentence, or none asks."""
+    sentences = [m.group() for m in _SENTENCE.finditer(text[:MAX_QUESTION_CHARS])]
+    sentences = [s for s in sentences if s.strip(" .!?\n")]
+    asked = [s for s in sentences if "?" in s]
+    if len(sentences) < 2 or not asked:
+        return frozenset()
+    return frozenset(t.word for t in terms(asked[-1]))
+
+
 _STEMMERS = {"fr": Stemmer.Stemmer("french"), "en": Stemmer.Stemmer("english")}
 
 

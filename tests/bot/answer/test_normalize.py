@@ -1,7 +1,17 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.answer.normalize import detect_language, fold, index_text, lexicon, normalize, stem
+from bot.answer.normalize import (
+    asking,
+    detect_language,
+    fold,
+    index_text,
+    lexicon,
+    names_in,
+    normalize,
+    stem,
+    terms,
+)
 
 
 def test_fold_removes_case_accents_and_punctuation():
@@ -80,3 +90,21 @@ def test_ordinals_in_words_and_digits_meet():
 
 def test_the_lexicon_stays_small():
     assert len({*lexicon().words.values()}) <= 200
+
+
+def test_the_asking_sentence_of_a_long_message():
+    message = (
+        "Salut, je bosse dans une PME à Grenoble. Mon chef a lu un article hier. "
+        "Du coup, quand ferme l'appel France-Taïwan ? Merci d'avance"
+    )
+    question = "Du coup, quand ferme l'appel France-Taïwan ?"
+    assert asking(message) == {t.word for t in terms(question)}
+    assert asking("quand ferme l'AMI ?") == frozenset()  # one sentence: all of it asks
+    assert asking("Salut. Merci.") == frozenset()  # nothing asks
+
+
+def test_names_are_capitalised_words_inside_a_sentence_not_greetings():
+    assert names_in("when is the Zorblax deadline?") == {"zorblax"}
+    assert names_in("Hello Kevin, how much is it?") == frozenset()
+    assert names_in("what did ASML say") == {"asml"}
+    assert names_in("WHAT DID ASML SAY") == frozenset()  # all in capitals: no telling
