@@ -163,8 +163,9 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     async with bot:
         try:
             await bot.login(settings.token)  # runs setup_hook: reminders, then a warm engine
-            collector.settle()
-            await bot.connect()
+            if not closing:
+                collector.settle()
+                await bot.connect()
         except discord.LoginFailure:
             raise ConfigError(REFUSED_TOKEN) from None
         except Exception:
@@ -174,6 +175,7 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
             logging.getLogger(__name__).info("stopped while starting")
         if closing:
             await closing[0]
+            await bot.close()  # again: what start-up opened after the signal closes too
     return 0
 
 

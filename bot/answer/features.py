@@ -44,7 +44,7 @@ RANK_FEATURES = (
     "uncovered",  # share of the question's terms (each counting once) found in no field
     "uncovered_specific",  # the most specific of those (rare in the language: names, jargon)
     "names_it",  # the largest share of one of the item's names that the question holds
-    "focus",  # share of the asking sentence's weight the item holds (all of it in one sentence)
+    "focus",  # share of the asking sentences' weight the item holds (all of it in one sentence)
     "example",  # closeness to a question this item answered (memory.py)
     "example_outside",  # closeness to a question nothing answers: the same for every candidate
     "example_vote",  # this item's share of the nearest examples (their similarity)
@@ -165,7 +165,7 @@ class Query:
     text: str  # the terms' first forms, for fuzzy similarity
     forms: frozenset[str]  # every form of every term
     names: frozenset[str] = frozenset()  # words written as names (normalize.names_in)
-    focus: frozenset[str] = frozenset()  # words of the sentence that asks (normalize.asking)
+    focus: frozenset[str] = frozenset()  # words of the sentences that ask (normalize.asking)
 
     @property
     def total(self) -> float:

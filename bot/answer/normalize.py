@@ -85,17 +85,20 @@ def names_in(text: str) -> frozenset[str]:
 
 
 _SENTENCE = re.compile(r"[^.!?\n]*[.!?\n]+|[^.!?\n]+$")
+_LINK = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 def asking(text: str) -> frozenset[str]:
-    """The words (as ``terms`` gives them) of the sentence that asks, when a message has more
-    than one: the last with a question mark. Empty when there is one sentence, or none asks."""
-    sentences = [m.group() for m in _SENTENCE.finditer(text[:MAX_QUESTION_CHARS])]
+    """The words (as ``terms`` gives them) of the sentences that ask, when a message has more
+    than one: those with a question mark, links left out ("…?id=3" asks nothing). Empty when
+    there is one sentence, or none asks."""
+    text = _LINK.sub(" ", text[:MAX_QUESTION_CHARS])
+    sentences = [m.group() for m in _SENTENCE.finditer(text)]
     sentences = [s for s in sentences if s.strip(" .!?\n")]
     asked = [s for s in sentences if "?" in s]
     if len(sentences) < 2 or not asked:
         return frozenset()
-    return frozenset(t.word for t in terms(asked[-1]))
+    return frozenset(t.word for s in asked for t in terms(s))
 
 
 _STEMMERS = {"fr": Stemmer.Stemmer("french"), "en": Stemmer.Stemmer("english")}

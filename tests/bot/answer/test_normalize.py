@@ -101,6 +101,9 @@ def test_the_asking_sentence_of_a_long_message():
     assert asking(message) == {t.word for t in terms(question)}
     assert asking("quand ferme l'AMI ?") == frozenset()  # one sentence: all of it asks
     assert asking("Salut. Merci.") == frozenset()  # nothing asks
+    link = "Super article. Vu sur https://www.lemonde.fr/article?id=3. Quand ferme l'AMI ?"
+    assert {t.word for t in terms("Quand ferme l'AMI ?")} <= asking(link)
+    assert not {t.word for t in terms("lemonde article id")} & asking(link)
 
 
 def test_names_are_capitalised_words_inside_a_sentence_not_greetings():
