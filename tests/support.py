@@ -49,6 +49,14 @@ def deadline_form(when: str, **changes: str) -> DeadlineForm:
     return DeadlineForm(**fields)
 
 
+# A deadline of one server's own, in no seed and linked to nothing: its words are its alone.
+ZORBLAX = {
+    "title_en": "Zorblax summit registration",
+    "title_fr": "Inscription au sommet Zorblax",
+    "link": "",
+}
+
+
 class SchedulerPasses:
     """Counts the passes of a running scheduler, so a test waits for one instead of sleeping.
 

@@ -6,12 +6,14 @@ test needs to start it by hand, with :func:`make_bot`.
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from pathlib import Path
 
 from bot.client import SiliconBridge
 from bot.config import Settings
 from fakediscord import FakeChannel, FakeDiscord, FakeGuild, FakeRole, Perm
-from tests.support import SEEDS
+from tests.support import PROJECT, SEEDS
 
 GUILD = 1_200_000_000_000_000_001
 CHANNEL = 1_200_000_000_000_000_002
@@ -157,3 +159,18 @@ def assert_pings_nobody(fake, reply: dict) -> None:
         == reply["message_reference"]["message_id"]
     )
     assert body["allowed_mentions"] == {"parse": [], "replied_user": False}
+
+
+async def start_bot_process(env: dict, log) -> asyncio.subprocess.Process:
+    """``python -m bot run`` as an operator starts it, with ``env``, its output into ``log``."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=PROJECT,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
+    )

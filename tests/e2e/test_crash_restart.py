@@ -9,7 +9,6 @@ import asyncio
 import os
 import random
 import signal
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +22,8 @@ from store import items as items_sql
 from store import reminders as reminders_sql
 from store.db import Store
 from store.items import admin_deadline
-from tests.support import PROJECT, SEEDS
+from tests.e2e.support import start_bot_process
+from tests.support import SEEDS
 
 pytestmark = pytest.mark.slow
 
@@ -80,20 +80,6 @@ async def settled(database: Path, deadline: datetime) -> list:
         await asyncio.sleep(0.5)
 
 
-async def start_bot(fake: FakeDiscord, env: dict, log) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=PROJECT,
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=log,
-        stderr=log,
-    )
-
-
 async def test_no_reminder_lost_or_doubled_across_20_kills(tmp_path):
     rng = random.Random(1123)
     database = tmp_path / "crash.sqlite3"
@@ -107,11 +93,11 @@ async def test_no_reminder_lost_or_doubled_across_20_kills(tmp_path):
         env = bot_env(fake, database)
         with (tmp_path / "bot.log").open("ab") as log:
             for _ in range(CYCLES):
-                process = await start_bot(fake, env, log)
+                process = await start_bot_process(env, log)
                 await asyncio.sleep(rng.uniform(0.4, 1.8))
                 process.send_signal(signal.SIGKILL)
                 await process.wait()
-            process = await start_bot(fake, env, log)
+            process = await start_bot_process(env, log)
             try:
                 rows = await settled(database, start + timedelta(seconds=3 + REMINDERS * 1.5 + 30))
             finally:
@@ -148,7 +134,7 @@ async def test_two_processes_on_one_database_with_kills_and_rate_limits_post_eac
                 for _ in range(12):
                     for name in ("a", "b"):
                         if name not in running:
-                            running[name] = await start_bot(fake, env, log)
+                            running[name] = await start_bot_process(env, log)
                     if rng.random() < 0.4:
                         fake.inject(
                             "POST", posts_path, 429, times=rng.randint(1, 3), retry_after=0.3
@@ -159,7 +145,7 @@ async def test_two_processes_on_one_database_with_kills_and_rate_limits_post_eac
                         running[name].send_signal(signal.SIGKILL)
                         await running.pop(name).wait()
                 for name in ("a", "b"):
-                    running[name] = await start_bot(fake, env, log)
+                    running[name] = await start_bot_process(env, log)
                 rows = await settled(database, start + timedelta(seconds=3 + REMINDERS * 1.5 + 45))
             finally:
                 for process in running.values():

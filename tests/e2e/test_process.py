@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from fakediscord import FakeDiscord, FakeGuild
+from tests.e2e.support import start_bot_process
 from tests.support import PROJECT
 
 pytestmark = pytest.mark.slow
@@ -86,22 +87,9 @@ async def test_sigterm_closes_cleanly_and_the_token_never_reaches_the_log(tmp_pa
     log_file = tmp_path / "bot.log"
     async with FakeDiscord(guilds=[FakeGuild(name="Ops", id=42)]) as fake:
         with log_file.open("wb") as log_out:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                cwd=PROJECT,
-                env=_env(
-                    tmp_path,
-                    DISCORD_TOKEN=fake.token,
-                    DISCORD_API_BASE=fake.api_base,
-                    LOG_LEVEL="DEBUG",
-                ),
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=log_out,
-                stderr=log_out,
-            )
+            api = {"DISCORD_TOKEN": fake.token, "DISCORD_API_BASE": fake.api_base}
+            env = _env(tmp_path, **api, LOG_LEVEL="DEBUG")
+            process = await start_bot_process(env, log_out)
             try:
                 await fake.wait_ready(timeout=30)
                 response = await fake.slash("ask", {"question": "pax silica"}, guild_id=42)

@@ -13,7 +13,6 @@ import asyncio
 import logging
 import os
 import signal
-import sys
 import time
 from pathlib import Path
 
@@ -23,8 +22,7 @@ from fakediscord import FakeDiscord, FakeGuild, running_bot
 from store import answer_links
 from store import items as items_sql
 from store.db import Store
-from tests.e2e.support import CHANNEL, GUILD, admin, make_bot
-from tests.support import PROJECT
+from tests.e2e.support import CHANNEL, GUILD, admin, make_bot, start_bot_process
 
 
 def errors(caplog) -> list[str]:
@@ -138,17 +136,7 @@ async def test_sigterm_while_logging_in_exits_quietly(tmp_path: Path):
             DISCORD_API_BASE=fake.api_base,
         )
         with log_file.open("wb") as log_out:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                cwd=PROJECT,
-                env=env,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=log_out,
-                stderr=log_out,
-            )
+            process = await start_bot_process(env, log_out)
             try:
                 give_up = time.monotonic() + 20
                 while not fake.requests_to("GET", r"/users/@me$"):

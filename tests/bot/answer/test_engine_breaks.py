@@ -25,7 +25,7 @@ from bot.conversation.service import Conversations, Kind
 from bot.knowledge import Knowledge
 from bot.reminders.service import ReminderService
 from store import items as items_sql
-from tests.support import PROJECT, TODAY, Clock, deadline_form
+from tests.support import PROJECT, TODAY, ZORBLAX, Clock, deadline_form
 
 BOT = 42
 GUILD, OTHER_GUILD, ADMIN = 10, 11, 30
@@ -224,12 +224,7 @@ async def test_deadline_suggestions_follow_the_engines_synonyms(seeded):
 async def add_zorblax_deadline(knowledge: Knowledge, guild_id: int) -> None:
     """A deadline of one server's own, as its admin adds it with /deadline add."""
     service = ReminderService(knowledge.store, knowledge, clock=knowledge.clock)
-    form = deadline_form(
-        "2026-12-24 18:00",
-        title_en="Zorblax summit registration",
-        title_fr="Inscription au sommet Zorblax",
-        link="",
-    )
+    form = deadline_form("2026-12-24 18:00", **ZORBLAX)
     await service.add_deadline(guild_id, ADMIN, form)
 
 

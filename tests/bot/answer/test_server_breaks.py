@@ -20,7 +20,7 @@ from bot.knowledge import Knowledge
 from bot.reminders.service import ReminderService
 from store import items as items_sql
 from store.items import admin_deadline
-from tests.support import TODAY, Clock, deadline_form
+from tests.support import TODAY, ZORBLAX, Clock, deadline_form
 
 BOT = 42
 GUILD, OTHER_GUILD, ADMIN = 10, 11, 30
@@ -59,12 +59,7 @@ async def test_one_private_deadline_of_another_server_does_not_change_this_serve
     question = "what day did france kick off the taiwan semiconductor call"
     _, rows_before = await knowledge.engine.candidates(question, guild_id=OTHER_GUILD)
     before = await knowledge.ask(question, lang="en", guild_id=OTHER_GUILD)
-    form = deadline_form(
-        "2026-12-24 18:00",
-        title_en="Zorblax summit registration",
-        title_fr="Inscription au sommet Zorblax",
-        link="",
-    )
+    form = deadline_form("2026-12-24 18:00", **ZORBLAX)
     await service.add_deadline(GUILD, ADMIN, form)
     _, rows_after = await knowledge.engine.candidates(question, guild_id=OTHER_GUILD)
     after = await knowledge.ask(question, lang="en", guild_id=OTHER_GUILD)
