@@ -206,26 +206,25 @@ class _Vocabulary:
                     self.pools.setdefault((len(term), letter), set()).add(term)
         self.corrections: dict[str, Term] = {}
         self.profiles: dict[str, Profile] = {}
+        self.shared = self  # the statistics every server shares (see with_own)
+        self.own_pools: dict[tuple[int, str], set[str]] = {}  # a server's own typo targets
 
     def with_own(self, own: dict[str, int]) -> _Vocabulary:
         """These statistics with a server's own items' words added (their counts, rarity and
         typo targets), the rest shared rather than copied: a server's handful of words costs a
-        handful of entries. Rarity stays measured against the shared items' number."""
+        handful of entries. Rarity stays measured against the shared items' number. Item
+        profiles and the examples' weights stay those of the shared statistics: they are built
+        once for every server, and hold nothing of any server's own words."""
         merged = {term: self.frequencies.get(term, 0) + df for term, df in own.items()}
         vocab = copy.copy(self)
         vocab.frequencies = ChainMap(merged, self.frequencies)
         vocab.idf = ChainMap({term: self._idf(df) for term, df in merged.items()}, self.idf)
-        pools: dict[tuple[int, str], set[str]] = {}
+        vocab.own_pools = {}
         for term in merged:
             if term.isalpha() and len(term) >= TYPO_MIN_LENGTH - 1:
                 for letter in term[:2]:
-                    key = (len(term), letter)
-                    if key not in pools:
-                        pools[key] = set(self.pools.get(key, ()))
-                    pools[key].add(term)
-        vocab.pools = ChainMap(pools, self.pools)
+                    vocab.own_pools.setdefault((len(term), letter), set()).add(term)
         vocab.corrections = {}
-        vocab.profiles = {}
         return vocab
 
     def _idf(self, df: int) -> float:
@@ -273,6 +272,7 @@ class _Vocabulary:
                 for length in range(len(candidate) - limit, len(candidate) + limit + 1):
                     for letter in candidate[:2]:
                         pool |= self.pools.get((length, letter), set())
+                        pool |= self.own_pools.get((length, letter), set())
                 for found, distance, _ in process.extract(
                     candidate, pool, scorer=OSA.distance, score_cutoff=limit, limit=None
                 ):
@@ -418,10 +418,11 @@ class AnswerEngine:
         asked: dict[str, float] = {}
         for term, weight in zip(query.terms, query.weights, strict=True):
             asked[term.forms[0]] = max(weight, asked.get(term.forms[0], 0.0))
+        shared = vocab.shared  # the examples are weighed alike for every server
         close = self.memory.closeness(
             asked,
-            lambda token: vocab.idf.get(token, unknown),
-            key=vocab,
+            lambda token: shared.idf.get(token, unknown),
+            key=shared,
             leave_out=leave_out,
             forget=forget,
         )
@@ -429,7 +430,7 @@ class AnswerEngine:
         for cand in found:
             item = vocab.profiles.get(cand.item_id)
             if item is None:
-                item = vocab.profiles[cand.item_id] = profile(cand, vocab.idf)
+                item = vocab.profiles[cand.item_id] = profile(cand, vocab.shared.idf)
             row = rank_row(
                 query,
                 item,

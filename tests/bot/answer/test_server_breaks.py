@@ -115,6 +115,8 @@ async def test_many_servers_with_items_of_their_own_get_their_statistics_built_o
     shared = await knowledge.engine.vocabulary(None)
     assert "1000" in vocab.frequencies and "1000" not in shared.frequencies
     assert len(vocab.frequencies.maps[0]) == len(built[0])  # its own words, not a copy
+    assert vocab.profiles is shared.profiles  # items are profiled once for every server
+    assert {w for pool in vocab.own_pools.values() for w in pool} <= set(built[0])
 
 
 # Words written as names ----------------------------------------------------------------------
