@@ -425,6 +425,7 @@ class AnswerEngine:
             key=shared,
             leave_out=leave_out,
             forget=forget,
+            flow=query.direction,
         )
         rows = []
         for cand in found:

@@ -17,7 +17,8 @@ from importlib import resources
 
 import numpy as np
 
-from bot.answer.normalize import normalize
+from bot.answer.normalize import lexicon, normalize
+from bot.answer.structure import Direction, direction
 
 NEAREST = 7  # examples that vote for the items a question is about
 
@@ -67,7 +68,14 @@ class Memory:
         postings: dict[str, list[int]] = {}
         by_item: dict[str, list[int]] = {}
         by_text: dict[str, list[int]] = {}
+        origins: dict[str, list[int]] = {}  # a party → the examples whose flow starts there
+        targets: dict[str, list[int]] = {}
         for n, example in enumerate(self.examples):
+            flow = direction(example.text)
+            for party in flow.origin:
+                origins.setdefault(party, []).append(n)
+            for party in flow.target:
+                targets.setdefault(party, []).append(n)
             terms = frozenset(t.forms[0] for t in normalize(example.text).terms)
             self.terms.append(terms)
             for term in terms:
@@ -78,6 +86,12 @@ class Memory:
         self.postings = {term: np.array(found, dtype=np.intp) for term, found in postings.items()}
         self.by_item = {item: np.array(found, dtype=np.intp) for item, found in by_item.items()}
         self.by_text = {text: np.array(found, dtype=np.intp) for text, found in by_text.items()}
+        self.origins = {party: np.array(found, dtype=np.intp) for party, found in origins.items()}
+        self.targets = {party: np.array(found, dtype=np.intp) for party, found in targets.items()}
+        self.parties: dict[str, np.ndarray] = {}  # a party → which examples name it
+        for party in sorted(lexicon().parties & self.postings.keys()):
+            self.parties[party] = np.zeros(len(self.examples), dtype=bool)
+            self.parties[party][self.postings[party]] = True
         self.outside = np.array(
             [n for n, example in enumerate(self.examples) if not example.items], dtype=np.intp
         )
@@ -93,6 +107,7 @@ class Memory:
         key: object = None,
         leave_out: str | None = None,
         forget: frozenset[str] = frozenset(),
+        flow: Direction | None = None,
     ) -> Closeness:
         """Weighted Jaccard similarity of the question's terms (``asked``: term → weight) with
         each example's, the best per item and the best out of scope.
@@ -101,7 +116,9 @@ class Memory:
         same weights), so that each example's total is worked out once while the key lives.
         ``leave_out`` is the text of a question that must not meet itself (when the models are
         trained). ``forget``: items met as if nobody had asked about them yet, as a server's own
-        items are (in training).
+        items are (in training). ``flow``: the question's direction; an example asking about the
+        other way round ("US companies in Taiwan" for "Taiwan in the US") is not close to it. Nor
+        is one about other parties ("Taiwan in Germany" for "Taiwan in the US").
         """
         totals = self._totals.get(key) if key is not None else None
         if totals is None:
@@ -122,6 +139,9 @@ class Memory:
         for item in forget:
             if item in self.by_item:
                 met[self.by_item[item]] = False
+        if flow:
+            met &= ~self._against(flow)
+        met &= ~self._other_parties(asked.keys())
         union = sum(asked.values()) + totals - shared
         similarity = np.divide(shared, union, out=np.zeros_like(shared), where=met & (union > 0))
         outside = float(similarity[self.outside].max()) if len(self.outside) else 0.0
@@ -142,6 +162,34 @@ class Memory:
             for item in example.items:
                 votes[item] = votes.get(item, 0.0) + s / total
         return Closeness(similarity, self.by_item, outside, votes, outside_votes, forget)
+
+    def _other_parties(self, asked: Iterable[str]) -> np.ndarray:
+        """Which examples name a party the question does not, and lack one it names."""
+        named = set(asked) & lexicon().parties
+        others = np.zeros(len(self.examples), dtype=bool)
+        # A party no example names: every example lacks it.
+        lacking = np.full(len(self.examples), bool(named - self.parties.keys()))
+        for party, holding in self.parties.items():
+            if party in named:
+                lacking |= ~holding
+            else:
+                others |= holding
+        return others & lacking
+
+    def _against(self, flow: Direction) -> np.ndarray:
+        """Which examples ask about a flow running the other way (``direction_fit`` gives -1):
+        from where this one goes without going there too, or to where it comes from without
+        coming from there too."""
+
+        def having(index: dict[str, np.ndarray], parties: frozenset[str]) -> np.ndarray:
+            found = np.zeros(len(self.examples), dtype=bool)
+            for party in parties:
+                if party in index:
+                    found[index[party]] = True
+            return found
+
+        backwards = having(self.origins, flow.target) & ~having(self.targets, flow.target)
+        return backwards | (having(self.targets, flow.origin) & ~having(self.origins, flow.origin))
 
 
 class ExamplesFileError(ValueError):

@@ -1,9 +1,11 @@
-"""The answer engine's two small logistic models, their coefficients read from ``model.toml``.
+"""The answer engine's two small models, read from ``model.toml``.
 
 ``rank``: a conditional logit; the log-odds that a candidate, rather than the others, is the item a
-question asks about. ``refuse``: the calibrated probability that the best candidate is a right
-answer. Both are fitted by ``python -m tests.questions.train`` on the dev questions; the threshold
-is the least probability that still keeps out-of-scope dev questions refused.
+question asks about. ``refuse``: boosted regression trees giving the calibrated probability that
+the best candidate is a right answer (a feature may matter only beside another: a close example
+counts for less when the question holds words the index has never seen). Both are fitted by
+``python -m tests.questions.train`` on the dev questions; the threshold is the least probability
+that still keeps out-of-scope dev questions refused.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import numpy as np
+
 from bot.answer.features import RANK_FEATURES, REFUSE_FEATURES
 
 
@@ -25,49 +29,92 @@ def sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
+@dataclass(frozen=True, eq=False)
+class Trees:
+    """Regression trees of one depth, each complete: node n splits on ``features[t, n]`` at
+    ``cuts[t, n]`` (greater goes right, to 2n + 2; the rest left, to 2n + 1); a node that does not
+    split has an infinite cut. ``values[t, k]``: the log-odds that leaf k adds."""
+
+    features: np.ndarray  # (trees, 2**depth - 1) ints
+    cuts: np.ndarray  # (trees, 2**depth - 1)
+    values: np.ndarray  # (trees, 2**depth)
+
+    @property
+    def depth(self) -> int:
+        return int(self.values.shape[1]).bit_length() - 1
+
+    def __call__(self, row: Sequence[float]) -> float:
+        """The sum of the leaves the row reaches, one per tree."""
+        x = np.asarray(row, dtype=np.float64)
+        trees = np.arange(len(self.values))
+        node = np.zeros(len(self.values), dtype=np.intp)
+        for _ in range(self.depth):
+            right = x[self.features[trees, node]] > self.cuts[trees, node]
+            node = 2 * node + 1 + right
+        return float(self.values[trees, node - self.cuts.shape[1]].sum())
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Trees)
+            and np.array_equal(self.features, other.features)
+            and np.array_equal(self.cuts, other.cuts)
+            and np.array_equal(self.values, other.values)
+        )
+
+
 @dataclass(frozen=True)
 class Model:
     rank_weights: tuple[float, ...]
-    refuse_weights: tuple[float, ...]
+    refuse_trees: Trees
     refuse_bias: float
     threshold: float
-    # How features are scaled before the weights apply: (value - mean) / scale.
-    refuse_means: tuple[float, ...]
-    refuse_scales: tuple[float, ...]
 
     def logit(self, row: Sequence[float]) -> float:
         return sum(w * x for w, x in zip(self.rank_weights, row, strict=True))
 
     def confidence(self, row: Sequence[float]) -> float:
         """The probability that the candidate whose refusal row this is answers the question."""
-        z = self.refuse_bias + sum(
-            w * (x - m) / s
-            for w, x, m, s in zip(
-                self.refuse_weights, row, self.refuse_means, self.refuse_scales, strict=True
-            )
-        )
-        return sigmoid(z)
+        if len(row) != len(REFUSE_FEATURES):
+            raise ValueError(f"{len(REFUSE_FEATURES)} refusal features expected, not {len(row)}")
+        return sigmoid(self.refuse_bias + self.refuse_trees(row))
 
     def as_toml(self) -> str:
         def floats(values: Sequence[float]) -> str:
-            return "[" + ", ".join(f"{float(v):.6g}" for v in values) + "]"
+            return "[" + ", ".join(_float(v) for v in values) + "]"
 
         def names(values: Sequence[str]) -> str:
             return "[" + ", ".join(f'"{v}"' for v in values) + "]"
 
-        return (
-            "# Written by `python -m tests.questions.train`: do not edit by hand, train again.\n\n"
-            "[rank]\n"
-            f"features = {names(RANK_FEATURES)}\n"
-            f"weights = {floats(self.rank_weights)}\n\n"
-            "[refuse]\n"
-            f"features = {names(REFUSE_FEATURES)}\n"
-            f"weights = {floats(self.refuse_weights)}\n"
-            f"means = {floats(self.refuse_means)}\n"
-            f"scales = {floats(self.refuse_scales)}\n"
-            f"bias = {float(self.refuse_bias):.6g}\n"
-            f"threshold = {float(self.threshold):.6g}\n"
-        )
+        trees = self.refuse_trees
+        lines = [
+            "# Written by `python -m tests.questions.train`: do not edit by hand, train again.",
+            "",
+            "[rank]",
+            f"features = {names(RANK_FEATURES)}",
+            f"weights = {floats(self.rank_weights)}",
+            "",
+            "[refuse]",
+            f"features = {names(REFUSE_FEATURES)}",
+            f"bias = {_float(self.refuse_bias)}",
+            f"threshold = {_float(self.threshold)}",
+        ]
+        for features, cuts, values in zip(trees.features, trees.cuts, trees.values, strict=True):
+            lines += [
+                "",
+                "[[refuse.tree]]",
+                f"features = [{', '.join(str(int(f)) for f in features)}]",
+                f"cuts = {floats(cuts)}",
+                f"values = {floats(values)}",
+            ]
+        return "\n".join(lines) + "\n"
+
+
+def _float(value: float) -> str:
+    """A float as TOML writes it, infinity included."""
+    value = float(value)
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return f"{value:.9g}"
 
 
 class ModelFileError(ValueError):
@@ -84,24 +131,43 @@ def parse(text: str, name: str = "model.toml") -> Model:
             raise ModelFileError(f"{name} was trained on other features: {retrain}")
         found = Model(
             rank_weights=_numbers(rank["weights"]),
-            refuse_weights=_numbers(refuse["weights"]),
+            refuse_trees=_trees(refuse["tree"], name, retrain),
             refuse_bias=float(refuse["bias"]),
             threshold=float(refuse["threshold"]),
-            refuse_means=_numbers(refuse["means"]),
-            refuse_scales=_numbers(refuse["scales"]),
         )
     except ModelFileError:
         raise
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
         raise ModelFileError(f"{name} cannot be read ({error!r}): {retrain}") from error
-    lists = (found.refuse_weights, found.refuse_means, found.refuse_scales)
-    if len(found.rank_weights) != len(RANK_FEATURES) or any(
-        len(values) != len(REFUSE_FEATURES) for values in lists
-    ):
+    if len(found.rank_weights) != len(RANK_FEATURES):
         raise ModelFileError(f"{name} has a number for each feature missing or too many: {retrain}")
-    if any(scale == 0 for scale in found.refuse_scales):
-        raise ModelFileError(f"{name} has a scale of 0: {retrain}")
     return found
+
+
+def _trees(entries: object, name: str, retrain: str) -> Trees:
+    """Trees of one depth, as complete as ``Trees`` says, that split on features that exist."""
+    if not isinstance(entries, list) or not entries:
+        raise TypeError(f"a list of trees expected, not {entries!r}")
+    features = [_numbers(entry["features"]) for entry in entries]
+    cuts = [_numbers(entry["cuts"]) for entry in entries]
+    values = [_numbers(entry["values"]) for entry in entries]
+    nodes = len(features[0])
+    if (
+        not nodes
+        or (nodes + 1) & nodes  # a complete tree has 2**depth - 1 nodes
+        or any(len(f) != nodes or len(c) != nodes for f, c in zip(features, cuts, strict=True))
+        or any(len(v) != nodes + 1 for v in values)
+    ):
+        raise ModelFileError(f"{name} has trees of unequal or impossible shapes: {retrain}")
+    splits = np.array(features)
+    if not (splits == np.round(splits)).all() or splits.min() < 0:
+        raise ModelFileError(f"{name} splits on a feature it does not have: {retrain}")
+    if splits.max() >= len(REFUSE_FEATURES):
+        raise ModelFileError(f"{name} splits on a feature it does not have: {retrain}")
+    trees = Trees(splits.astype(np.intp), np.array(cuts), np.array(values))
+    if np.isnan(trees.cuts).any() or not np.isfinite(trees.values).all():
+        raise ModelFileError(f"{name} has a cut or a value that is not a number: {retrain}")
+    return trees
 
 
 def _numbers(values: object) -> tuple[float, ...]:
@@ -113,14 +179,15 @@ def _numbers(values: object) -> tuple[float, ...]:
 def neutral() -> Model:
     """A model that prefers nothing: what the training script starts from, whatever the shipped
     coefficients were trained on."""
-    size = len(REFUSE_FEATURES)
     return Model(
         rank_weights=(0.0,) * len(RANK_FEATURES),
-        refuse_weights=(0.0,) * size,
+        refuse_trees=Trees(
+            features=np.zeros((1, 1), dtype=np.intp),
+            cuts=np.full((1, 1), math.inf),
+            values=np.zeros((1, 2)),
+        ),
         refuse_bias=0.0,
         threshold=0.5,
-        refuse_means=(0.0,) * size,
-        refuse_scales=(1.0,) * size,
     )
 
 

@@ -6,14 +6,17 @@ and the examples the models compare questions with (examples.toml).
 
 Deterministic: the same questions and seeds give the same coefficients. Never reads the test set.
 The ranking model is a conditional logit (the right candidates of each question ahead of its
-others); the refusal model a logistic regression on the best candidate. The threshold is the least
-probability at which at least REFUSED of the out-of-scope dev questions are refused.
+others); the refusal model boosted regression trees on the best candidate (gradient boosting of
+the log-loss, Newton leaves, split points at quantiles). The threshold is the least probability at
+which at least REFUSED of the out-of-scope dev questions are refused, each scored by trees fitted
+without it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,9 +30,15 @@ from tests import questions as sets
 
 MODEL = Path(model.__file__).with_name("model.toml")
 EXAMPLES = Path(model.__file__).with_name("examples.toml")
-REFUSED = 0.85  # share of out-of-scope dev questions the threshold must keep refused
+REFUSED = 0.90  # share of out-of-scope dev questions the threshold must keep refused
 RANK_L2 = 0.5
-REFUSE_L2 = 1.0
+TREES = 150  # the refusal model's trees
+DEPTH = 3
+RATE = 0.1  # each tree's share of its Newton step
+MIN_LEAF = 10  # questions each side of a split holds at least
+TREE_L2 = 1.0
+BINS = 32  # split points tried per feature
+CALIBRATION_FOLDS = 5  # the threshold comes from trees that did not see the question
 NEW_EVERY = 4  # one question in this many is also learnt with half the items as if new
 
 
@@ -95,24 +104,94 @@ def fit_rank(groups: list[Example], l2: float = RANK_L2, steps: int = 50) -> np.
     return w
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = REFUSE_L2, steps: int = 50):
-    """Logistic regression by Newton's method on standardised inputs (the bias not penalised)."""
-    means = x.mean(axis=0)
-    scales = x.std(axis=0)
-    scales[scales < 1e-9] = 1.0
-    z = np.hstack([(x - means) / scales, np.ones((len(x), 1))])
-    w = np.zeros(z.shape[1])
-    penalty = l2 * np.eye(z.shape[1])
-    penalty[-1, -1] = 1e-9
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-(z @ w)))
-        grad = z.T @ (p - y) + penalty @ w
-        hess = (z * (p * (1 - p))[:, None]).T @ z + penalty
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-9:
-            break
-    return w[:-1], w[-1], means, scales
+def cut_points(column: np.ndarray) -> np.ndarray:
+    """Where a feature may split: between neighbouring values, at most BINS - 1 of them, at its
+    quantiles. Midway, so that a difference in the last digits moves no question across."""
+    values = np.unique(column)
+    if len(values) > BINS:
+        picked = np.quantile(column, np.linspace(0, 1, BINS + 1)[1:-1], method="lower")
+        picked = np.unique(picked[picked < values[-1]])
+        after = values[np.searchsorted(values, picked, side="right")]
+        return (picked + after) / 2
+    return (values[:-1] + values[1:]) / 2
+
+
+def fit_trees(x: np.ndarray, y: np.ndarray) -> tuple[model.Trees, float]:
+    """Boosted trees of depth DEPTH for the log-odds that y is 1, and the starting log-odds."""
+    count, width = x.shape
+    cuts = [cut_points(x[:, j]) for j in range(width)]
+    bins = np.column_stack([np.searchsorted(c, x[:, j]) for j, c in enumerate(cuts)])
+    share = min(max(float(y.mean()), 1e-6), 1 - 1e-6)
+    bias = math.log(share / (1 - share))
+    score = np.full(count, bias)
+    inner = 2**DEPTH - 1
+    rows = np.arange(count)
+    features = np.zeros((TREES, inner), dtype=np.intp)
+    splits = np.full((TREES, inner), math.inf)
+    values = np.zeros((TREES, inner + 1))
+    for t in range(TREES):
+        p = 1 / (1 + np.exp(-score))
+        g, h = p - y, p * (1 - p)
+        node = np.zeros(count, dtype=np.intp)
+        for depth in range(DEPTH):
+            first, level = 2**depth - 1, 2**depth
+            local = node - first
+            best = np.zeros(level)
+            for j, points in enumerate(cuts):
+                if not len(points):
+                    continue
+                size = len(points) + 1
+                key = local * size + bins[:, j]
+                sums = [
+                    np.bincount(key, weights=w, minlength=level * size).reshape(level, size)
+                    for w in (g, h, np.ones(count))
+                ]
+                left = [s.cumsum(axis=1)[:, :-1] for s in sums]
+                total = [s.sum(axis=1, keepdims=True) for s in sums]
+                right = [tot - lft for tot, lft in zip(total, left, strict=True)]
+                gain = (
+                    left[0] ** 2 / (left[1] + TREE_L2)
+                    + right[0] ** 2 / (right[1] + TREE_L2)
+                    - total[0] ** 2 / (total[1] + TREE_L2)
+                )
+                gain[(left[2] < MIN_LEAF) | (right[2] < MIN_LEAF)] = 0.0
+                at = gain.argmax(axis=1)
+                found = gain[np.arange(level), at]
+                better = found > best + 1e-12  # ties go to the earlier feature
+                best[better] = found[better]
+                features[t, first + np.flatnonzero(better)] = j
+                splits[t, first + np.flatnonzero(better)] = points[at[better]]
+            node = 2 * node + 1 + (x[rows, features[t, node]] > splits[t, node])
+        leaf = node - inner
+        g_sum = np.bincount(leaf, weights=g, minlength=inner + 1)
+        h_sum = np.bincount(leaf, weights=h, minlength=inner + 1)
+        values[t] = -RATE * g_sum / (h_sum + TREE_L2)
+        score += values[t, leaf]
+    return model.Trees(features=features, cuts=splits, values=values), bias
+
+
+def tree_scores(trees: model.Trees, x: np.ndarray) -> np.ndarray:
+    """The log-odds the trees add for each row of x (what Trees() gives one row)."""
+    rows = np.arange(len(x))
+    inner = trees.cuts.shape[1]
+    total = np.zeros(len(x))
+    for features, cuts, values in zip(trees.features, trees.cuts, trees.values, strict=True):
+        node = np.zeros(len(x), dtype=np.intp)
+        for _ in range(trees.depth):
+            node = 2 * node + 1 + (x[rows, features[node]] > cuts[node])
+        total += values[node - inner]
+    return total
+
+
+def held_probabilities(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Each row's probability from trees fitted on the other folds: trees fit the questions they
+    learn from too closely for those to set a threshold."""
+    found = np.zeros(len(x))
+    fold = np.arange(len(x)) % CALIBRATION_FOLDS
+    for f in range(CALIBRATION_FOLDS):
+        trees, bias = fit_trees(x[fold != f], y[fold != f])
+        found[fold == f] = 1 / (1 + np.exp(-(bias + tree_scores(trees, x[fold == f]))))
+    return found
 
 
 def best_of(ex: Example, weights: np.ndarray) -> tuple[int, list[float]] | None:
@@ -166,20 +245,18 @@ def fit(train: list[Example], rank_only: list[Example] = ()) -> model.Model:
         labels.append(1.0 if ex.right[top] else 0.0)
         outside.append(not ex.question.expect)
     x, y = np.array(rows), np.array(labels)
-    coef, bias, means, scales = fit_logistic(x, y)
-    probabilities = 1 / (1 + np.exp(-(((x - means) / scales) @ coef + bias)))
-    scores = sorted(p for p, out in zip(probabilities, outside, strict=True) if out)
+    trees, bias = fit_trees(x, y)
+    held = held_probabilities(x, y)
+    scores = sorted(p for p, out in zip(held, outside, strict=True) if out)
     # Questions without any candidate are refused whatever the threshold.
     total_out = sum(1 for ex in train if not ex.question.expect)
     allowed = int((1 - REFUSED) * total_out)  # out-of-scope questions that may be answered
     threshold = scores[-allowed - 1] + 1e-6 if len(scores) > allowed else 0.0
     return model.Model(
         rank_weights=tuple(float(v) for v in weights),
-        refuse_weights=tuple(float(v) for v in coef),
+        refuse_trees=trees,
         refuse_bias=float(bias),
         threshold=float(max(threshold, 0.05)),
-        refuse_means=tuple(float(v) for v in means),
-        refuse_scales=tuple(float(v) for v in scales),
     )
 
 

@@ -184,7 +184,6 @@ async def test_us_investment_in_taiwan_is_not_taiwans_investment_in_the_us(engin
     assert figure is not None and figure.id == "us-tw-us-firms-invest-15bn"
 
 
-@pytest.mark.xfail(strict=True, reason="the trained models still rank the French item first")
 async def test_the_us_taiwan_partnership_is_not_answered_with_a_french_item(engine):
     """ "What is the US-Taiwan partnership?" is answered at 92 % with a fact of the French AMI
     ("Another difficulty is fierce competition from the United States…"), not with the EPPD or

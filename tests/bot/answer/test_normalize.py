@@ -18,17 +18,31 @@ def test_fold_removes_case_accents_and_punctuation():
     assert fold("Quand FERME l'AMI ? Échéance !") == "quand ferme l ami echeance"
 
 
+def concepts_and_numbers(text: str) -> tuple[str, ...]:
+    """What a text says in the lexicon's concepts and in numbers, its other words left out."""
+    return tuple(t.word for t in normalize(text).terms if t.concept or t.word.isdigit())
+
+
 def test_french_and_english_concepts_meet():
-    fr = normalize("Quelle est la date limite de l'appel à projets ?").tokens
-    en = normalize("What is the deadline of the call for projects?").tokens
-    assert set(fr) == set(en)
+    fr = concepts_and_numbers("Quelle est la date limite de l'appel à projets ?")
+    en = concepts_and_numbers("What is the deadline of the call for projects?")
+    assert fr and set(fr) == set(en)
     assert normalize("douanes").tokens == normalize("tariffs").tokens
 
 
 def test_country_names_and_adjectives_in_both_languages():
     assert normalize("États-Unis").tokens == normalize("United States").tokens
     assert normalize("taïwanaises").tokens == normalize("Taiwanese").tokens
-    assert normalize("tell us about it").tokens == ()
+    # "us" in lower case is a word, not the country; after an article, it is the country.
+    assert set(concepts_and_numbers("tell us about it")).isdisjoint(normalize("USA").tokens)
+    assert concepts_and_numbers("invest in the us") == concepts_and_numbers("invest in the USA")
+    assert normalize("aux us").tokens == normalize("aux États-Unis").tokens
+
+
+def test_words_a_stop_word_list_would_drop_still_count():
+    """ "pages" and "old" are what these questions ask about; they are not the AMI's."""
+    assert "pages" in {t.word for t in normalize("how many pages is the AMI's call?").terms}
+    assert "old" in {t.word for t in normalize("how old is the minister?").terms}
 
 
 def test_words_are_stemmed_in_their_language():
@@ -48,6 +62,7 @@ def test_question_words_are_intents_not_terms():
     question = normalize("Quand est-ce que ça ferme ?")
     assert "when" in question.intents
     assert normalize("combien").tokens == ()
+    assert "figure" in normalize("How much does Taiwan invest?").intents
     assert "figure" in normalize("combien Taïwan investit").intents
     assert "people" in normalize("who led the talks").intents
 
@@ -74,13 +89,13 @@ def test_normalize_never_fails_and_stays_small(text):
 
 def test_chat_filler_is_dropped_in_both_languages():
     plain = normalize("partenariat France Taïwan").tokens
-    assert normalize("explique moi stp le partenariat France Taïwan").tokens == plain
-    assert normalize("pls basically explain the partnership France Taiwan").tokens == plain
+    assert normalize("explique stp partenariat France Taïwan").tokens == plain
+    assert normalize("pls basically explain partnership France Taiwan").tokens == plain
 
 
 def test_amounts_written_together_are_split():
     assert normalize("$15bn").tokens == normalize("USD 15 billion").tokens
-    assert normalize("250 Md$").tokens == normalize("250 milliards de dollars").tokens
+    assert normalize("250 Md$").tokens == concepts_and_numbers("250 milliards de dollars")
 
 
 def test_ordinals_in_words_and_digits_meet():

@@ -1,0 +1,123 @@
+"""The refusal model's trees and the examples' closeness, on small hand-made cases."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from bot.answer import memory, model
+from bot.answer.features import REFUSE_FEATURES
+from bot.answer.normalize import normalize
+from bot.answer.structure import direction
+from tests.questions import train
+
+WIDTH = len(REFUSE_FEATURES)
+
+
+def one_split(feature: int, cut: float, low: float, high: float) -> model.Model:
+    """A model of one tree of depth 1: ``low`` at or below the cut, ``high`` above it."""
+    trees = model.Trees(
+        features=np.array([[feature]], dtype=np.intp),
+        cuts=np.array([[cut]]),
+        values=np.array([[low, high]]),
+    )
+    return model.Model(rank_weights=(0.0,) * 20, refuse_trees=trees, refuse_bias=0.0, threshold=0.5)
+
+
+def test_a_tree_sends_a_row_left_or_right_of_its_cut():
+    found = one_split(0, 0.5, -2.0, 3.0)
+    row = [0.0] * WIDTH
+    assert found.confidence(row) == pytest.approx(1 / (1 + math.exp(2.0)))
+    row[0] = 0.9
+    assert found.confidence(row) == pytest.approx(1 / (1 + math.exp(-3.0)))
+
+
+def test_the_model_file_says_what_the_model_is():
+    shipped = model.load()
+    again = model.parse(shipped.as_toml())
+    assert again.refuse_trees == shipped.refuse_trees
+    assert again.rank_weights == pytest.approx(shipped.rank_weights)
+    assert (again.threshold, again.refuse_bias) == pytest.approx(
+        (shipped.threshold, shipped.refuse_bias)
+    )
+
+
+def test_confidence_stays_a_probability_whatever_the_row():
+    shipped = model.load()
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        row = list(rng.normal(scale=1e6, size=WIDTH))
+        assert 0.0 <= shipped.confidence(row) <= 1.0
+
+
+def with_first_tree(change) -> str:
+    """The shipped model file with its first tree's lines changed."""
+    head, mark, trees = model.load().as_toml().partition("[[refuse.tree]]")
+    return head + mark + change(trees)
+
+
+def first_number_of(field: str, replacement: str):
+    """A change to a tree's lines: the first number of ``field`` replaced."""
+    return lambda trees: re.sub(rf"({field} = \[)[^,\]]+", rf"\g<1>{replacement}", trees, count=1)
+
+
+@pytest.mark.parametrize(
+    ("broken", "said"),
+    [
+        (with_first_tree(lambda t: t.replace("cuts = [", "cuts = [0.5, ", 1)), "shapes"),
+        (with_first_tree(lambda t: t.replace("values = [", "values = [1.0, ", 1)), "shapes"),
+        (with_first_tree(first_number_of("values", "nan")), "not a number"),
+        (with_first_tree(first_number_of("cuts", "nan")), "not a number"),
+        (with_first_tree(first_number_of("features", "-1")), "feature it does not have"),
+        (with_first_tree(first_number_of("features", "2.5")), "feature it does not have"),
+        (model.load().as_toml().replace("[[refuse.tree]]", "[[refuse.nothing]]"), "tree"),
+    ],
+)
+def test_a_broken_tree_is_reported_by_name(broken, said):
+    with pytest.raises(model.ModelFileError, match=r"model\.toml.*" + said):
+        model.parse(broken)
+
+
+def test_a_tree_splitting_on_a_feature_it_does_not_have_is_refused():
+    def out_of_range(trees: str) -> str:
+        first, mark, rest = trees.partition("features = [")
+        return first + mark + str(WIDTH + 3) + rest[rest.index(",") :]
+
+    with pytest.raises(model.ModelFileError, match="feature it does not have"):
+        model.parse(with_first_tree(out_of_range))
+
+
+def test_boosted_trees_learn_what_one_feature_alone_does_not_tell():
+    """The right answers are those where two features agree; neither alone tells."""
+    rng = np.random.default_rng(3)
+    x = rng.uniform(size=(2000, WIDTH))
+    y = ((x[:, 0] > 0.5) == (x[:, 1] > 0.5)).astype(float)
+    trees, bias = train.fit_trees(x, y)
+    guessed = (bias + train.tree_scores(trees, x)) > 0
+    assert (guessed == (y > 0)).mean() > 0.9
+    one = model.Model((0.0,) * 20, trees, bias, 0.5)
+    assert one.confidence(list(x[0])) == pytest.approx(
+        1 / (1 + math.exp(-(bias + train.tree_scores(trees, x[:1])[0])))
+    )
+
+
+def closeness(examples: list[memory.Example], question: str) -> memory.Closeness:
+    found = memory.Memory(examples)
+    asked = {t.forms[0]: 1.0 for t in normalize(question).terms}
+    return found.closeness(asked, lambda term: 1.0, flow=direction(question))
+
+
+def test_an_example_about_the_other_flow_is_not_close():
+    examples = [memory.Example("how much do US companies invest in Taiwan", frozenset({"a"}))]
+    assert closeness(examples, "how much do Taiwanese companies invest in the US").of("a") == 0
+    assert closeness(examples, "how much do US firms invest in Taiwan").of("a") > 0.5
+
+
+def test_an_example_about_other_parties_is_not_close():
+    examples = [memory.Example("How much does Taiwan invest in Germany?", frozenset())]
+    assert closeness(examples, "How much does Taiwan invest in the US?").outside == 0
+    # Naming fewer parties than the example is no contradiction.
+    assert closeness(examples, "How much does Taiwan invest?").outside > 0.5
