@@ -166,6 +166,7 @@ class ReminderScheduler:
         self._in_flight: set[int] = set()  # reminder ids this process is sending now
         self._checking: dict[int, asyncio.Task] = {}  # guild id -> a paused channel's check
         self._unrecorded: dict[int, tuple[int, bool]] = {}  # reminder id -> (message id, late)
+        self._recording: set[int] = set()  # reminders whose post is being written right now
 
     # control -------------------------------------------------------------------------------
 
@@ -393,6 +394,13 @@ class ReminderScheduler:
     async def _record(self, reminder: Reminder, message_id: int, late: bool) -> None:
         """Write that the post happened; retry the write, never the post."""
         self._unrecorded[reminder.id] = (message_id, late)
+        self._recording.add(reminder.id)
+        try:
+            await self._write_posted(reminder, message_id, late)
+        finally:
+            self._recording.discard(reminder.id)
+
+    async def _write_posted(self, reminder: Reminder, message_id: int, late: bool) -> None:
         for pause in (*MARK_RETRIES, None):
             try:
                 async with self.store.transaction(bump=False) as tx:
@@ -405,7 +413,7 @@ class ReminderScheduler:
                             reminder.id,
                             message_id,
                         )
-                del self._unrecorded[reminder.id]
+                self._unrecorded.pop(reminder.id, None)
                 return
             except Exception:
                 if pause is None:
@@ -419,8 +427,12 @@ class ReminderScheduler:
                 await asyncio.sleep(pause)
 
     async def _record_posted(self) -> None:
-        """Try again to record posts whose write failed (their claims may have moved on)."""
+        """Try again to record posts whose write failed (their claims may have moved on), but
+        not one whose write is still waiting for the database: written twice, the second write
+        would find the claim gone and say it was taken over."""
         for reminder_id, (message_id, late) in list(self._unrecorded.items()):
+            if reminder_id in self._recording:
+                continue
             found = await reminders_sql.get(self.store.conn, reminder_id)
             if found is None or found.state != "claimed":
                 self._unrecorded.pop(reminder_id, None)

@@ -300,3 +300,36 @@ async def test_leaving_a_server_stops_and_removes_its_reminders(seeded: Store, c
     poster = Poster()
     await ReminderScheduler(seeded, poster, clock=clock, worker="a:1").run_once()
     assert [p[0] for p in poster.posts] == [OTHER_CHANNEL]
+
+
+async def test_a_post_being_recorded_is_not_recorded_twice_by_the_next_pass(
+    seeded: Store, clock, monkeypatch, caplog
+):
+    """While the write of a post waits for the database, the next pass took the post for one
+    whose write had failed and wrote it again: one write then found the claim gone, logged
+    "its claim was taken over" and, retrying, "recording it failed" with a KeyError."""
+    service = await service_on(seeded, clock)
+    item = await service.add_deadline(GUILD, ADMIN, form(clock() + timedelta(hours=3)))
+    clock.now = item.deadline.due - timedelta(minutes=59)
+    real_mark = reminders_sql.mark_sent
+    waiting, go_on = asyncio.Event(), asyncio.Event()
+
+    async def slow(*args, **kwargs):
+        if not go_on.is_set():
+            waiting.set()
+            await go_on.wait()
+        return await real_mark(*args, **kwargs)
+
+    monkeypatch.setattr(reminders_sql, "mark_sent", slow)
+    poster = Poster()
+    scheduler = ReminderScheduler(seeded, poster, clock=clock, worker="a:1")
+    first = asyncio.create_task(scheduler.run_once())
+    await asyncio.wait_for(waiting.wait(), timeout=5)
+    second = asyncio.create_task(scheduler.dispatch())
+    await asyncio.sleep(0.05)  # the next pass reaches the post whose write is under way
+    go_on.set()
+    await asyncio.wait_for(asyncio.gather(first, second), timeout=5)
+    assert len(poster.posts) == 1
+    assert await states(seeded) == ["sent"]
+    said = caplog.text
+    assert "taken over" not in said and "recording it failed" not in said, said
