@@ -47,6 +47,7 @@ from bot.answer.normalize import (
     lexicon,
     names_in,
     normalize,
+    says_nothing,
     terms,
 )
 from bot.answer.structure import Direction, constraints, direction
@@ -405,6 +406,8 @@ class AnswerEngine:
         """
         vocab = await self.vocabulary(guild_id)
         query = vocab.query(text)
+        if says_nothing(query.normalized.terms):
+            return query, []
         selected, ranked = select_terms(query, vocab)
         if not selected:
             return query, []

@@ -141,6 +141,10 @@ def parse(text: str, name: str = "model.toml") -> Model:
         raise ModelFileError(f"{name} cannot be read ({error!r}): {retrain}") from error
     if len(found.rank_weights) != len(RANK_FEATURES):
         raise ModelFileError(f"{name} has a number for each feature missing or too many: {retrain}")
+    if not all(math.isfinite(w) for w in (*found.rank_weights, found.refuse_bias)):
+        raise ModelFileError(f"{name} has a weight or a bias that is not a number: {retrain}")
+    if not 0.0 <= found.threshold <= 1.0:
+        raise ModelFileError(f"{name} has a threshold that is not a probability: {retrain}")
     return found
 
 

@@ -29,13 +29,14 @@ from stop_words import get_stop_words
 # Bump by hand when a change to the code here (or to engine.index_for) gives a text other terms:
 # every item is then indexed again. Changes to lexicon.toml and the stop words are seen by
 # index_version() itself.
-NORMALISER_VERSION = 5
+NORMALISER_VERSION = 6
 MAX_QUESTION_CHARS = 500  # longer input is cut before it is normalised
 LANGS = ("fr", "en")
 
 _US_UPPER = re.compile(r"\b(?:U\.?S\.?A?\.?|É\.?-?U\.?)(?=\W|$)")
-# "us" after an article is the country in any case ("in the us", "aux us"); alone, it is "nous".
-_US_AFTER_ARTICLE = re.compile(r"\b(the|aux|les|des) us\b")
+# "us" after "the" or "aux" is the country in any case ("in the us", "aux us"); alone, it is
+# "nous" ("help us"), and after "les" it may be customs ("les us et coutumes").
+_US_AFTER_ARTICLE = re.compile(r"\b(the|aux) us\b")
 _EU_UPPER = re.compile(r"\b(?:E\.?U\.?|U\.?E\.?)(?=\W|$)")  # "eu" is also French for "had"
 _MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>")  # Discord mentions, channels, emoji
 _APOSTROPHES = re.compile(r"[’'`´ʼ]")
@@ -50,9 +51,10 @@ _ELIDED_PRONOUNS = frozenset({"j", "n"})  # "j'ai": "ai" is a verb here, not "AI
 def fold(text: str) -> str:
     """Lowercase, without accents, apostrophes split ("l'AMI" → "l ami"), emoji dropped."""
     text = _MENTION.sub(" ", text)
-    # "US" and "EU" in capitals are the countries, unless the whole message is in capitals
-    # ("J'AI EU UN DOUTE": "eu" is French for "had"; "TELL US").
-    if any(ch.islower() for ch in text):
+    # "US" and "EU" in capitals are the countries, unless a whole message of several words is
+    # in capitals ("J'AI EU UN DOUTE": "eu" is French for "had"; "TELL US"). Alone, as an
+    # item's keyword is, "US" is the country.
+    if any(ch.islower() for ch in text) or len(text.split()) < 2:
         text = _US_UPPER.sub(" usa ", text)
         text = _EU_UPPER.sub(" europe ", text)
     text = unicodedata.normalize("NFKD", text)
@@ -331,6 +333,19 @@ def detect_language(text: str) -> str:
             elif en_changed and not fr_changed:
                 en += 0.5
     return "fr" if fr > en else "en"
+
+
+def says_nothing(found: list[Term] | tuple[Term, ...]) -> bool:
+    """Whether terms are all function words of French or English (the ``stop-words`` package's
+    lists): "the", "is it?", "help us", "how much" name nothing a question could be about. They
+    still count beside other words."""
+    return all(
+        not term.concept and not term.word.isdigit() and function_word(term.word) for term in found
+    )
+
+
+def function_word(word: str) -> bool:
+    return word in _stop_words("fr") or word in _stop_words("en")
 
 
 @cache
