@@ -273,16 +273,17 @@ def _closest_question(query: Query, item: Profile) -> tuple[float, float]:
         return 0.0, 0.0
     covered = [0.0] * len(item.questions)
     found = [0.0] * len(item.questions)
-    forms: set[str] = set()
-    for term, weight in zip(query.terms, query.weights, strict=True):
-        hit: set[int] = set()
-        for form in term.forms:
-            hit.update(item.asking.get(form, ()))
-            forms.add(form)
-        for n in hit:
-            covered[n] += weight
-    for form in sorted(forms):
-        for n in item.asking.get(form, ()):
+    shared = query.forms & item.asking.keys()  # the only forms that add anything below
+    if shared:
+        for term, weight in zip(query.terms, query.weights, strict=True):
+            hit: set[int] = set()
+            for form in term.forms:
+                if form in shared:
+                    hit.update(item.asking[form])
+            for n in hit:
+                covered[n] += weight
+    for form in sorted(shared):  # in a fixed order: a float sum depends on it
+        for n in item.asking[form]:
             found[n] += query.idf.get(form, 0.5)
     total = query.total
     best = max(
@@ -294,7 +295,9 @@ def _closest_question(query: Query, item: Profile) -> tuple[float, float]:
 
 def _names_it(query: Query, item: Profile) -> float:
     """How fully the question names the item: the best share of one name's terms it holds."""
-    asked = query.forms
+    asked = query.forms & item.names
+    if not asked:
+        return 0.0
     return max((len(words & asked) / len(words) for words in item.name_words if words), default=0.0)
 
 
