@@ -39,6 +39,11 @@ def test_country_names_and_adjectives_in_both_languages():
     assert normalize("aux us").tokens == normalize("aux États-Unis").tokens
 
 
+def test_us_in_capitals_is_the_country_unless_a_whole_sentence_is_shouted():
+    assert fold("US") == "usa"  # an item's keyword, alone
+    assert fold("TELL US") == "tell us"
+
+
 def test_words_a_stop_word_list_would_drop_still_count():
     """ "pages" and "old" are what these questions ask about; they are not the AMI's."""
     assert "pages" in {t.word for t in normalize("how many pages is the AMI's call?").terms}
