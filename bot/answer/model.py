@@ -44,14 +44,18 @@ class Trees:
         return int(self.values.shape[1]).bit_length() - 1
 
     def __call__(self, row: Sequence[float]) -> float:
-        """The sum of the leaves the row reaches, one per tree."""
-        x = np.asarray(row, dtype=np.float64)
+        """The sum of the leaves one row reaches, one per tree."""
+        return float(self.scores(np.asarray(row, dtype=np.float64)[None, :])[0])
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        """The same for each row of a matrix, every tree at once."""
         trees = np.arange(len(self.values))
-        node = np.zeros(len(self.values), dtype=np.intp)
+        node = np.zeros((len(rows), len(trees)), dtype=np.intp)
+        at = np.arange(len(rows))[:, None]
         for _ in range(self.depth):
-            right = x[self.features[trees, node]] > self.cuts[trees, node]
+            right = rows[at, self.features[trees, node]] > self.cuts[trees, node]
             node = 2 * node + 1 + right
-        return float(self.values[trees, node - self.cuts.shape[1]].sum())
+        return self.values[trees, node - self.cuts.shape[1]].sum(axis=1)
 
     def __eq__(self, other: object) -> bool:
         return (

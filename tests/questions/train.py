@@ -170,19 +170,6 @@ def fit_trees(x: np.ndarray, y: np.ndarray) -> tuple[model.Trees, float]:
     return model.Trees(features=features, cuts=splits, values=values), bias
 
 
-def tree_scores(trees: model.Trees, x: np.ndarray) -> np.ndarray:
-    """The log-odds the trees add for each row of x (what Trees() gives one row)."""
-    rows = np.arange(len(x))
-    inner = trees.cuts.shape[1]
-    total = np.zeros(len(x))
-    for features, cuts, values in zip(trees.features, trees.cuts, trees.values, strict=True):
-        node = np.zeros(len(x), dtype=np.intp)
-        for _ in range(trees.depth):
-            node = 2 * node + 1 + (x[rows, features[node]] > cuts[node])
-        total += values[node - inner]
-    return total
-
-
 def held_probabilities(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Each row's probability from trees fitted on the other folds: trees fit the questions they
     learn from too closely for those to set a threshold."""
@@ -190,7 +177,7 @@ def held_probabilities(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     fold = np.arange(len(x)) % CALIBRATION_FOLDS
     for f in range(CALIBRATION_FOLDS):
         trees, bias = fit_trees(x[fold != f], y[fold != f])
-        found[fold == f] = 1 / (1 + np.exp(-(bias + tree_scores(trees, x[fold == f]))))
+        found[fold == f] = 1 / (1 + np.exp(-(bias + trees.scores(x[fold == f]))))
     return found
 
 

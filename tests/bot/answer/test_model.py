@@ -96,11 +96,11 @@ def test_boosted_trees_learn_what_one_feature_alone_does_not_tell():
     x = rng.uniform(size=(2000, WIDTH))
     y = ((x[:, 0] > 0.5) == (x[:, 1] > 0.5)).astype(float)
     trees, bias = train.fit_trees(x, y)
-    guessed = (bias + train.tree_scores(trees, x)) > 0
+    guessed = (bias + trees.scores(x)) > 0
     assert (guessed == (y > 0)).mean() > 0.9
     one = model.Model((0.0,) * 20, trees, bias, 0.5)
     assert one.confidence(list(x[0])) == pytest.approx(
-        1 / (1 + math.exp(-(bias + train.tree_scores(trees, x[:1])[0])))
+        1 / (1 + math.exp(-(bias + trees.scores(x[:1])[0])))
     )
 
 
