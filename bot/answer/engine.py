@@ -380,11 +380,13 @@ class AnswerEngine:
     async def warm(self) -> None:
         """Read and build what the first question would otherwise wait for: the lists of common
         words and the examples (in a thread: the loop goes on meanwhile), then the word
-        statistics and the profiles of the items most asked about."""
+        statistics, the stop-word lists and the profiles of the items most asked about, by
+        answering a question in each language."""
         await asyncio.to_thread(common_words)
         if self._memory is None:
             self._memory = await asyncio.to_thread(memory.load)
-        await self.rank("AMI EPPD deadline date limite Taïwan", limit=1)
+        await self.ask("When does the AMI close, what did the EPPD say?")
+        await self.ask("Quelle est la date limite de l'AMI avec Taïwan ?")
 
     async def source(self, source_id: str | None) -> Source | None:
         await self.vocabulary()

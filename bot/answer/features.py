@@ -25,6 +25,7 @@ from bot.answer.structure import (
 from store.search import Candidate
 
 COMMON_ZIPF = 3.0  # a word this frequent in French or English (wordfreq) is a real word
+WORDLIST = "best"  # wordfreq's list: its largest for each language
 SEPARATOR = " | "  # between the names, and between the questions, of one index field
 MARKS = frozenset({"when", "why", "how", "people", "figure"})  # kinds of question an item answers
 
@@ -74,7 +75,9 @@ def common_words() -> dict[str, float]:
     least = 10 ** (COMMON_ZIPF - 9)  # wordfreq's zipf scale is log10 of a frequency per 10^9
     found: dict[str, float] = {}
     for lang in ("en", "fr"):
-        for word, frequency in get_frequency_dict(lang).items():
+        # Asked for as zipf_frequency() asks for it, so that wordfreq reads each list once (its
+        # cache tells get_frequency_dict("en") from get_frequency_dict("en", "best")).
+        for word, frequency in get_frequency_dict(lang, WORDLIST).items():
             if frequency >= least:
                 zipf = math.log10(frequency) + 9
                 for folded in fold(word).split():
@@ -92,7 +95,7 @@ def _zipf(word: str) -> float:
     common = common_words().get(word)
     if common is not None:
         return common
-    return max(zipf_frequency(word, "en"), zipf_frequency(word, "fr"))
+    return max(zipf_frequency(word, "en", WORDLIST), zipf_frequency(word, "fr", WORDLIST))
 
 
 def specificity(term: Term) -> float:
