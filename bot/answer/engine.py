@@ -50,6 +50,7 @@ from bot.answer.normalize import (
     says_nothing,
     terms,
 )
+from bot.answer.recent import Recent
 from bot.answer.structure import Direction, constraints, direction
 from store import items as items_sql
 from store import search as search_sql
@@ -68,6 +69,7 @@ TYPO_MIN_LENGTH = 4  # shorter words are never corrected
 MAX_KEPT_ITEMS = 5_000  # items kept to show again, until the store changes
 MAX_CORRECTIONS = 20_000  # misspelt words remembered with their correction, per index state
 MAX_SERVER_VOCABULARIES = 1_000  # servers with items of their own whose statistics are kept
+MAX_PROFILES = 2_000  # items whose parsed fields are kept, the most recently met
 UNKNOWN_WEIGHT = 0.5  # a word unknown to the index weighs this share of the most a word can
 ITEM_INTENTS = ("why", "how", "when", "people", "figure")  # kinds of question an item answers
 
@@ -206,7 +208,8 @@ class _Vocabulary:
                 for letter in term[:2]:
                     self.pools.setdefault((len(term), letter), set()).add(term)
         self.corrections: dict[str, Term] = {}
-        self.profiles: dict[str, Profile] = {}
+        # Bounded: at 10,000 items, every profile kept would hold about 150 MiB.
+        self.profiles: Recent[str, Profile] = Recent(MAX_PROFILES)
         self.shared = self  # the statistics every server shares (see with_own)
         self.own_pools: dict[tuple[int, str], set[str]] = {}  # a server's own typo targets
 
@@ -325,7 +328,7 @@ class AnswerEngine:
         self._generation = -1
         self._shared: _Vocabulary | None = None
         self._own: dict[int, dict[str, int]] = {}
-        self._servers: dict[int, _Vocabulary] = {}  # servers with items of their own, LRU
+        self._servers: Recent[int, _Vocabulary] = Recent(MAX_SERVER_VOCABULARIES)
         self._sources: dict[str, Source] = {}
         self._items: dict[str, Item] = {}
 
@@ -353,12 +356,9 @@ class AnswerEngine:
             self._generation = generation
         if guild_id not in self._own:
             return self._shared
-        vocab = self._servers.pop(guild_id, None)
+        vocab = self._servers.get(guild_id)
         if vocab is None:
-            vocab = self._shared.with_own(self._own[guild_id])
-            if len(self._servers) >= MAX_SERVER_VOCABULARIES:
-                del self._servers[next(iter(self._servers))]  # the least recently used
-        self._servers[guild_id] = vocab
+            vocab = self._servers[guild_id] = self._shared.with_own(self._own[guild_id])
         return vocab
 
     async def items(self, item_ids: list[str]) -> dict[str, Item]:

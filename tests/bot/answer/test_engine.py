@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.answer import engine as engine_module
 from bot.answer.engine import AnswerEngine
 from bot.answer.normalize import normalize
 
@@ -165,3 +166,25 @@ async def test_filler_and_synonyms_reach_the_item(engine):
 
 async def test_the_axes_of_the_ami_are_its_themes(engine):
     assert (await engine.ask("quels sont les axes de l'AMI")).item.id == "fr-tw-ami-priority-themes"
+
+
+async def test_a_long_running_engine_keeps_few_item_profiles_and_answers_the_same(
+    seeded, monkeypatch
+):
+    """A bot running for weeks meets every item. It keeps the parsed fields of those met last
+    only (at 10,000 items, keeping them all held about 150 MiB), and answers exactly as an
+    engine that keeps everything."""
+    questions = [
+        "when does the France-Taiwan call close?",
+        "combien Taïwan investit aux États-Unis ?",
+        "who led the US-Taiwan talks?",
+        "pourquoi la France s'intéresse à Taïwan ?",
+        "when does the France-Taiwan call close?",
+    ]
+    roomy = AnswerEngine(seeded)
+    expected = [(await roomy.ask(q)).as_dict() for q in questions]
+    monkeypatch.setattr(engine_module, "MAX_PROFILES", 3)
+    tight = AnswerEngine(seeded)
+    assert [(await tight.ask(q)).as_dict() for q in questions] == expected
+    assert len((await tight.vocabulary()).profiles) == 3
+    assert len((await roomy.vocabulary()).profiles) > 3
