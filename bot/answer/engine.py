@@ -494,13 +494,15 @@ class AnswerEngine:
             return []
         top = ranked[0][0]
         runner_up = ranked[1][0] if len(ranked) > 1 else None
-        out = []
-        for logit, cand, row in shown:
+        rows = []
+        for logit, _, row in shown:
             other = runner_up if logit == top else top
             margin = logit - other if other is not None else float("inf")
-            confidence = self.model.confidence(refuse_row(query, row, logit, margin))
-            out.append(Scored(cand.item_id, cand.kind, confidence))
-        return out
+            rows.append(refuse_row(query, row, logit, margin))
+        return [
+            Scored(cand.item_id, cand.kind, confidence)
+            for (_, cand, _), confidence in zip(shown, self.model.confidences(rows), strict=True)
+        ]
 
     def confident(self, scored: Scored) -> bool:
         """Whether a ranked item is a sure enough answer to give."""

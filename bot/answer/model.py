@@ -43,12 +43,9 @@ class Trees:
     def depth(self) -> int:
         return int(self.values.shape[1]).bit_length() - 1
 
-    def __call__(self, row: Sequence[float]) -> float:
-        """The sum of the leaves one row reaches, one per tree."""
-        return float(self.scores(np.asarray(row, dtype=np.float64)[None, :])[0])
-
     def scores(self, rows: np.ndarray) -> np.ndarray:
-        """The same for each row of a matrix, every tree at once."""
+        """For each row of a matrix, the sum of the leaves it reaches, one per tree (every tree
+        at once)."""
         trees = np.arange(len(self.values))
         node = np.zeros((len(rows), len(trees)), dtype=np.intp)
         at = np.arange(len(rows))[:, None]
@@ -78,9 +75,16 @@ class Model:
 
     def confidence(self, row: Sequence[float]) -> float:
         """The probability that the candidate whose refusal row this is answers the question."""
-        if len(row) != len(REFUSE_FEATURES):
-            raise ValueError(f"{len(REFUSE_FEATURES)} refusal features expected, not {len(row)}")
-        return sigmoid(self.refuse_bias + self.refuse_trees(row))
+        return self.confidences([row])[0]
+
+    def confidences(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        """The same for several candidates, the trees walked once for all of them."""
+        if not rows:
+            return []
+        matrix = np.asarray(rows, dtype=np.float64)
+        if matrix.ndim != 2 or matrix.shape[1] != len(REFUSE_FEATURES):
+            raise ValueError(f"rows of {len(REFUSE_FEATURES)} refusal features expected")
+        return [sigmoid(self.refuse_bias + s) for s in self.refuse_trees.scores(matrix).tolist()]
 
     def as_toml(self) -> str:
         def floats(values: Sequence[float]) -> str:

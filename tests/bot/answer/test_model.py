@@ -53,6 +53,16 @@ def test_confidence_stays_a_probability_whatever_the_row():
         assert 0.0 <= shipped.confidence(row) <= 1.0
 
 
+def test_several_candidates_scored_at_once_score_as_each_alone():
+    shipped = model.load()
+    rng = np.random.default_rng(11)
+    rows = [list(rng.normal(size=WIDTH)) for _ in range(4)]
+    assert shipped.confidences(rows) == pytest.approx([shipped.confidence(r) for r in rows])
+    assert shipped.confidences([]) == []
+    with pytest.raises(ValueError, match="refusal features"):
+        shipped.confidences([[0.0] * (WIDTH - 1)])
+
+
 def with_first_tree(change) -> str:
     """The shipped model file with its first tree's lines changed."""
     head, mark, trees = model.load().as_toml().partition("[[refuse.tree]]")
