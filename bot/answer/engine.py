@@ -414,24 +414,26 @@ class AnswerEngine:
         if not selected:
             return query, []
         match = " OR ".join(f'"{form}"' for form in selected)
-        found = await search_sql.candidates(
-            self.store.conn, match, limit=CANDIDATES, guild_id=guild_id, kind=kind, ranked=ranked
+        search = asyncio.create_task(
+            search_sql.candidates(
+                self.store.conn,
+                match,
+                limit=CANDIDATES,
+                guild_id=guild_id,
+                kind=kind,
+                ranked=ranked,
+            )
         )
+        # SQLite searches in its own thread (the GIL let go) while the question is compared
+        # with the examples here: the search has only to be handed over first.
+        try:
+            await asyncio.sleep(0)
+            close = self._closeness(query, vocab, leave_out=leave_out, forget=forget)
+            found = await search
+        finally:
+            search.cancel()  # when this question is called off or fails (a no-op once found)
         if not found:
             return query, []
-        unknown = UNKNOWN_WEIGHT * vocab.max_weight
-        asked: dict[str, float] = {}
-        for term, weight in zip(query.terms, query.weights, strict=True):
-            asked[term.forms[0]] = max(weight, asked.get(term.forms[0], 0.0))
-        shared = vocab.shared  # the examples are weighed alike for every server
-        close = self.memory.closeness(
-            asked,
-            lambda token: shared.idf.get(token, unknown),
-            key=shared,
-            leave_out=leave_out,
-            forget=forget,
-            flow=query.direction,
-        )
         rows = []
         for cand in found:
             item = vocab.profiles.get(cand.item_id)
@@ -450,6 +452,24 @@ class AnswerEngine:
             )
             rows.append((cand, row))
         return query, rows
+
+    def _closeness(
+        self, query: Query, vocab: _Vocabulary, *, leave_out: str | None, forget: frozenset[str]
+    ) -> memory.Closeness:
+        """How close the question comes to the examples of each item, and to those of none."""
+        unknown = UNKNOWN_WEIGHT * vocab.max_weight
+        asked: dict[str, float] = {}
+        for term, weight in zip(query.terms, query.weights, strict=True):
+            asked[term.forms[0]] = max(weight, asked.get(term.forms[0], 0.0))
+        shared = vocab.shared  # the examples are weighed alike for every server
+        return self.memory.closeness(
+            asked,
+            lambda token: shared.idf.get(token, unknown),
+            key=shared,
+            leave_out=leave_out,
+            forget=forget,
+            flow=query.direction,
+        )
 
     async def rank(
         self, text: str, *, guild_id: int | None = None, kind: str | None = None, limit: int = 10

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.answer import engine as engine_module
+from bot.answer import memory
 from bot.answer.engine import AnswerEngine
 from bot.answer.normalize import normalize
 
@@ -188,3 +193,52 @@ async def test_a_long_running_engine_keeps_few_item_profiles_and_answers_the_sam
     assert [(await tight.ask(q)).as_dict() for q in questions] == expected
     assert len((await tight.vocabulary()).profiles) == 3
     assert len((await roomy.vocabulary()).profiles) > 3
+
+
+def _other_tasks() -> set[asyncio.Task]:
+    return {task for task in asyncio.all_tasks() if task is not asyncio.current_task()}
+
+
+async def _settled(before: set[asyncio.Task]) -> set[asyncio.Task]:
+    """The tasks running, once those called off have had a few turns of the loop to end."""
+    for _ in range(10):
+        if _other_tasks() == before:
+            break
+        await asyncio.sleep(0)
+    return _other_tasks()
+
+
+async def test_a_failure_beside_the_search_leaves_no_search_running(seeded, monkeypatch):
+    """The search runs in SQLite's thread while the question is compared with the examples. When
+    the comparison fails, the search is called off: nothing is left running, and the next
+    question is answered."""
+    engine = AnswerEngine(seeded)
+    await engine.warm()
+    before = _other_tasks()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("examples unreadable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(memory.Memory, "closeness", broken)
+        with pytest.raises(RuntimeError, match="examples unreadable"):
+            await engine.ask("when does the France-Taiwan call close?")
+    assert await _settled(before) == before
+    answer = await engine.ask("when does the France-Taiwan call close?")
+    assert answer.answered and answer.item.id == "fr-tw-ami-deadline"
+
+
+async def test_a_question_cancelled_during_its_search_leaves_nothing_running(seeded):
+    engine = AnswerEngine(seeded)
+    await engine.warm()
+    before = _other_tasks()
+    for steps in range(6):  # cancelled at each point of its way
+        asking = asyncio.create_task(engine.ask("combien Taïwan investit aux États-Unis ?"))
+        for _ in range(steps):
+            await asyncio.sleep(0)
+        asking.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asking
+        assert await _settled(before) == before
+    answer = await engine.ask("when does the France-Taiwan call close?")
+    assert answer.answered and answer.item.id == "fr-tw-ami-deadline"
