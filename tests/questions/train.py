@@ -117,9 +117,17 @@ def cut_points(column: np.ndarray) -> np.ndarray:
 
 
 def fit_trees(x: np.ndarray, y: np.ndarray) -> tuple[model.Trees, float]:
-    """Boosted trees of depth DEPTH for the log-odds that y is 1, and the starting log-odds."""
+    """Boosted trees of depth DEPTH for the log-odds that y is 1, and the starting log-odds.
+
+    At each depth every feature's split points are weighed at once: the rows' gradients are
+    summed per (node, feature, bin) in one ``bincount``, features padded to the same number of
+    bins (a padded bin holds nothing, so it never splits)."""
     count, width = x.shape
     cuts = [cut_points(x[:, j]) for j in range(width)]
+    size = max(len(c) for c in cuts) + 1  # bins per feature
+    points = np.full((width, size - 1), math.inf)
+    for j, c in enumerate(cuts):
+        points[j, : len(c)] = c
     bins = np.column_stack([np.searchsorted(c, x[:, j]) for j, c in enumerate(cuts)])
     share = min(max(float(y.mean()), 1e-6), 1 - 1e-6)
     bias = math.log(share / (1 - share))
@@ -129,38 +137,41 @@ def fit_trees(x: np.ndarray, y: np.ndarray) -> tuple[model.Trees, float]:
     features = np.zeros((TREES, inner), dtype=np.intp)
     splits = np.full((TREES, inner), math.inf)
     values = np.zeros((TREES, inner + 1))
+    columns = np.arange(width)
     for t in range(TREES):
         p = 1 / (1 + np.exp(-score))
         g, h = p - y, p * (1 - p)
+        weights = [np.repeat(w, width) for w in (g, h, np.ones(count))]
         node = np.zeros(count, dtype=np.intp)
         for depth in range(DEPTH):
             first, level = 2**depth - 1, 2**depth
-            local = node - first
-            best = np.zeros(level)
-            for j, points in enumerate(cuts):
-                if not len(points):
-                    continue
-                size = len(points) + 1
-                key = local * size + bins[:, j]
-                sums = [
-                    np.bincount(key, weights=w, minlength=level * size).reshape(level, size)
-                    for w in (g, h, np.ones(count))
-                ]
-                left = [s.cumsum(axis=1)[:, :-1] for s in sums]
-                total = [s.sum(axis=1, keepdims=True) for s in sums]
-                right = [tot - lft for tot, lft in zip(total, left, strict=True)]
-                gain = (
-                    left[0] ** 2 / (left[1] + TREE_L2)
-                    + right[0] ** 2 / (right[1] + TREE_L2)
-                    - total[0] ** 2 / (total[1] + TREE_L2)
+            key = (((node - first)[:, None] * width + columns) * size + bins).ravel()
+            sums = [
+                np.bincount(key, weights=w, minlength=level * width * size).reshape(
+                    level, width, size
                 )
-                gain[(left[2] < MIN_LEAF) | (right[2] < MIN_LEAF)] = 0.0
-                at = gain.argmax(axis=1)
-                found = gain[np.arange(level), at]
-                better = found > best + 1e-12  # ties go to the earlier feature
-                best[better] = found[better]
-                features[t, first + np.flatnonzero(better)] = j
-                splits[t, first + np.flatnonzero(better)] = points[at[better]]
+                for w in weights
+            ]
+            left = [s.cumsum(axis=2)[:, :, :-1] for s in sums]
+            total = [s.sum(axis=2, keepdims=True) for s in sums]
+            right = [tot - lft for tot, lft in zip(total, left, strict=True)]
+            gain = (
+                left[0] ** 2 / (left[1] + TREE_L2)
+                + right[0] ** 2 / (right[1] + TREE_L2)
+                - total[0] ** 2 / (total[1] + TREE_L2)
+            )
+            gain[(left[2] < MIN_LEAF) | (right[2] < MIN_LEAF)] = 0.0
+            at = gain.argmax(axis=2)  # each node's and feature's best split point
+            found = np.take_along_axis(gain, at[:, :, None], axis=2)[:, :, 0]
+            best = np.zeros(level)
+            chosen = np.full(level, -1)
+            for j in range(width):  # ties go to the earlier feature
+                better = found[:, j] > best + 1e-12
+                best[better] = found[better, j]
+                chosen[better] = j
+            split = np.flatnonzero(chosen >= 0)
+            features[t, first + split] = chosen[split]
+            splits[t, first + split] = points[chosen[split], at[split, chosen[split]]]
             node = 2 * node + 1 + (x[rows, features[t, node]] > splits[t, node])
         leaf = node - inner
         g_sum = np.bincount(leaf, weights=g, minlength=inner + 1)
