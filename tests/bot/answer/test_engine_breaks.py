@@ -157,17 +157,20 @@ async def test_a_french_question_in_capitals_is_answered_like_in_lower_case(engi
 # Names users pick or type --------------------------------------------------------------------
 
 
-async def test_an_item_title_picked_in_the_ask_autocomplete_answers_that_item(engine):
+async def test_an_item_title_picked_in_the_ask_autocomplete_answers_that_item(seeded):
     """/ask's autocomplete sends the chosen item's title as the question (cogs/ask.py: "the
     question asked is what the user picked"). Picking "Actual US investment in Taiwan likely
-    much higher" answers another item (US investment growing), and picking "Accord tarifaire
-    conclu au début de janvier 2026" gets "I don't know" although it is the first suggestion."""
+    much higher" answered another item (US investment growing), and picking "Accord tarifaire
+    conclu au début de janvier 2026" got "I don't know" although it is the first suggestion.
+    A text that is exactly an item's title names it, whatever the models make of its words
+    (asked as the cog asks, through Knowledge)."""
+    knowledge = Knowledge(seeded, clock=lambda: TODAY)
     for item_id, lang in [
         ("us-tw-us-investment-higher-than-reported", "en"),
         ("us-tw-trade-deal-concluded", "fr"),
     ]:
-        item = await items_sql.get(engine.store.conn, item_id)
-        answer = await engine.ask(item.title(lang), lang=lang)
+        item = await items_sql.get(seeded.conn, item_id)
+        answer = await knowledge.ask(item.title(lang), lang=lang, guild_id=None)
         assert answer.answered and answer.item.id == item_id, (item.title(lang), answer.matches)
 
 
