@@ -175,6 +175,9 @@ class Store:
         ``bump=False`` for writes that change nothing the caches are built on (items, sources,
         their index): the links between questions and answers written for every reply in a
         channel would otherwise make the next question rebuild the search vocabulary.
+
+        The generation moves on after a ROLLBACK too: a question asked while the transaction was
+        open read its rows on this same connection, and what the caches kept of them is gone.
         """
         async with self._write_lock:
             await self.conn.execute("BEGIN IMMEDIATE")
@@ -182,6 +185,8 @@ class Store:
                 yield self.conn
             except BaseException:
                 await self.conn.execute("ROLLBACK")
+                if bump:
+                    self.generation += 1
                 raise
             await self.conn.execute("COMMIT")
             if bump:

@@ -79,7 +79,7 @@ class Model:
 
     def confidences(self, rows: Sequence[Sequence[float]]) -> list[float]:
         """The same for several candidates, the trees walked once for all of them."""
-        if not rows:
+        if len(rows) == 0:
             return []
         matrix = np.asarray(rows, dtype=np.float64)
         if matrix.ndim != 2 or matrix.shape[1] != len(REFUSE_FEATURES):

@@ -14,6 +14,8 @@ class Recent(Generic[K, V]):
     """At most ``size`` entries; adding one more forgets the one used longest ago."""
 
     def __init__(self, size: int) -> None:
+        if size < 0:
+            raise ValueError(f"a cache holds at least no entry, not {size}")
         self.size = size
         self._entries: OrderedDict[K, V] = OrderedDict()
 

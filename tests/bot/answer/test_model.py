@@ -59,6 +59,7 @@ def test_several_candidates_scored_at_once_score_as_each_alone():
     rows = [list(rng.normal(size=WIDTH)) for _ in range(4)]
     assert shipped.confidences(rows) == pytest.approx([shipped.confidence(r) for r in rows])
     assert shipped.confidences([]) == []
+    assert shipped.confidences(np.array(rows)) == pytest.approx(shipped.confidences(rows))
     with pytest.raises(ValueError, match="refusal features"):
         shipped.confidences([[0.0] * (WIDTH - 1)])
 

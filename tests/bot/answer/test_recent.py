@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from bot.answer.recent import Recent
 
 
@@ -26,3 +28,8 @@ def test_a_missing_key_is_none_and_clear_forgets_everything():
     kept["a"] = 1
     kept.clear()
     assert len(kept) == 0 and kept.get("a") is None
+
+
+def test_a_negative_size_is_refused_at_once():
+    with pytest.raises(ValueError, match="at least"):
+        Recent(-1)
