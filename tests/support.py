@@ -1,5 +1,6 @@
 """What several test folders share and is not a fixture: where things are, the fixed date, a
-clock, a deadline form, and ways to wait for the scheduler rather than sleep.
+clock, a deadline form, servers with deadlines of their own, and ways to wait for the scheduler
+or for tasks called off rather than sleep.
 
 Fixtures live in conftest.py files; tests import helpers from here, never from a conftest.
 """
@@ -11,8 +12,12 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.answer.engine import index_for
 from bot.reminders.scheduler import ReminderScheduler
 from bot.reminders.service import DeadlineForm
+from store import items as items_sql
+from store.db import Store
+from store.items import admin_deadline
 
 PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "seeds"
@@ -125,3 +130,34 @@ async def eventually(condition: Callable[[], Awaitable[object]], what: str):
             raise AssertionError(f"not true after {WAIT:g}s: {what}")
         await asyncio.sleep(0.01)
     return result
+
+
+async def servers_with_a_meeting_each(store: Store, first: int, count: int) -> list[int]:
+    """Servers ``first``, ``first + 1``, … each with a club meeting deadline of its own."""
+    servers = list(range(first, first + count))
+    own = [
+        admin_deadline(
+            f"admin-{guild}-meeting",
+            guild,
+            f"Réunion du club {guild}",
+            f"Club meeting {guild}",
+            TODAY + timedelta(days=20),
+        )
+        for guild in servers
+    ]
+    async with store.transaction() as conn:
+        await items_sql.upsert_many(conn, [(item, index_for(item)) for item in own])
+    return servers
+
+
+def other_tasks() -> set[asyncio.Task]:
+    return {task for task in asyncio.all_tasks() if task is not asyncio.current_task()}
+
+
+async def settled(before: set[asyncio.Task]) -> set[asyncio.Task]:
+    """The tasks running, once those called off have had a few turns of the loop to end."""
+    for _ in range(20):
+        if other_tasks() == before:
+            break
+        await asyncio.sleep(0)
+    return other_tasks()

@@ -29,7 +29,15 @@ from bot.knowledge import Knowledge
 from bot.reminders.service import ReminderService
 from store import items as items_sql
 from store.items import admin_deadline
-from tests.support import TODAY, ZORBLAX, Clock, deadline_form
+from tests.support import (
+    TODAY,
+    ZORBLAX,
+    Clock,
+    deadline_form,
+    other_tasks,
+    servers_with_a_meeting_each,
+    settled,
+)
 
 GUILD, ADMIN = 10, 30
 FIRST_SERVER = 3_000
@@ -42,35 +50,6 @@ QUESTIONS = [
     "quels sont les axes de l'AMI",
     "what about nesii zide deronene?",
 ]
-
-
-async def _servers_with_a_meeting_each(store, count: int) -> list[int]:
-    servers = list(range(FIRST_SERVER, FIRST_SERVER + count))
-    own = [
-        admin_deadline(
-            f"admin-{guild}-meeting",
-            guild,
-            f"Réunion du club {guild}",
-            f"Club meeting {guild}",
-            TODAY + timedelta(days=20),
-        )
-        for guild in servers
-    ]
-    async with store.transaction() as conn:
-        await items_sql.upsert_many(conn, [(item, index_for(item)) for item in own])
-    return servers
-
-
-def _other_tasks() -> set[asyncio.Task]:
-    return {task for task in asyncio.all_tasks() if task is not asyncio.current_task()}
-
-
-async def _settled(before: set[asyncio.Task]) -> set[asyncio.Task]:
-    for _ in range(20):
-        if _other_tasks() == before:
-            break
-        await asyncio.sleep(0)
-    return _other_tasks()
 
 
 # Recent ----------------------------------------------------------------------------------------
@@ -106,7 +85,7 @@ async def test_servers_asking_at_once_are_told_what_they_are_told_one_by_one(
     one engine (asyncio.gather), get the very answers (item, percentage, "did you mean") that
     one question at a time on a fresh engine gets, however few item profiles or servers'
     statistics are kept."""
-    servers = await _servers_with_a_meeting_each(seeded, 6)
+    servers = await servers_with_a_meeting_each(seeded, FIRST_SERVER, 6)
     asked = [(q, g) for q in QUESTIONS for g in (None, *servers[:3])]
     one_by_one = AnswerEngine(seeded, clock=lambda: TODAY)
     expected = [(await one_by_one.ask(q, guild_id=g)).as_dict() for q, g in asked]
@@ -159,10 +138,10 @@ async def test_a_server_question_called_off_at_any_point_of_a_rebuild_leaves_not
     way (while the statistics are read again, at the hand-over to the search, during the search,
     while its items are read): nothing is left running, and the server's next question is
     answered as on a fresh engine."""
-    servers = await _servers_with_a_meeting_each(seeded, 2)
+    servers = await servers_with_a_meeting_each(seeded, FIRST_SERVER, 2)
     engine = AnswerEngine(seeded, clock=lambda: TODAY)
     await engine.warm()
-    before = _other_tasks()
+    before = other_tasks()
     for steps in range(16):
         seeded.generation += 1  # as after a write: the next question reads the statistics again
         asking = asyncio.create_task(engine.ask("when is the club meeting?", guild_id=servers[0]))
@@ -171,7 +150,7 @@ async def test_a_server_question_called_off_at_any_point_of_a_rebuild_leaves_not
         asking.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await asking
-        assert await _settled(before) == before, steps
+        assert await settled(before) == before, steps
     fresh = AnswerEngine(seeded, clock=lambda: TODAY)
     for question in QUESTIONS:
         mine = await engine.ask(question, guild_id=servers[0])
@@ -188,7 +167,7 @@ async def test_a_question_on_a_closed_database_fails_quietly_even_when_called_of
     reported: list[dict] = []
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(lambda _, context: reported.append(context))
-    before = _other_tasks()
+    before = other_tasks()
     await seeded.conn.close()
     try:
         for steps in range(4):
@@ -199,7 +178,7 @@ async def test_a_question_on_a_closed_database_fails_quietly_even_when_called_of
             with contextlib.suppress(asyncio.CancelledError, ValueError):
                 await asyncio.wait_for(asking, 5)
             del asking
-            assert await _settled(before) == before
+            assert await settled(before) == before
         with pytest.raises(ValueError, match="closed"):
             await asyncio.wait_for(engine.ask("when does the AMI close?"), 5)
         gc.collect()

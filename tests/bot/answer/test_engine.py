@@ -12,6 +12,7 @@ from bot.answer import engine as engine_module
 from bot.answer import memory
 from bot.answer.engine import AnswerEngine
 from bot.answer.normalize import normalize
+from tests.support import other_tasks, settled
 
 
 async def test_deadline_answer_gives_date_and_says_it_has_passed(engine):
@@ -195,26 +196,13 @@ async def test_a_long_running_engine_keeps_few_item_profiles_and_answers_the_sam
     assert len((await roomy.vocabulary()).profiles) > 3
 
 
-def _other_tasks() -> set[asyncio.Task]:
-    return {task for task in asyncio.all_tasks() if task is not asyncio.current_task()}
-
-
-async def _settled(before: set[asyncio.Task]) -> set[asyncio.Task]:
-    """The tasks running, once those called off have had a few turns of the loop to end."""
-    for _ in range(10):
-        if _other_tasks() == before:
-            break
-        await asyncio.sleep(0)
-    return _other_tasks()
-
-
 async def test_a_failure_beside_the_search_leaves_no_search_running(seeded, monkeypatch):
     """The search runs in SQLite's thread while the question is compared with the examples. When
     the comparison fails, the search is called off: nothing is left running, and the next
     question is answered."""
     engine = AnswerEngine(seeded)
     await engine.warm()
-    before = _other_tasks()
+    before = other_tasks()
 
     def broken(*args, **kwargs):
         raise RuntimeError("examples unreadable")
@@ -223,7 +211,7 @@ async def test_a_failure_beside_the_search_leaves_no_search_running(seeded, monk
         patched.setattr(memory.Memory, "closeness", broken)
         with pytest.raises(RuntimeError, match="examples unreadable"):
             await engine.ask("when does the France-Taiwan call close?")
-    assert await _settled(before) == before
+    assert await settled(before) == before
     answer = await engine.ask("when does the France-Taiwan call close?")
     assert answer.answered and answer.item.id == "fr-tw-ami-deadline"
 
@@ -231,7 +219,7 @@ async def test_a_failure_beside_the_search_leaves_no_search_running(seeded, monk
 async def test_a_question_cancelled_during_its_search_leaves_nothing_running(seeded):
     engine = AnswerEngine(seeded)
     await engine.warm()
-    before = _other_tasks()
+    before = other_tasks()
     for steps in range(6):  # cancelled at each point of its way
         asking = asyncio.create_task(engine.ask("combien Taïwan investit aux États-Unis ?"))
         for _ in range(steps):
@@ -239,6 +227,6 @@ async def test_a_question_cancelled_during_its_search_leaves_nothing_running(see
         asking.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await asking
-        assert await _settled(before) == before
+        assert await settled(before) == before
     answer = await engine.ask("when does the France-Taiwan call close?")
     assert answer.answered and answer.item.id == "fr-tw-ami-deadline"

@@ -10,17 +10,13 @@ is the person spoken to; "ok", "and", "et"… before a question word still make 
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from bot.answer.engine import _Vocabulary, index_for
+from bot.answer.engine import _Vocabulary
 from bot.conversation.limits import RateLimits
 from bot.conversation.reading import Heard
 from bot.conversation.service import Conversations
 from bot.knowledge import Knowledge
 from bot.reminders.service import ReminderService
-from store import items as items_sql
-from store.items import admin_deadline
-from tests.support import TODAY, ZORBLAX, Clock, deadline_form
+from tests.support import TODAY, ZORBLAX, Clock, deadline_form, servers_with_a_meeting_each
 
 BOT = 42
 GUILD, OTHER_GUILD, ADMIN = 10, 11, 30
@@ -71,23 +67,6 @@ async def test_one_private_deadline_of_another_server_does_not_change_this_serve
 # Many servers with items of their own --------------------------------------------------------
 
 
-async def _servers_with_a_deadline_each(store, count: int) -> list[int]:
-    servers = list(range(FIRST_SERVER, FIRST_SERVER + count))
-    own = [
-        admin_deadline(
-            f"admin-{guild}-meeting",
-            guild,
-            f"Réunion du club {guild}",
-            f"Club meeting {guild}",
-            TODAY + timedelta(days=20),
-        )
-        for guild in servers
-    ]
-    async with store.transaction() as conn:
-        await items_sql.upsert_many(conn, [(item, index_for(item)) for item in own])
-    return servers
-
-
 async def test_many_servers_with_items_of_their_own_get_their_statistics_built_once(
     seeded, monkeypatch
 ):
@@ -97,7 +76,7 @@ async def test_many_servers_with_items_of_their_own_get_their_statistics_built_o
     32 copies of the statistics held). A server's statistics are now built once, and share all
     but its own words."""
     knowledge = Knowledge(seeded, clock=lambda: TODAY)
-    servers = await _servers_with_a_deadline_each(seeded, 40)
+    servers = await servers_with_a_meeting_each(seeded, FIRST_SERVER, 40)
     built = []
     with_own = _Vocabulary.with_own
 
