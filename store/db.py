@@ -69,8 +69,8 @@ def migrations() -> list[tuple[int, str, str]]:
 class Store:
     """Owns the connection. Use ``async with Store.open(path) as store``.
 
-    Every write goes through :meth:`transaction`; ``generation`` counts committed writes so that
-    caches built on the data (the search vocabulary) know when to refresh.
+    Every write goes through :meth:`transaction`; ``generation`` counts writes (committed or
+    rolled back) so that caches built on the data (the search vocabulary) know when to refresh.
     """
 
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
