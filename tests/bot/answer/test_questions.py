@@ -149,3 +149,17 @@ def test_every_answer_names_its_source(results):
     for question, answer in results:
         if answer.answered:
             assert "Source" in answer.text.splitlines()[-1], question.text
+
+
+def test_make_eval_can_leave_out_test_questions_that_dev_repeats():
+    """`make eval --unseen`: a test question written as a dev question is (case, punctuation
+    and spacing aside) one the engine's examples hold, so it says nothing of new questions."""
+    from tests.questions import evaluate
+
+    repeated = sets.Question(
+        text=f"  {QUESTIONS[0].text.upper()} !!", lang="en", kind="short", expect=frozenset()
+    )
+    new = sets.Question(
+        text="a question nobody wrote in dev, surely", lang="en", kind="short", expect=frozenset()
+    )
+    assert evaluate.unseen([repeated, new]) == [new]
