@@ -48,8 +48,8 @@ RANK_FEATURES = (
     "focus",  # share of the asking sentences' weight the item holds (all of it in one sentence)
     "example",  # closeness to a question this item answered (memory.py)
     "example_outside",  # closeness to a question nothing answers: the same for every candidate
-    "example_vote",  # this item's share of the nearest examples (their similarity)
-    "outside_vote",  # the out-of-scope examples' share: the same for every candidate
+    "example_vote",  # the nearest examples' closeness that speaks for this item (over NEAREST)
+    "outside_vote",  # the same for the out-of-scope examples: alike for every candidate
     "remembered",  # 1 when the item has examples at all (a server's own items have none)
 )
 # The refusal model's inputs: the ranking's log-odds for the best candidate, its margin over the

@@ -36,8 +36,8 @@ class Closeness:
     similarity: np.ndarray  # per example; 0 for those sharing no term, or left out
     by_item: dict[str, np.ndarray]  # the examples each item answered
     outside: float
-    votes: dict[str, float]  # each item's share of the nearest examples' similarity
-    outside_votes: float  # the out-of-scope examples' share
+    votes: dict[str, float]  # each item's nearest examples' similarity, summed, over NEAREST
+    outside_votes: float  # the same for the out-of-scope examples
     forgotten: frozenset[str] = frozenset()  # items met as if they had no examples
 
     def remembered(self, item_id: str) -> bool:
@@ -152,15 +152,17 @@ class Memory:
             reached = reached[similarity[reached] >= cut]
         nearest = sorted(((float(similarity[n]), int(n)) for n in reached), reverse=True)
         nearest = nearest[:NEAREST]
-        total = sum(s for s, _ in nearest) or 1.0
+        # Each of the nearest examples votes with its closeness, not its share of theirs: a
+        # question far from every example (a server's new item, named in words no example
+        # holds) gets weak votes, however alike its few neighbours are.
         votes: dict[str, float] = {}
         outside_votes = 0.0
         for s, n in nearest:
             example = self.examples[n]
             if not example.items:
-                outside_votes += s / total
+                outside_votes += s / NEAREST
             for item in example.items:
-                votes[item] = votes.get(item, 0.0) + s / total
+                votes[item] = votes.get(item, 0.0) + s / NEAREST
         return Closeness(similarity, self.by_item, outside, votes, outside_votes, forget)
 
     def _other_parties(self, asked: Iterable[str]) -> np.ndarray:

@@ -132,3 +132,15 @@ def test_an_example_about_other_parties_is_not_close():
     assert closeness(examples, "How much does Taiwan invest in the US?").outside == 0
     # Naming fewer parties than the example is no contradiction.
     assert closeness(examples, "How much does Taiwan invest?").outside > 0.5
+
+
+def test_the_nearest_examples_vote_with_how_close_they_are():
+    """Votes were each neighbour's share of the neighbours' closeness, so a question far from
+    every example (a server's new Zorblax summit, named in words no example holds) still gave
+    the AMI deadline a full vote from its one weak neighbour, and lost the Zorblax deadline
+    to it."""
+    examples = [memory.Example("when does the AMI call close", frozenset({"ami"}))]
+    near = closeness(examples, "when does the AMI call close")
+    far = closeness(examples, "when does the Zorblax summit registration close")
+    assert near.vote("ami") == pytest.approx(near.of("ami") / memory.NEAREST)
+    assert 0 < far.vote("ami") < near.vote("ami")
