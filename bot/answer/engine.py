@@ -66,7 +66,7 @@ ALTERNATIVE_SCORE = 0.05  # least probability still offered as "did you mean"
 COMMON_SHARE = 0.4  # words in more than this share of items do not select candidates
 SELECT_BUDGET = 500  # items the selecting words may match in all, rarest words first
 TYPO_MIN_LENGTH = 4  # shorter words are never corrected
-MAX_KEPT_ITEMS = 5_000  # items kept to show again, until the store changes
+MAX_KEPT_ITEMS = 5_000  # items kept to show again (the most recently shown), until it changes
 MAX_CORRECTIONS = 20_000  # misspelt words remembered with their correction, per index state
 MAX_SERVER_VOCABULARIES = 1_000  # servers with items of their own whose statistics are kept
 MAX_PROFILES = 2_000  # items whose parsed fields are kept, the most recently met
@@ -207,7 +207,7 @@ class _Vocabulary:
             if term.isalpha() and len(term) >= TYPO_MIN_LENGTH - 1:
                 for letter in term[:2]:
                     self.pools.setdefault((len(term), letter), set()).add(term)
-        self.corrections: dict[str, Term] = {}
+        self.corrections: Recent[str, Term] = Recent(MAX_CORRECTIONS)
         # Bounded: at 10,000 items, every profile kept would hold about 150 MiB.
         self.profiles: Recent[str, Profile] = Recent(MAX_PROFILES)
         self.shared = self  # the statistics every server shares (see with_own)
@@ -228,7 +228,7 @@ class _Vocabulary:
             if term.isalpha() and len(term) >= TYPO_MIN_LENGTH - 1:
                 for letter in term[:2]:
                     vocab.own_pools.setdefault((len(term), letter), set()).add(term)
-        vocab.corrections = {}
+        vocab.corrections = Recent(MAX_CORRECTIONS)
         return vocab
 
     def _idf(self, df: int) -> float:
@@ -258,11 +258,9 @@ class _Vocabulary:
         if common_word(word):
             return term
         limit = 2 if size >= 8 else 1
-        if word in self.corrections:
-            return self.corrections[word]
-        fixed = self._nearest(term, limit)
-        if len(self.corrections) < MAX_CORRECTIONS:
-            self.corrections[word] = fixed
+        fixed = self.corrections.get(word)
+        if fixed is None:
+            fixed = self.corrections[word] = self._nearest(term, limit)
         return fixed
 
     def _nearest(self, term: Term, limit: int) -> Term:
@@ -330,7 +328,7 @@ class AnswerEngine:
         self._own: dict[int, dict[str, int]] = {}
         self._servers: Recent[int, _Vocabulary] = Recent(MAX_SERVER_VOCABULARIES)
         self._sources: dict[str, Source] = {}
-        self._items: dict[str, Item] = {}
+        self._items: Recent[str, Item] = Recent(MAX_KEPT_ITEMS)
 
     async def vocabulary(self, guild_id: int | None = None) -> _Vocabulary:
         """The word statistics of what a server sees: the shared items and its own, never
@@ -363,12 +361,14 @@ class AnswerEngine:
 
     async def items(self, item_ids: list[str]) -> dict[str, Item]:
         """Items to show, kept until the store changes: answers often name the same few."""
-        missing = [i for i in item_ids if i not in self._items]
+        found = {i: item for i in item_ids if (item := self._items.get(i)) is not None}
+        missing = [i for i in item_ids if i not in found]
         if missing:
-            if len(self._items) > MAX_KEPT_ITEMS:
-                self._items.clear()
-            self._items.update(await items_sql.get_many(self.store.conn, missing, terms=False))
-        return {i: self._items[i] for i in item_ids if i in self._items}
+            for item_id, item in (
+                await items_sql.get_many(self.store.conn, missing, terms=False)
+            ).items():
+                found[item_id] = self._items[item_id] = item
+        return {i: found[i] for i in item_ids if i in found}
 
     @property
     def memory(self) -> memory.Memory:

@@ -174,26 +174,30 @@ async def test_the_axes_of_the_ami_are_its_themes(engine):
     assert (await engine.ask("quels sont les axes de l'AMI")).item.id == "fr-tw-ami-priority-themes"
 
 
-async def test_a_long_running_engine_keeps_few_item_profiles_and_answers_the_same(
-    seeded, monkeypatch
-):
-    """A bot running for weeks meets every item. It keeps the parsed fields of those met last
-    only (at 10,000 items, keeping them all held about 150 MiB), and answers exactly as an
-    engine that keeps everything."""
+async def test_a_long_running_engine_keeps_few_items_and_answers_the_same(seeded, monkeypatch):
+    """A bot running for weeks meets every item and every typo. It keeps the parsed fields, the
+    items shown and the corrections of those met last only (at 10,000 items, keeping every
+    profile held about 150 MiB), and answers exactly as an engine that keeps everything."""
     questions = [
         "when does the France-Taiwan call close?",
         "combien Taïwan investit aux États-Unis ?",
         "who led the US-Taiwan talks?",
         "pourquoi la France s'intéresse à Taïwan ?",
+        "what is the pax silika declaration?",
+        "semiconducter tarifs for taiwan",
         "when does the France-Taiwan call close?",
     ]
     roomy = AnswerEngine(seeded)
     expected = [(await roomy.ask(q)).as_dict() for q in questions]
     monkeypatch.setattr(engine_module, "MAX_PROFILES", 3)
+    monkeypatch.setattr(engine_module, "MAX_KEPT_ITEMS", 2)
+    monkeypatch.setattr(engine_module, "MAX_CORRECTIONS", 1)
     tight = AnswerEngine(seeded)
     assert [(await tight.ask(q)).as_dict() for q in questions] == expected
-    assert len((await tight.vocabulary()).profiles) == 3
-    assert len((await roomy.vocabulary()).profiles) > 3
+    vocab, everything = await tight.vocabulary(), await roomy.vocabulary()
+    assert len(vocab.profiles) == 3 < len(everything.profiles)
+    assert len(vocab.corrections) == 1 < len(everything.corrections)
+    assert len(tight._items) == 2 < len(roomy._items)
 
 
 async def test_a_failure_beside_the_search_leaves_no_search_running(seeded, monkeypatch):
