@@ -104,7 +104,7 @@ class Knowledge:
 
     async def item(self, item_id: str, *, guild_id: int | None) -> Item | None:
         """An item by id, if this server may see it."""
-        item = await items_sql.get(self.store.conn, item_id)
+        item = await items_sql.get(self.store.reader, item_id)
         if item is None or not item.visible_to(guild_id):
             return None
         return item
@@ -113,7 +113,7 @@ class Knowledge:
         return await self.engine.source(source_id)
 
     async def sources(self) -> list[Source]:
-        return await sources_sql.list_all(self.store.conn)
+        return await sources_sql.list_all(self.store.reader)
 
     async def find_source(self, text: str, *, lang: str) -> Source:
         """The source document ``text`` names: its id, else the closest title or publisher."""
@@ -166,9 +166,9 @@ class Knowledge:
 
     async def partnership(self, item: Item, *, guild_id: int | None) -> PartnershipView:
         linked_ids = await items_sql.list_ids(
-            self.store.conn, guild_id=guild_id, partnership_id=item.id
+            self.store.reader, guild_id=guild_id, partnership_id=item.id
         )
-        linked = await items_sql.get_many(self.store.conn, linked_ids)
+        linked = await items_sql.get_many(self.store.reader, linked_ids)
         ordered = [linked[i] for i in linked_ids if i in linked]
         deadlines = sorted(
             (i for i in ordered if i.kind == "deadline"), key=lambda i: i.deadline.due
@@ -184,22 +184,22 @@ class Knowledge:
     async def deadlines(self, *, guild_id: int | None) -> DeadlineList:
         """Upcoming deadlines soonest first, then past ones of the last two years, latest first."""
         now = self.clock()
-        dues = await items_sql.deadline_ids_by_due(self.store.conn, guild_id=guild_id)
+        dues = await items_sql.deadline_ids_by_due(self.store.reader, guild_id=guild_id)
         upcoming_ids = [i for i, due in dues if due > now]
         past_ids = [i for i, due in reversed(dues) if now - RECENT_PAST <= due <= now]
-        found = await items_sql.get_many(self.store.conn, upcoming_ids + past_ids)
+        found = await items_sql.get_many(self.store.reader, upcoming_ids + past_ids)
         return DeadlineList(
             upcoming=[found[i] for i in upcoming_ids if i in found],
             past=[found[i] for i in past_ids if i in found],
         )
 
     async def items_from_source(self, source_id: str, *, guild_id: int | None) -> list[Item]:
-        ids = await items_sql.list_ids(self.store.conn, guild_id=guild_id, source_id=source_id)
-        found = await items_sql.get_many(self.store.conn, ids)
+        ids = await items_sql.list_ids(self.store.reader, guild_id=guild_id, source_id=source_id)
+        found = await items_sql.get_many(self.store.reader, ids)
         return [found[i] for i in ids if i in found]
 
     async def counts(self, *, guild_id: int | None) -> dict[str, int]:
-        return await items_sql.counts_by_kind(self.store.conn, guild_id=guild_id)
+        return await items_sql.counts_by_kind(self.store.reader, guild_id=guild_id)
 
     # autocomplete --------------------------------------------------------------------------
 
@@ -211,7 +211,7 @@ class Knowledge:
             self._named = {}
             self._titles_generation = self.store.generation
         if kind not in self._titles:
-            rows = await items_sql.names(self.store.conn, kind=kind)
+            rows = await items_sql.names(self.store.reader, kind=kind)
             self._titles[kind] = [
                 (row.id, fold(" ".join(row.names)), row.title_en, row.guild_id) for row in rows
             ]
@@ -262,7 +262,7 @@ class Knowledge:
                 score_cutoff=60,
             )
             ids = list(dict.fromkeys(ranked + [key for _, _, key in fuzzy]))
-        found = await items_sql.get_many(self.store.conn, ids if own else ids[:limit])
+        found = await items_sql.get_many(self.store.reader, ids if own else ids[:limit])
         chosen = [found[i] for i in ids if i in found and shown(found[i].guild_id)]
         return [_choice(item.title(lang), item.id) for item in chosen[:limit]]
 
@@ -271,10 +271,10 @@ class Knowledge:
             listing = await self.deadlines(guild_id=guild_id)
             return [i.id for i in listing.upcoming + listing.past]
         if kind is None:
-            ids = await items_sql.list_ids(self.store.conn, kind="partnership", guild_id=guild_id)
+            ids = await items_sql.list_ids(self.store.reader, kind="partnership", guild_id=guild_id)
             listing = await self.deadlines(guild_id=guild_id)
             return ids + [i.id for i in listing.upcoming]
-        return await items_sql.list_ids(self.store.conn, kind=kind, guild_id=guild_id)
+        return await items_sql.list_ids(self.store.reader, kind=kind, guild_id=guild_id)
 
     @staticmethod
     def _source_choices(sources: list[Source], text: str, lang: str, limit: int) -> list[Choice]:

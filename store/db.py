@@ -67,14 +67,21 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 class Store:
-    """Owns the connection. Use ``async with Store.open(path) as store``.
+    """Owns the connections. Use ``async with Store.open(path) as store``.
 
-    Every write goes through :meth:`transaction`; ``generation`` counts writes (committed or
-    rolled back) so that caches built on the data (the search vocabulary) know when to refresh.
+    Every write goes through :meth:`transaction` on ``conn``; ``generation`` counts writes
+    (committed or rolled back) so that caches built on the data (the search vocabulary) know when
+    to refresh. Reads outside a transaction go through ``reader``, a connection of its own: in
+    WAL mode it sees only committed rows, so a member's question asked while an admin's edit is
+    under way never reads that edit before it is committed, nor after it is rolled back. (An
+    in-memory database cannot be shared between connections: there ``reader`` is ``conn``.)
     """
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, path: str, reader: aiosqlite.Connection | None = None
+    ) -> None:
         self.conn = conn
+        self.reader = reader or conn
         self.path = path
         self.generation = 0
         self._write_lock = asyncio.Lock()
@@ -90,14 +97,31 @@ class Store:
             conn = await aiosqlite.connect(path, isolation_level=None)
         except Exception as exc:  # sqlite3.OperationalError and OSError alike
             raise StoreError(explain(path, exc)) from exc
-        try:
+        async with contextlib.AsyncExitStack() as stack:
+            stack.push_async_callback(conn.close)
             conn.row_factory = aiosqlite.Row
             store = cls(conn, path)
             await store._configure()
             await store._migrate()
+            if path != ":memory:":
+                store.reader = await stack.enter_async_context(cls._reading(path))
             yield store
+
+    @staticmethod
+    @contextlib.asynccontextmanager
+    async def _reading(path: str) -> AsyncIterator[aiosqlite.Connection]:
+        """A second connection to the file, for reads only, opened once the schema is there."""
+        try:
+            reader = await aiosqlite.connect(path, isolation_level=None)
+        except Exception as exc:
+            raise StoreError(explain(path, exc)) from exc
+        try:
+            reader.row_factory = aiosqlite.Row
+            await reader.execute("PRAGMA busy_timeout = 5000")
+            await reader.execute("PRAGMA query_only = ON")
+            yield reader
         finally:
-            await conn.close()
+            await reader.close()
 
     async def _configure(self) -> None:
         try:

@@ -336,8 +336,8 @@ class AnswerEngine:
         answers). Read again whenever the store has changed."""
         if self._shared is None or self._generation != self.store.generation:
             generation = self.store.generation
-            total, frequencies = await search_sql.vocabulary(self.store.conn)
-            own = await search_sql.own_vocabularies(self.store.conn)
+            total, frequencies = await search_sql.vocabulary(self.store.reader)
+            own = await search_sql.own_vocabularies(self.store.reader)
             for count, terms in own.values():
                 total -= count
                 for term, df in terms.items():
@@ -348,7 +348,7 @@ class AnswerEngine:
                         frequencies.pop(term, None)
             self._own = {guild: terms for guild, (_, terms) in own.items()}
             self._shared = _Vocabulary(total, frequencies)
-            self._sources = {s.id: s for s in await sources_sql.list_all(self.store.conn)}
+            self._sources = {s.id: s for s in await sources_sql.list_all(self.store.reader)}
             self._servers.clear()
             self._items.clear()
             self._generation = generation
@@ -365,7 +365,7 @@ class AnswerEngine:
         missing = [i for i in item_ids if i not in found]
         if missing:
             for item_id, item in (
-                await items_sql.get_many(self.store.conn, missing, terms=False)
+                await items_sql.get_many(self.store.reader, missing, terms=False)
             ).items():
                 found[item_id] = self._items[item_id] = item
         return {i: found[i] for i in item_ids if i in found}
@@ -416,7 +416,7 @@ class AnswerEngine:
         match = " OR ".join(f'"{form}"' for form in selected)
         search = asyncio.create_task(
             search_sql.candidates(
-                self.store.conn,
+                self.store.reader,
                 match,
                 limit=CANDIDATES,
                 guild_id=guild_id,

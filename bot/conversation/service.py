@@ -104,7 +104,7 @@ class Conversations:
 
     async def load(self) -> None:
         """Read the Q&A channels, and forget replies too old to be followed up."""
-        self.qa_ids = await qa_sql.all_ids(self.store.conn)
+        self.qa_ids = await qa_sql.all_ids(self.store.reader)
         async with self.store.transaction(bump=False) as conn:
             gone = await links_sql.prune(conn, self.clock() - KEEP_LINKS)
         if gone:
@@ -204,7 +204,7 @@ class Conversations:
         """What the bot's message ``answer_id`` was about, if it was an answer."""
         if answer_id is None:
             return None
-        link = await links_sql.by_answer(self.store.conn, answer_id)
+        link = await links_sql.by_answer(self.store.reader, answer_id)
         if link is None:
             return None
         return Context(link.item_id, link.partnership_id, link.lang)
@@ -231,7 +231,7 @@ class Conversations:
 
     async def revise(self, heard: Heard, *, bot_id: int, stamp: cards.Stamp) -> list[Revision]:
         """What an edit of a question does to the bot's replies to it, within ten minutes."""
-        links = await links_sql.by_question(self.store.conn, heard.message_id)
+        links = await links_sql.by_question(self.store.reader, heard.message_id)
         now = self.clock()
         links = [link for link in links if now - link.asked_at <= EDIT_WINDOW]
         if not links or heard.from_bot:
@@ -276,9 +276,9 @@ class Conversations:
     async def deleted(self, message_id: int) -> list[AnswerLink]:
         """A message was deleted: the bot's replies to it, to delete with it. When it was one of
         the bot's own replies, its link goes."""
-        if await links_sql.by_answer(self.store.conn, message_id) is not None:
+        if await links_sql.by_answer(self.store.reader, message_id) is not None:
             await self.forget([message_id])
-        return await links_sql.by_question(self.store.conn, message_id)
+        return await links_sql.by_question(self.store.reader, message_id)
 
     async def forget(self, answer_ids: list[int]) -> None:
         if answer_ids:
@@ -368,7 +368,7 @@ class Conversations:
     # Q&A channels --------------------------------------------------------------------------
 
     async def qa_channels(self, guild_id: int) -> list[QaChannel]:
-        return await qa_sql.for_guild(self.store.conn, guild_id)
+        return await qa_sql.for_guild(self.store.reader, guild_id)
 
     async def enable_qa(self, guild_id: int, channel_id: int, user_id: int) -> bool:
         """Answer questions in this channel; False when it already was a Q&A channel."""
@@ -412,7 +412,7 @@ class Conversations:
         ones forgotten."""
         gone = [
             c.channel_id
-            for c in await qa_sql.for_guild(self.store.conn, guild_id)
+            for c in await qa_sql.for_guild(self.store.reader, guild_id)
             if c.channel_id not in channel_ids
         ]
         for channel_id in gone:

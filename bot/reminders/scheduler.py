@@ -217,7 +217,7 @@ class ReminderScheduler:
 
     async def seconds_to_next(self) -> float:
         """Seconds until something is due, at most MAX_SLEEP."""
-        wake_at = await reminders_sql.next_wake(self.store.conn, frozenset(self._sending))
+        wake_at = await reminders_sql.next_wake(self.store.reader, frozenset(self._sending))
         if wake_at is None:
             return MAX_SLEEP
         return max(0.0, min(MAX_SLEEP, (wake_at - self.clock()).total_seconds()))
@@ -433,7 +433,7 @@ class ReminderScheduler:
         for reminder_id, (message_id, late) in list(self._unrecorded.items()):
             if reminder_id in self._recording:
                 continue
-            found = await reminders_sql.get(self.store.conn, reminder_id)
+            found = await reminders_sql.get(self.store.reader, reminder_id)
             if found is None or found.state != "claimed":
                 self._unrecorded.pop(reminder_id, None)
                 continue
@@ -527,7 +527,7 @@ class ReminderScheduler:
 
     async def _tell_admins(self, guild_id: int) -> None:
         """Tell a paused server's admins once; a failure is logged and tried at the next check."""
-        settings = await settings_sql.get(self.store.conn, guild_id)
+        settings = await settings_sql.get(self.store.reader, guild_id)
         if settings is None or settings.admins_told or settings.paused_reason is None:
             return
         try:

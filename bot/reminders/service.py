@@ -75,7 +75,7 @@ class ReminderService:
     # settings ------------------------------------------------------------------------------
 
     async def settings(self, guild_id: int) -> GuildSettings:
-        found = await settings_sql.get(self.store.conn, guild_id)
+        found = await settings_sql.get(self.store.reader, guild_id)
         return found or GuildSettings(guild_id=guild_id)
 
     async def _change(
@@ -168,7 +168,7 @@ class ReminderService:
 
     async def keep_only_guilds(self, present: set[int]) -> None:
         """Forget the servers that removed the bot while it was offline."""
-        for guild_id in await settings_sql.guild_ids(self.store.conn):
+        for guild_id in await settings_sql.guild_ids(self.store.reader):
             if guild_id not in present:
                 await self.forget_guild(guild_id)
 
@@ -183,8 +183,8 @@ class ReminderService:
 
     async def status(self, guild_id: int, limit: int = 5) -> Status:
         current = await self.settings(guild_id)
-        upcoming = await reminders_sql.upcoming(self.store.conn, guild_id, limit)
-        found = await items_sql.get_many(self.store.conn, [r.item_id for r in upcoming])
+        upcoming = await reminders_sql.upcoming(self.store.reader, guild_id, limit)
+        found = await items_sql.get_many(self.store.reader, [r.item_id for r in upcoming])
         return Status(current, [(r, found[r.item_id]) for r in upcoming if r.item_id in found])
 
     # deadlines -----------------------------------------------------------------------------
@@ -224,7 +224,7 @@ class ReminderService:
 
     async def own_deadline(self, guild_id: int, item_id: str) -> Item:
         """A deadline this server's admins added (seed deadlines belong to nobody)."""
-        item = await items_sql.get(self.store.conn, item_id)
+        item = await items_sql.get(self.store.reader, item_id)
         if item is None or item.kind != "deadline" or item.guild_id != guild_id:
             raise UserError("deadline.not_own")
         return item
@@ -234,7 +234,7 @@ class ReminderService:
             guild_id, form, f"{ADMIN_ID_PREFIX}{guild_id}-{secrets.token_hex(4)}"
         )
         await self._write(guild_id, user_id, "deadline.add", item, _describe(item))
-        return await items_sql.get(self.store.conn, item.id)
+        return await items_sql.get(self.store.reader, item.id)
 
     async def edit_deadline(
         self, guild_id: int, user_id: int, item_id: str, form: DeadlineForm
@@ -244,7 +244,7 @@ class ReminderService:
         await self._write(
             guild_id, user_id, "deadline.edit", item, f"{_describe(before)} → {_describe(item)}"
         )
-        return await items_sql.get(self.store.conn, item.id)
+        return await items_sql.get(self.store.reader, item.id)
 
     async def remove_deadline(self, guild_id: int, user_id: int, item_id: str) -> Item:
         item = await self.own_deadline(guild_id, item_id)
@@ -291,7 +291,7 @@ class ReminderService:
 
     async def replan_all(self) -> None:
         """Recompute every server's plan (at start-up, after a seed load)."""
-        for guild_id in await settings_sql.active_guild_ids(self.store.conn):
+        for guild_id in await settings_sql.active_guild_ids(self.store.reader):
             async with self.store.transaction() as conn:
                 await self._replan(conn, await settings_sql.get(conn, guild_id))
         self.wake()

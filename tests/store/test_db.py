@@ -47,6 +47,24 @@ async def test_a_file_that_is_not_a_database_is_refused(tmp_path):
             pass
 
 
+async def test_reads_see_only_what_is_committed(tmp_path):
+    async with Store.open(tmp_path / "db.sqlite3") as store:
+        count = "SELECT count(*) FROM sources"
+        async with store.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO sources VALUES ('s1', 'd', 'p', '2025-01-01', 'fr', 'a', 'b', "
+                "NULL, 'seed')"
+            )
+            assert (await store.reader.execute_fetchall(count))[0][0] == 0
+        assert (await store.reader.execute_fetchall(count))[0][0] == 1
+
+
+async def test_the_reader_cannot_write(tmp_path):
+    async with Store.open(tmp_path / "db.sqlite3") as store:
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            await store.reader.execute("DELETE FROM sources")
+
+
 async def _insert_then_fail(store):
     async with store.transaction() as conn:
         await conn.execute(

@@ -169,6 +169,7 @@ async def test_a_question_on_a_closed_database_fails_quietly_even_when_called_of
     loop.set_exception_handler(lambda _, context: reported.append(context))
     before = other_tasks()
     await seeded.conn.close()
+    await seeded.reader.close()
     try:
         for steps in range(4):
             asking = asyncio.create_task(engine.ask("combien Taïwan investit aux États-Unis ?"))
@@ -187,6 +188,7 @@ async def test_a_question_on_a_closed_database_fails_quietly_even_when_called_of
     finally:
         loop.set_exception_handler(None)
         seeded.conn = await aiosqlite.connect(seeded.path, isolation_level=None)
+        seeded.reader = await aiosqlite.connect(seeded.path, isolation_level=None)
 
 
 # Hostile questions -----------------------------------------------------------------------------
@@ -259,12 +261,12 @@ async def _edit_that_fails_while_a_question_is_answered(seeded, question: str):
         service.edit_deadline(GUILD, ADMIN, item.id, deadline_form("2027-03-01 18:00", **ZORBLAX))
     )
     await written.wait()
-    await knowledge.engine.ask(question, lang="en", guild_id=GUILD)
+    during = await knowledge.engine.ask(question, lang="en", guild_id=GUILD)
     go_on.set()
     with pytest.raises(RuntimeError):
         await editing
     stored = await items_sql.get(seeded.conn, item.id)
-    return knowledge.engine, item, stored
+    return knowledge.engine, item, stored, during
 
 
 async def test_an_edit_that_failed_is_not_told_to_members(seeded):
@@ -277,12 +279,23 @@ async def test_an_edit_that_failed_is_not_told_to_members(seeded):
     alone, so nothing is read again until some other write. The bot goes on giving a date that
     was never saved. Fix: Store.transaction bumps the generation on ROLLBACK too."""
     question = "when is the zorblax summit registration?"
-    engine, item, stored = await _edit_that_fails_while_a_question_is_answered(seeded, question)
+    engine, item, stored, _ = await _edit_that_fails_while_a_question_is_answered(seeded, question)
     assert stored.deadline.due.year == 2026  # the edit was rolled back
     answer = await engine.ask(question, lang="en", guild_id=GUILD)
     assert answer.answered and answer.item.id == item.id
     assert answer.item.deadline.due == stored.deadline.due
     assert "24 December 2026" in answer.text
+
+
+async def test_a_question_asked_during_an_edit_is_told_what_is_saved(seeded):
+    """A member asks while an admin's edit is being written: the answer is the date saved
+    before the edit (questions read on a connection of their own, which sees only committed
+    rows), not the date of an edit that may yet fail, and here does."""
+    question = "when is the zorblax summit registration?"
+    *_, during = await _edit_that_fails_while_a_question_is_answered(seeded, question)
+    assert during.answered
+    assert "24 December 2026" in during.text
+    assert "2027" not in during.text
 
 
 async def test_after_an_edit_that_failed_questions_are_scored_on_what_the_store_holds(seeded):
@@ -293,7 +306,7 @@ async def test_after_an_edit_that_failed_questions_are_scored_on_what_the_store_
     phantom row depends on whether the profile has since been pushed out of the cache
     (MAX_PROFILES). Same fix: a rollback bumps store.generation."""
     question = "is the zorblax summit registration on 1 march 2027?"
-    engine, _, _ = await _edit_that_fails_while_a_question_is_answered(seeded, question)
+    engine, _, _, _ = await _edit_that_fails_while_a_question_is_answered(seeded, question)
     fresh = AnswerEngine(seeded, clock=lambda: TODAY)
     _, kept = await engine.candidates(question, guild_id=GUILD)
     _, read = await fresh.candidates(question, guild_id=GUILD)
