@@ -69,13 +69,16 @@ class DeadlineList:
     past: list[Item]
 
 
+# (id, folded names, English title, guild) per item; each folded name to the items it names.
+TitleTables = tuple[list[tuple[str, str, str, int | None]], dict[str, list[tuple[str, int | None]]]]
+
+
 class Knowledge:
     def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
         self.clock = clock or times.utc_now
         self.engine = AnswerEngine(store, clock=self.clock)
-        self._titles: dict[str | None, list[tuple[str, str, str, int | None, frozenset[str]]]] = {}
-        self._named: dict[str | None, dict[str, list[tuple[str, int | None]]]] = {}
+        self._titles: dict[str | None, TitleTables] = {}
         self._titles_generation = -1
 
     # questions -----------------------------------------------------------------------------
@@ -92,10 +95,10 @@ class Knowledge:
         wanted = fold(text)
         if not wanted:
             return None
-        await self._title_table(kind)
+        _, names = await self._title_tables(kind)
         found = {
             item_id
-            for item_id, owner in self._named[kind].get(wanted, ())
+            for item_id, owner in names.get(wanted, ())
             if items_sql.visible(owner, guild_id)
         }
         return await self.item(found.pop(), guild_id=guild_id) if len(found) == 1 else None
@@ -142,7 +145,7 @@ class Knowledge:
             return await self.item(ranked[0].item_id, guild_id=guild_id)
         table = {
             row[0]: row[1]
-            for row in await self._title_table(kind)
+            for row in (await self._title_tables(kind))[0]
             if items_sql.visible(row[3], guild_id)
         }
         best = process.extractOne(fold(text), table, scorer=fuzz.WRatio, score_cutoff=NAME_MATCH)
@@ -203,25 +206,32 @@ class Knowledge:
 
     # autocomplete --------------------------------------------------------------------------
 
-    async def _title_table(self, kind: str | None) -> list[tuple[str, str, str, int | None]]:
-        """(id, folded names, English title, guild) of every item of a kind, cached; and each
-        folded name with the items it names (``_named``)."""
-        if self._titles_generation != self.store.generation:
-            self._titles = {}
-            self._named = {}
-            self._titles_generation = self.store.generation
-        if kind not in self._titles:
+    async def _title_tables(self, kind: str | None) -> TitleTables:
+        """(id, folded names, English title, guild) of every item of a kind, and each folded
+        name with the items it names; cached until the store changes.
+
+        A read that a commit overtook (it began before, on the reader, and ends after) is not
+        kept: it may lack what was just committed, and the cache would keep it until the next
+        change. It is read again, a few times at most; then used once, uncached."""
+        for _ in range(3):
+            if self._titles_generation != self.store.generation:
+                self._titles = {}
+                self._titles_generation = self.store.generation
+            if kind in self._titles:
+                return self._titles[kind]
+            generation = self.store.generation
             rows = await items_sql.names(self.store.reader, kind=kind)
-            self._titles[kind] = [
+            table = [
                 (row.id, fold(" ".join(row.names)), row.title_en, row.guild_id) for row in rows
             ]
-            # Each folded name to the items it names, for an exact name asked on every question.
             named: dict[str, list[tuple[str, int | None]]] = {}
             for row in rows:
                 for name in {fold(name) for name in row.names}:
                     named.setdefault(name, []).append((row.id, row.guild_id))
-            self._named[kind] = named
-        return self._titles[kind]
+            if generation == self.store.generation:
+                self._titles[kind] = (table, named)
+                return table, named
+        return table, named
 
     async def suggest(
         self,
@@ -253,7 +263,7 @@ class Knowledge:
                     text, guild_id=guild_id, kind=kind, limit=limit * 4 if own else limit
                 )
             ]
-            table = [row for row in await self._title_table(kind) if shown(row[3])]
+            table = [row for row in (await self._title_tables(kind))[0] if shown(row[3])]
             fuzzy = process.extract(
                 fold(text),
                 {row[0]: row[1] for row in table},

@@ -145,9 +145,8 @@ class Store:
                 await asyncio.sleep(pause)
 
     async def schema_version(self) -> int:
-        async with self.conn.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
-        return int(row[0])
+        ((version,),) = await self.conn.execute_fetchall("PRAGMA user_version")
+        return int(version)
 
     async def _migrate(self) -> None:
         """Apply the missing migrations in one transaction.
@@ -183,8 +182,7 @@ class Store:
     async def changed_elsewhere(self) -> bool:
         """Whether another connection (another process: ``seed load``) committed since the last
         call. Caches built on the data then refresh, as after a write of this store's own."""
-        async with self.conn.execute("PRAGMA data_version") as cur:
-            (version,) = await cur.fetchone()
+        ((version,),) = await self.conn.execute_fetchall("PRAGMA data_version")
         changed = self._data_version is not None and version != self._data_version
         self._data_version = version
         if changed:
@@ -200,8 +198,9 @@ class Store:
         their index): the links between questions and answers written for every reply in a
         channel would otherwise make the next question rebuild the search vocabulary.
 
-        The generation moves on after a ROLLBACK too: a question asked while the transaction was
-        open read its rows on this same connection, and what the caches kept of them is gone.
+        The generation moves on after a ROLLBACK too: on an in-memory database, where questions
+        read on this same connection, one asked while the transaction was open read its rows,
+        and what the caches kept of them is gone.
         """
         async with self._write_lock:
             await self.conn.execute("BEGIN IMMEDIATE")

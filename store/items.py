@@ -368,8 +368,8 @@ async def delete(conn: aiosqlite.Connection, item_ids: Iterable[str]) -> None:
 
 
 async def ids_by_origin(conn: aiosqlite.Connection, origin: str) -> set[str]:
-    async with conn.execute("SELECT id FROM items WHERE origin = ?", (origin,)) as cur:
-        return {row["id"] for row in await cur.fetchall()}
+    rows = await conn.execute_fetchall("SELECT id FROM items WHERE origin = ?", (origin,))
+    return {row["id"] for row in rows}
 
 
 _ITEMS_WITH_DETAILS = """
@@ -520,8 +520,7 @@ async def list_ids(
         ORDER BY kind, title_en, id
     """  # noqa: S608 (constant fragments only)
     params = {"guild": guild_id, "kind": kind, "partnership": partnership_id, "source": source_id}
-    async with conn.execute(sql, params) as cur:
-        return [row["id"] for row in await cur.fetchall()]
+    return [row["id"] for row in await conn.execute_fetchall(sql, params)]
 
 
 async def deadline_ids_by_due(
@@ -534,16 +533,16 @@ async def deadline_ids_by_due(
         WHERE {VISIBLE}
         ORDER BY deadlines.due_utc
     """  # noqa: S608 (constant fragments only)
-    async with conn.execute(sql, {"guild": guild_id}) as cur:
-        return [(row["id"], datetime.fromisoformat(row["due"])) for row in await cur.fetchall()]
+    rows = await conn.execute_fetchall(sql, {"guild": guild_id})
+    return [(row["id"], datetime.fromisoformat(row["due"])) for row in rows]
 
 
 async def counts_by_kind(
     conn: aiosqlite.Connection, *, guild_id: int | None = None
 ) -> dict[str, int]:
     sql = f"SELECT kind, count(*) AS n FROM items WHERE {VISIBLE} GROUP BY kind"  # noqa: S608
-    async with conn.execute(sql, {"guild": guild_id}) as cur:
-        counts = {row["kind"]: row["n"] for row in await cur.fetchall()}
+    rows = await conn.execute_fetchall(sql, {"guild": guild_id})
+    counts = {row["kind"]: row["n"] for row in rows}
     return {kind: counts.get(kind, 0) for kind in KINDS}
 
 

@@ -59,10 +59,10 @@ async def candidates(
 
 async def vocabulary(conn: aiosqlite.Connection) -> tuple[int, dict[str, int]]:
     """(number of indexed items, {term: number of items containing it})."""
-    async with conn.execute("SELECT count(*) FROM search_index") as cur:
-        (total,) = await cur.fetchone()
-    async with conn.execute("SELECT term, doc FROM search_vocab") as cur:
-        terms = {row[0]: row[1] for row in await cur.fetchall()}
+    ((total,),) = await conn.execute_fetchall("SELECT count(*) FROM search_index")
+    terms = {
+        row[0]: row[1] for row in await conn.execute_fetchall("SELECT term, doc FROM search_vocab")
+    }
     return total, terms
 
 

@@ -534,8 +534,7 @@ async def load(
 
 async def loaded_fingerprint(store: Store) -> str | None:
     """The fingerprint of the last seed load, or None when seeds were never loaded."""
-    async with store.conn.execute(
+    rows = await store.reader.execute_fetchall(
         "SELECT fingerprint FROM seed_loads ORDER BY id DESC LIMIT 1"
-    ) as cur:
-        row = await cur.fetchone()
-    return row[0] if row else None
+    )
+    return rows[0][0] if rows else None

@@ -65,21 +65,20 @@ async def upsert(conn: aiosqlite.Connection, source: Source) -> None:
 
 
 async def get(conn: aiosqlite.Connection, source_id: str) -> Source | None:
-    async with conn.execute("SELECT * FROM sources WHERE id = ?", (source_id,)) as cur:
-        row = await cur.fetchone()
-    return _source(row) if row else None
+    rows = await conn.execute_fetchall("SELECT * FROM sources WHERE id = ?", (source_id,))
+    return _source(rows[0]) if rows else None
 
 
 async def list_all(conn: aiosqlite.Connection) -> list[Source]:
-    async with conn.execute("SELECT * FROM sources ORDER BY published, id") as cur:
-        return [_source(row) for row in await cur.fetchall()]
+    rows = await conn.execute_fetchall("SELECT * FROM sources ORDER BY published, id")
+    return [_source(row) for row in rows]
 
 
 async def delete_unused_seed_sources(conn: aiosqlite.Connection, keep: set[str]) -> None:
     """Remove seed sources that are no longer in the seed files and that nothing refers to."""
-    async with conn.execute(
+    rows = await conn.execute_fetchall(
         "SELECT id FROM sources WHERE origin = 'seed' "
         "AND id NOT IN (SELECT source_id FROM items WHERE source_id IS NOT NULL)"
-    ) as cur:
-        unused = [row["id"] for row in await cur.fetchall() if row["id"] not in keep]
+    )
+    unused = [row["id"] for row in rows if row["id"] not in keep]
     await conn.executemany("DELETE FROM sources WHERE id = ?", [(i,) for i in unused])
