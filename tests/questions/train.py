@@ -31,6 +31,7 @@ from tests import questions as sets
 MODEL = Path(model.__file__).with_name("model.toml")
 EXAMPLES = Path(model.__file__).with_name("examples.toml")
 REFUSED = 0.90  # share of out-of-scope dev questions the threshold must keep refused
+TRADE_OFF = (0.90, 0.92, 0.94, 0.95, 0.97)  # shares --folds also reports the cost of
 RANK_L2 = 0.5
 TREES = 150  # the refusal model's trees
 DEPTH = 3
@@ -258,19 +259,49 @@ def fit(train: list[Example], rank_only: list[Example] = ()) -> model.Model:
     )
 
 
-def score(m: model.Model, held: list[Example]) -> dict[str, float]:
+@dataclass(frozen=True)
+class Outcome:
+    answerable: bool
+    first: bool  # the best candidate answers it
+    sure: float  # the refusal model's probability for that candidate (0 without candidates)
+
+
+def outcomes(m: model.Model, held: list[Example]) -> list[Outcome]:
     weights = np.array(m.rank_weights)
-    right = answerable = refused = outside = first = 0
+    found = []
     for ex in held:
-        found = best_of(ex, weights)
-        answered = found is not None and m.confidence(found[1]) >= m.threshold
-        if ex.question.expect:
-            answerable += 1
-            first += bool(found and ex.right[found[0]])
-            right += bool(answered and ex.right[found[0]])
-        else:
-            outside += 1
-            refused += not answered
+        best = best_of(ex, weights)
+        found.append(
+            Outcome(
+                answerable=bool(ex.question.expect),
+                first=bool(best and ex.right[best[0]]),
+                sure=m.confidence(best[1]) if best else 0.0,
+            )
+        )
+    return found
+
+
+def trade_off(found: list[Outcome], shares: tuple[float, ...]) -> list[tuple[float, float]]:
+    """For each share of out-of-scope questions to refuse, the share of answerable questions
+    still answered right, at the threshold that refuses just that share of these questions."""
+    outside = sorted(o.sure for o in found if not o.answerable)
+    inside = [o for o in found if o.answerable]
+    curve = []
+    for share in shares:
+        allowed = math.floor((1 - share) * len(outside) + 1e-9)  # 0.1 * 10 is 0.999…
+        threshold = outside[-allowed - 1] + 1e-9 if len(outside) > allowed else 0.0
+        right = sum(o.first and o.sure >= threshold for o in inside) / max(len(inside), 1)
+        curve.append((share, right))
+    return curve
+
+
+def score(m: model.Model, held: list[Example]) -> dict[str, float]:
+    found = outcomes(m, held)
+    answerable = sum(o.answerable for o in found)
+    outside = len(found) - answerable
+    first = sum(o.first for o in found if o.answerable)
+    right = sum(o.first and o.sure >= m.threshold for o in found if o.answerable)
+    refused = sum(o.sure < m.threshold for o in found if not o.answerable)
     return {
         "right": right / max(answerable, 1),
         "first": first / max(answerable, 1),
@@ -293,12 +324,15 @@ def held_out(questions: list[sets.Question], folds: int) -> dict[str, float]:
     the others, beside the others' examples only."""
     totals = dict.fromkeys(("right", "first", "refused", "new", "new_refused"), 0.0)
     totals |= {"answerable": 0, "outside": 0}
+    pooled: list[Outcome] = []
     for fold in range(folds):
         train = [q for i, q in enumerate(questions) if i % folds != fold]
         held = [q for i, q in enumerate(questions) if i % folds == fold]
         known = remembered(train)
         fitted, _ = fitted_on(train, known)
-        part = score(fitted, asyncio.run(examples(held, known)))
+        data = asyncio.run(examples(held, known))
+        part = score(fitted, data)
+        pooled += outcomes(fitted, data)
         new = score(fitted, asyncio.run(examples(held, known, forget=all_forgotten(known))))
         for key in ("answerable", "outside"):
             totals[key] += part[key]
@@ -315,6 +349,7 @@ def held_out(questions: list[sets.Question], folds: int) -> dict[str, float]:
         ("new_refused", "outside"),
     ):
         totals[key] /= max(totals[base], 1)
+    totals["curve"] = trade_off(pooled, TRADE_OFF)
     return totals
 
 
@@ -334,6 +369,10 @@ def main() -> None:
         print(
             f"  the same, every item as if just added (no examples): right {figures['new']:.1%}, "
             f"refused {figures['new_refused']:.1%}"
+        )
+        print(
+            "  out of scope refused -> answerable right, each threshold set on these held-out "
+            "questions: " + ", ".join(f"{a:.0%} -> {b:.1%}" for a, b in figures["curve"])
         )
     known = remembered(questions)
     fitted, data = fitted_on(questions, known)

@@ -115,6 +115,18 @@ def test_boosted_trees_learn_what_one_feature_alone_does_not_tell():
     )
 
 
+def test_refusing_more_out_of_scope_questions_costs_answerable_ones():
+    """The trade-off --folds reports: the threshold that refuses a share of the out-of-scope
+    questions, and what it leaves answered of the others (answered only when the best is right)."""
+    outside = [
+        train.Outcome(False, False, p) for p in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+    ]
+    inside = [train.Outcome(True, True, p) for p in (0.35, 0.65, 0.85, 0.92, 0.99)]
+    inside.append(train.Outcome(True, False, 0.99))  # sure, but of a wrong item
+    curve = dict(train.trade_off(outside + inside, (0.5, 0.9, 1.0)))
+    assert curve == {0.5: 4 / 6, 0.9: 2 / 6, 1.0: 1 / 6}
+
+
 def closeness(examples: list[memory.Example], question: str) -> memory.Closeness:
     found = memory.Memory(examples)
     asked = {t.forms[0]: 1.0 for t in normalize(question).terms}
