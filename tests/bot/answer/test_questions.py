@@ -27,8 +27,8 @@ OUT_OF_SCOPE = [q for q in QUESTIONS if not q.expect]
 
 # What the trained models reach on dev, each question without itself among the examples
 # (tests/questions/train.py): a guard against regressions, not the goal. The threshold keeps
-# REFUSED (85 %) of out-of-scope dev questions refused.
-ANSWERED_RIGHT_BAR = 0.92
+# REFUSED (90 %) of out-of-scope dev questions refused.
+ANSWERED_RIGHT_BAR = 0.94
 REFUSED_BAR = 0.90
 LANGUAGE_BAR = 0.9
 
