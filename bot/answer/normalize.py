@@ -48,6 +48,7 @@ _FRENCH_ACCENTS = re.compile(r"[éèêàùçôîâœ]")
 _ELIDED_PRONOUNS = frozenset({"j", "n"})  # "j'ai": "ai" is a verb here, not "AI"
 
 
+@lru_cache(maxsize=256)  # a question is folded three times (terms, intents, direction)
 def fold(text: str) -> str:
     """Lowercase, without accents, apostrophes split ("l'AMI" → "l ami"), emoji dropped."""
     text = _MENTION.sub(" ", text)
