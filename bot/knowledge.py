@@ -78,8 +78,7 @@ class Knowledge:
         self.store = store
         self.clock = clock or times.utc_now
         self.engine = AnswerEngine(store, clock=self.clock)
-        self._titles: dict[str | None, TitleTables] = {}
-        self._titles_generation = -1
+        self._titles: dict[str | None, tuple[int, TitleTables]] = {}  # by kind, with generation
 
     # questions -----------------------------------------------------------------------------
 
@@ -210,27 +209,20 @@ class Knowledge:
         """(id, folded names, English title, guild) of every item of a kind, and each folded
         name with the items it names; cached until the store changes.
 
-        A read that a commit overtook (it began before, on the reader, and ends after) is not
-        kept: it may lack what was just committed, and the cache would keep it until the next
-        change. It is read again, a few times at most; then used once, uncached."""
-        for _ in range(3):
-            if self._titles_generation != self.store.generation:
-                self._titles = {}
-                self._titles_generation = self.store.generation
-            if kind in self._titles:
-                return self._titles[kind]
-            generation = self.store.generation
-            rows = await items_sql.names(self.store.reader, kind=kind)
-            table = [
-                (row.id, fold(" ".join(row.names)), row.title_en, row.guild_id) for row in rows
-            ]
-            named: dict[str, list[tuple[str, int | None]]] = {}
-            for row in rows:
-                for name in {fold(name) for name in row.names}:
-                    named.setdefault(name, []).append((row.id, row.guild_id))
-            if generation == self.store.generation:
-                self._titles[kind] = (table, named)
-                return table, named
+        Stamped, as the engine's vocabulary is, with the generation read before the rows: a
+        read that a commit overtook (it began before, on the reader, and ends after) is kept
+        under the old generation, so the next call reads again."""
+        cached = self._titles.get(kind)
+        if cached is not None and cached[0] == self.store.generation:
+            return cached[1]
+        generation = self.store.generation
+        rows = await items_sql.names(self.store.reader, kind=kind)
+        table = [(row.id, fold(" ".join(row.names)), row.title_en, row.guild_id) for row in rows]
+        named: dict[str, list[tuple[str, int | None]]] = {}
+        for row in rows:
+            for name in {fold(name) for name in row.names}:
+                named.setdefault(name, []).append((row.id, row.guild_id))
+        self._titles[kind] = (generation, (table, named))
         return table, named
 
     async def suggest(
