@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answer import features, memory, model
 from fakediscord import FakeDiscord, running_bot
 from tests.e2e.support import make_bot, make_guild
 from tests.support import SchedulerPasses
+
+
+@pytest.fixture(autouse=True)
+def answer_data_read():
+    """The word lists, shipped examples and model read before any bot starts (cached: once per
+    process). Read cold by the bot's warm-up, they take 3 to 5 s of the fake's 5 s limit."""
+    features.common_words()
+    memory.load()
+    model.load()
 
 
 @pytest.fixture

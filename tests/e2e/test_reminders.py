@@ -27,7 +27,7 @@ async def paused_for(bot, reason: str):
     """Until the scheduler has paused the server's reminders for ``reason``."""
 
     async def paused():
-        settings = await settings_sql.get(bot.store.conn, GUILD)
+        settings = await settings_sql.get(bot.store.reader, GUILD)  # committed, as commands read
         return settings is not None and settings.paused_reason == reason
 
     await eventually(paused, f"reminders paused ({reason})")
