@@ -248,17 +248,25 @@ def fit(train: list[Example], rank_only: list[Example] = ()) -> model.Model:
     x, y = np.array(rows), np.array(labels)
     trees, bias = fit_trees(x, y)
     held = held_probabilities(x, y)
-    scores = sorted(p for p, out in zip(held, outside, strict=True) if out)
     # Questions without any candidate are refused whatever the threshold.
     total_out = sum(1 for ex in train if not ex.question.expect)
-    allowed = int((1 - REFUSED) * total_out)  # out-of-scope questions that may be answered
-    threshold = scores[-allowed - 1] + 1e-6 if len(scores) > allowed else 0.0
+    threshold = refusing(
+        [p for p, out in zip(held, outside, strict=True) if out], total_out, REFUSED
+    )
     return model.Model(
         rank_weights=tuple(float(v) for v in weights),
         refuse_trees=trees,
         refuse_bias=float(bias),
         threshold=float(max(threshold, 0.05)),
     )
+
+
+def refusing(scores: list[float], total: int, share: float) -> float:
+    """The least probability that refuses ``share`` of ``total`` out-of-scope questions, given
+    the ``scores`` of those that have a candidate (the others are refused anyway)."""
+    allowed = math.floor((1 - share) * total + 1e-9)  # may be answered; 0.1 * 10 is 0.999…
+    ordered = sorted(scores)
+    return ordered[-allowed - 1] + 1e-6 if len(ordered) > allowed else 0.0
 
 
 @dataclass(frozen=True)
@@ -286,24 +294,26 @@ def outcomes(m: model.Model, held: list[Example]) -> list[Outcome]:
 def trade_off(found: list[Outcome], shares: tuple[float, ...]) -> list[tuple[float, float]]:
     """For each share of out-of-scope questions to refuse, the share of answerable questions
     still answered right, at the threshold that refuses just that share of these questions."""
-    outside = sorted(o.sure for o in found if not o.answerable)
+    outside = [o.sure for o in found if not o.answerable]
     inside = [o for o in found if o.answerable]
     curve = []
     for share in shares:
-        allowed = math.floor((1 - share) * len(outside) + 1e-9)  # 0.1 * 10 is 0.999…
-        threshold = outside[-allowed - 1] + 1e-9 if len(outside) > allowed else 0.0
+        threshold = refusing(outside, len(outside), share)
         right = sum(o.first and o.sure >= threshold for o in inside) / max(len(inside), 1)
         curve.append((share, right))
     return curve
 
 
 def score(m: model.Model, held: list[Example]) -> dict[str, float]:
-    found = outcomes(m, held)
+    return tally(outcomes(m, held), m.threshold)
+
+
+def tally(found: list[Outcome], threshold: float) -> dict[str, float]:
     answerable = sum(o.answerable for o in found)
     outside = len(found) - answerable
     first = sum(o.first for o in found if o.answerable)
-    right = sum(o.first and o.sure >= m.threshold for o in found if o.answerable)
-    refused = sum(o.sure < m.threshold for o in found if not o.answerable)
+    right = sum(o.first and o.sure >= threshold for o in found if o.answerable)
+    refused = sum(o.sure < threshold for o in found if not o.answerable)
     return {
         "right": right / max(answerable, 1),
         "first": first / max(answerable, 1),
@@ -332,9 +342,9 @@ def held_out(questions: list[sets.Question], folds: int) -> dict[str, float]:
         held = [q for i, q in enumerate(questions) if i % folds == fold]
         known = remembered(train)
         fitted, _ = fitted_on(train, known)
-        data = asyncio.run(examples(held, known))
-        part = score(fitted, data)
-        pooled += outcomes(fitted, data)
+        found = outcomes(fitted, asyncio.run(examples(held, known)))
+        part = tally(found, fitted.threshold)
+        pooled += found
         new = score(fitted, asyncio.run(examples(held, known, forget=all_forgotten(known))))
         for key in ("answerable", "outside"):
             totals[key] += part[key]
