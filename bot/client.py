@@ -85,6 +85,7 @@ class SiliconBridge(commands.Bot):
         self.started_at = self.clock()
         self._resources = contextlib.AsyncExitStack()
         self._under_way: set[asyncio.Task] = set()
+        self._connecting: asyncio.Future | None = None  # connect() under way
         self.posts_reminders = reminders
 
     async def login(self, token: str) -> None:
@@ -125,8 +126,20 @@ class SiliconBridge(commands.Bot):
             log.info("synced %d commands to the development server", len(synced))
 
     async def connect(self, *, reconnect: bool = True) -> None:
-        """Connect to the gateway; if Discord refuses the message content intent (the
-        application does not have it), say so once and connect again without it."""
+        """Connect to the gateway until close(). discord.py looks whether it was closed only
+        after each wait before a new try (up to 17 min when Discord is unreachable): close()
+        cuts that wait short."""
+        self._connecting = asyncio.ensure_future(self._connect(reconnect))
+        try:
+            await self._connecting
+        except asyncio.CancelledError:
+            if self.is_closed() and not asyncio.current_task().cancelling():
+                return  # close() ended the wait
+            raise
+
+    async def _connect(self, reconnect: bool) -> None:
+        """If Discord refuses the message content intent (the application does not have it),
+        say so once and connect again without it."""
         try:
             await super().connect(reconnect=reconnect)
         except discord.PrivilegedIntentsRequired:
@@ -182,5 +195,7 @@ class SiliconBridge(commands.Bot):
                 await self.scheduler.stop()
             await self._finish_under_way()
             await super().close()
+            if self._connecting is not None:
+                self._connecting.cancel()
         finally:
             await self._resources.aclose()
