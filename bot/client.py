@@ -195,7 +195,9 @@ class SiliconBridge(commands.Bot):
                 await self.scheduler.stop()
             await self._finish_under_way()
             await super().close()
-            if self._connecting is not None:
+            # Not when discord.py closes from inside connect(), before it raises a fatal close
+            # (4004: the token was reset): that error must reach the caller.
+            if self._connecting not in (None, asyncio.current_task()):
                 self._connecting.cancel()
         finally:
             await self._resources.aclose()
