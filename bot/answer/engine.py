@@ -439,6 +439,8 @@ class AnswerEngine:
             item = vocab.profiles.get(cand.item_id)
             if item is None:
                 item = vocab.profiles[cand.item_id] = profile(cand, vocab.shared.idf)
+            if cand.item_id in forget:
+                item = item.unasked()
             row = rank_row(
                 query,
                 item,

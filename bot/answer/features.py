@@ -8,7 +8,7 @@ coefficients in ``model.toml``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
@@ -124,6 +124,10 @@ class Profile:
     asking_weight: tuple[float, ...]  # each way of asking's weight (the sum of its words' rarity)
     direction: Direction
     marks: frozenset[str]  # what the item answers: when, why, how (from its keywords)
+
+    def unasked(self) -> Profile:
+        """The item without its ways of asking, as a server's own items come (in training)."""
+        return replace(self, questions=(), asking={}, asking_weight=())
 
 
 def profile(candidate: Candidate, idf: dict[str, float]) -> Profile:
