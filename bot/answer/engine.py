@@ -96,7 +96,9 @@ def index_for(item: Item) -> IndexText:
         if p.announced:
             keywords.append(str(p.announced.year))
     if item.kind in ("deadline", "figure"):
-        keywords.append(item.kind)
+        # The kind as a mark ("figure") and as its concept: a server's own deadline, named by
+        # its title alone, is then found by the word "deadline" as the seeds' are by their names.
+        keywords += [item.kind, *index_text(item.kind).split()]
     # Question words are stop words: an item is marked with the kinds of question it answers
     # ("why", "when", "who"…), as its names and keywords say, or two of its ways of asking.
     cues = tuple(w for text in (*item.aliases, *item.keywords) for w in fold(text).split())

@@ -250,13 +250,15 @@ async def test_another_servers_deadline_does_not_change_what_this_server_is_told
 async def test_a_servers_own_deadline_answers_its_members_questions(seeded):
     """Nobody has asked about a deadline an admin has just added, so no example speaks for it:
     its name and what it is still carry the answer (they once lost to the AMI deadline, which
-    has many examples)."""
+    has many examples). "zorblax deadline" went to the AMI deadline at 77 %: the word "deadline"
+    was indexed for a server's deadline in a form no question holds."""
     knowledge = Knowledge(seeded, clock=Clock())
     await add_zorblax_deadline(knowledge, GUILD)
     for question, lang in [
         ("when is the Zorblax summit registration deadline?", "en"),
         ("when does registration for the Zorblax summit close?", "en"),
         ("inscription sommet zorblax date limite", "fr"),
+        ("zorblax deadline", "en"),
     ]:
         answer = await knowledge.ask(question, lang=lang, guild_id=GUILD)
         assert answer.answered, question
