@@ -19,6 +19,7 @@ class Candidate:
     keywords: str
     body: str
     questions: str
+    partnership_id: str | None  # the partnership it belongs to (itself for a partnership)
     bm25: float  # FTS5 rank: more negative is better
 
 
@@ -44,7 +45,10 @@ async def candidates(
     order = f"ORDER BY {score}" if ranked else ""
     sql = f"""
         SELECT items.id, items.kind, facts.category, search_index.names,
-               search_index.keywords, search_index.body, search_index.questions, {score}
+               search_index.keywords, search_index.body, search_index.questions,
+               coalesce(items.partnership_id,
+                        CASE WHEN items.kind = 'partnership' THEN items.id END),
+               {score}
         FROM search_index
         JOIN items ON items.rowid = search_index.rowid
         LEFT JOIN facts ON facts.item_id = items.id
@@ -64,6 +68,16 @@ async def vocabulary(conn: aiosqlite.Connection) -> tuple[int, dict[str, int]]:
         row[0]: row[1] for row in await conn.execute_fetchall("SELECT term, doc FROM search_vocab")
     }
     return total, terms
+
+
+async def partnership_names(conn: aiosqlite.Connection) -> dict[str, str]:
+    """The shared partnerships' analysed names ("|"-separated), by item id."""
+    sql = """
+        SELECT items.id, search_index.names
+        FROM search_index JOIN items ON items.rowid = search_index.rowid
+        WHERE items.kind = 'partnership' AND items.guild_id IS NULL
+    """
+    return dict(await conn.execute_fetchall(sql))
 
 
 # unicode61 (the index's tokenizer) splits on everything that is not a letter or a digit.

@@ -51,7 +51,7 @@ from bot.answer.normalize import (
     terms,
 )
 from bot.answer.recent import Recent
-from bot.answer.structure import Direction, constraints, direction
+from bot.answer.structure import Direction, constraints, direction, one_word_names
 from store import items as items_sql
 from store import search as search_sql
 from store import sources as sources_sql
@@ -190,9 +190,16 @@ class _Vocabulary:
     """Document frequencies, rarity weights and the word list for typo correction, rebuilt when
     the data changes."""
 
-    def __init__(self, total: int, frequencies: dict[str, int]) -> None:
+    def __init__(
+        self,
+        total: int,
+        frequencies: dict[str, int],
+        named: dict[str, frozenset[str]] | None = None,
+    ) -> None:
         self.total = max(total, 1)
         self.frequencies = frequencies
+        self.named = named or {}  # a partnership → its one-word names ("AMI", "EPPD")
+        self.partnerships = frozenset().union(*self.named.values())
         self.max_weight = math.log(self.total + 1) + 1.0
         self.idf = {term: self._idf(df) for term, df in frequencies.items()}
         # Words to correct towards, by length and by each of their first two letters: one edit
@@ -303,7 +310,7 @@ class _Vocabulary:
             known=tuple(self.df(t) > 0 for t in chosen),
             idf=self.idf,
             direction=direction(text[:MAX_QUESTION_CHARS]),
-            constraints=constraints(tokens),
+            constraints=constraints(tokens, self.partnerships),
             text=" ".join(tokens),
             forms=frozenset(form for term in chosen for form in term.forms),
             names=names_in(text[:MAX_QUESTION_CHARS]),
@@ -349,7 +356,8 @@ class AnswerEngine:
                     else:
                         frequencies.pop(term, None)
             self._own = {guild: terms for guild, (_, terms) in own.items()}
-            self._shared = _Vocabulary(total, frequencies)
+            names = await search_sql.partnership_names(self.store.reader)
+            self._shared = _Vocabulary(total, frequencies, one_word_names(names))
             self._sources = {s.id: s for s in await sources_sql.list_all(self.store.reader)}
             self._servers.clear()
             self._items.clear()
@@ -440,7 +448,9 @@ class AnswerEngine:
         for cand in found:
             item = vocab.profiles.get(cand.item_id)
             if item is None:
-                item = vocab.profiles[cand.item_id] = profile(cand, vocab.shared.idf)
+                item = vocab.profiles[cand.item_id] = profile(
+                    cand, vocab.shared.idf, vocab.named.get(cand.partnership_id, frozenset())
+                )
             if cand.item_id in forget:
                 item = item.unasked()
             row = rank_row(
@@ -473,6 +483,7 @@ class AnswerEngine:
             leave_out=leave_out,
             forget=forget,
             flow=query.direction,
+            partnerships=vocab.partnerships,
         )
 
     async def rank(

@@ -130,8 +130,12 @@ class Profile:
         return replace(self, questions=(), asking={}, asking_weight=())
 
 
-def profile(candidate: Candidate, idf: dict[str, float]) -> Profile:
-    """An item's fields as sets of terms; ``idf`` weighs the words of its ways of asking."""
+def profile(
+    candidate: Candidate, idf: dict[str, float], named: frozenset[str] = frozenset()
+) -> Profile:
+    """An item's fields as sets of terms; ``idf`` weighs the words of its ways of asking;
+    ``named``: its partnership's one-word names, which it holds as if it said them (a server's
+    deadline of the AMI is about the AMI, though its title does not say so)."""
     names = tuple(n for n in candidate.names.split(SEPARATOR) if n)
     keywords = frozenset(candidate.keywords.split())
     questions = tuple(frozenset(q.split()) for q in candidate.questions.split(SEPARATOR) if q)
@@ -141,7 +145,7 @@ def profile(candidate: Candidate, idf: dict[str, float]) -> Profile:
             asking.setdefault(word, []).append(n)
     name_words = tuple(frozenset(n.split()) for n in names)
     body = frozenset(candidate.body.split())
-    own = frozenset().union(*name_words) | keywords | body
+    own = frozenset().union(*name_words) | keywords | body | named
     return Profile(
         names=frozenset().union(*name_words),
         keywords=keywords,

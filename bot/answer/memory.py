@@ -88,10 +88,7 @@ class Memory:
         self.by_text = {text: np.array(found, dtype=np.intp) for text, found in by_text.items()}
         self.origins = {party: np.array(found, dtype=np.intp) for party, found in origins.items()}
         self.targets = {party: np.array(found, dtype=np.intp) for party, found in targets.items()}
-        self.parties: dict[str, np.ndarray] = {}  # a party → which examples name it
-        for party in sorted(lexicon().parties & self.postings.keys()):
-            self.parties[party] = np.zeros(len(self.examples), dtype=bool)
-            self.parties[party][self.postings[party]] = True
+        self._naming: dict[str, np.ndarray] = {}  # a party or a partnership → who names it
         self.outside = np.array(
             [n for n, example in enumerate(self.examples) if not example.items], dtype=np.intp
         )
@@ -108,6 +105,7 @@ class Memory:
         leave_out: str | None = None,
         forget: frozenset[str] = frozenset(),
         flow: Direction | None = None,
+        partnerships: frozenset[str] = frozenset(),
     ) -> Closeness:
         """Weighted Jaccard similarity of the question's terms (``asked``: term → weight) with
         each example's, the best per item and the best out of scope.
@@ -118,7 +116,8 @@ class Memory:
         trained). ``forget``: items met as if nobody had asked about them yet, as a server's own
         items are (in training). ``flow``: the question's direction; an example asking about the
         other way round ("US companies in Taiwan" for "Taiwan in the US") is not close to it. Nor
-        is one about other parties ("Taiwan in Germany" for "Taiwan in the US").
+        is one about other parties ("Taiwan in Germany" for "Taiwan in the US"), or about another
+        partnership named in one word (``partnerships``: "the EPPD" for "the AMI").
         """
         totals = self._totals.get(key) if key is not None else None
         if totals is None:
@@ -141,7 +140,7 @@ class Memory:
                 met[self.by_item[item]] = False
         if flow:
             met &= ~self._against(flow)
-        met &= ~self._other_parties(asked.keys())
+        met &= ~self._other_names(asked.keys(), lexicon().parties | partnerships)
         union = sum(asked.values()) + totals - shared
         similarity = np.divide(shared, union, out=np.zeros_like(shared), where=met & (union > 0))
         outside = float(similarity[self.outside].max()) if len(self.outside) else 0.0
@@ -165,18 +164,27 @@ class Memory:
                 votes[item] = votes.get(item, 0.0) + s / NEAREST
         return Closeness(similarity, self.by_item, outside, votes, outside_votes, forget)
 
-    def _other_parties(self, asked: Iterable[str]) -> np.ndarray:
-        """Which examples name a party the question does not, and lack one it names."""
-        named = set(asked) & lexicon().parties
+    def _other_names(self, asked: Iterable[str], names: frozenset[str]) -> np.ndarray:
+        """Which examples name one of ``names`` the question does not, and lack one it names."""
+        named = set(asked) & names
         others = np.zeros(len(self.examples), dtype=bool)
-        # A party no example names: every example lacks it.
-        lacking = np.full(len(self.examples), bool(named - self.parties.keys()))
-        for party, holding in self.parties.items():
-            if party in named:
+        lacking = np.zeros(len(self.examples), dtype=bool)
+        for name in sorted(names):
+            holding = self._named_by(name)
+            if name in named:
                 lacking |= ~holding
             else:
                 others |= holding
         return others & lacking
+
+    def _named_by(self, name: str) -> np.ndarray:
+        """Which examples hold a name (kept: the same few names are asked about again)."""
+        holding = self._naming.get(name)
+        if holding is None:
+            holding = self._naming[name] = np.zeros(len(self.examples), dtype=bool)
+            if name in self.postings:
+                holding[self.postings[name]] = True
+        return holding
 
     def _against(self, flow: Direction) -> np.ndarray:
         """Which examples ask about a flow running the other way (``direction_fit`` gives -1):

@@ -99,22 +99,43 @@ def direction_fit(asked: Direction, held: Direction) -> int:
 
 @dataclass(frozen=True)
 class Constraints:
-    """What a question pins down: ordinals, years, other numbers, and parties."""
+    """What a question pins down: ordinals, years, other numbers, parties, and partnerships
+    named by a name of one word ("AMI", "EPPD")."""
 
     ordinals: frozenset[str]
     years: frozenset[str]
     numbers: frozenset[str]
     parties: frozenset[str]
+    partnerships: frozenset[str] = frozenset()
 
 
-def constraints(tokens: tuple[str, ...]) -> Constraints:
+def constraints(tokens: tuple[str, ...], names: frozenset[str] = frozenset()) -> Constraints:
+    """``names``: the one-word names of partnerships (see ``one_word_names``)."""
     parties = lexicon().parties
     return Constraints(
         ordinals=frozenset(t for t in tokens if _ORDINAL.match(t)),
         years=frozenset(t for t in tokens if _YEAR.match(t)),
         numbers=frozenset(t for t in tokens if t.isdigit() and len(t) >= 2 and not _YEAR.match(t)),
         parties=frozenset(t for t in tokens if t in parties),
+        partnerships=frozenset(t for t in tokens if t in names),
     )
+
+
+def one_word_names(names: dict[str, str]) -> dict[str, frozenset[str]]:
+    """Each partnership's analysed names of one term ("AMI", "EPPD") that name it alone, from its
+    "|"-separated analysed names: an item that neither holds nor belongs to the one a question
+    says is about something else."""
+    owners: dict[str, set[str]] = {}
+    for partnership, text in names.items():
+        for name in text.split("|"):
+            words = name.split()
+            if len(words) == 1:
+                owners.setdefault(words[0], set()).add(partnership)
+    found: dict[str, set[str]] = {}
+    for word, partnerships in owners.items():
+        if len(partnerships) == 1:
+            found.setdefault(next(iter(partnerships)), set()).add(word)
+    return {partnership: frozenset(words) for partnership, words in found.items()}
 
 
 def ordinals_of(held: set[str] | frozenset[str]) -> frozenset[str]:
@@ -134,4 +155,5 @@ def contradictions(
     count += len(asked.years - held)
     count += len(asked.numbers - held)
     count += len(asked.parties - held)
+    count += len(asked.partnerships - held)
     return count

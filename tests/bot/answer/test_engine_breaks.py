@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot.answer import memory, model
+from bot.answer.features import RANK_FEATURES
 from bot.answer.normalize import normalize
 from bot.conversation.limits import RateLimits
 from bot.conversation.reading import Heard
@@ -399,3 +400,44 @@ def test_after_a_start_the_first_questions_read_no_word_list():
     reads = json.loads(done.stdout)
     assert reads["asked"] == reads["warm"]
     assert reads["warm"]["wordfreq lists"] == 2  # French and English, once each
+
+
+async def test_a_question_naming_one_partnership_is_not_answered_about_another(engine):
+    """ "who leads the AMI" was answered with who led the US–Taiwan EPPD talks, and "when was the
+    EPPD launched" with the date France launched the AMI: the dev examples of the other
+    partnership were the nearest, and a partnership's own one-word name counted for no more
+    than any other word the answer lacked."""
+    for question, about in [
+        ("who leads the AMI", "fr-tw-ami"),
+        ("qui dirige l'AMI ?", "fr-tw-ami"),
+        ("when was the EPPD launched", "us-tw-eppd"),
+        ("quand l'EPPD a-t-il été lancé ?", "us-tw-eppd"),
+    ]:
+        answer = await engine.ask(question)
+        assert answer.answered, question
+        assert about in (answer.item.id, answer.item.partnership_id), (question, answer.item.id)
+
+
+async def test_a_servers_deadline_of_the_ami_is_about_the_ami(seeded):
+    """An admin's deadline linked to the AMI does not say "AMI" in its title; it still answers a
+    question that names the AMI, and nothing in that question contradicts it: it belongs to the
+    AMI (it counted as about another partnership)."""
+    knowledge = Knowledge(seeded, clock=Clock())
+    service = ReminderService(seeded, knowledge, clock=knowledge.clock)
+    form = deadline_form(
+        "2026-12-24 18:00",
+        title_en="Tainan demo day registration",
+        title_fr="Inscription à la journée de démonstration de Tainan",
+    )
+    await service.add_deadline(GUILD, ADMIN, form)
+    for question, lang in [
+        ("when is the AMI demo day registration deadline?", "en"),
+        ("AMI demo day", "en"),
+        ("inscription journée de démonstration AMI", "fr"),
+    ]:
+        answer = await knowledge.ask(question, lang=lang, guild_id=GUILD)
+        assert answer.answered, question
+        assert "Tainan" in answer.text, question
+        _, rows = await knowledge.engine.candidates(question, guild_id=GUILD)
+        (row,) = [row for cand, row in rows if cand.item_id == answer.item.id]
+        assert row[RANK_FEATURES.index("contradicts")] == 0, question

@@ -146,6 +146,17 @@ def test_an_example_about_other_parties_is_not_close():
     assert closeness(examples, "How much does Taiwan invest?").outside > 0.5
 
 
+def test_an_example_about_another_partnership_is_not_close():
+    """ "who leads the AMI" met the dev examples of who leads the EPPD first, and was answered
+    with the EPPD's leaders: the two partnerships' one-word names are not parties."""
+    examples = [memory.Example("who leads the EPPD talks", frozenset({"eppd-leaders"}))]
+    found = memory.Memory(examples)
+    asked = {t.forms[0]: 1.0 for t in normalize("who leads the AMI talks").terms}
+    assert found.closeness(asked, lambda term: 1.0).of("eppd-leaders") > 0.5
+    apart = found.closeness(asked, lambda term: 1.0, partnerships=frozenset({"zcall", "eppd"}))
+    assert apart.of("eppd-leaders") == 0
+
+
 def test_the_nearest_examples_vote_with_how_close_they_are():
     """Votes were each neighbour's share of the neighbours' closeness, so a question far from
     every example (a server's new Zorblax summit, named in words no example holds) still gave
