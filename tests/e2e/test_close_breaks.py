@@ -1,12 +1,13 @@
-"""Stopping the bot now that connect() runs discord.py's connect in a task that close() cancels
-(so that SIGTERM during a reconnect wait stops the bot at once), attacked.
+"""Stopping the bot while it waits to reconnect to Discord. discord.py looks whether it was
+closed only after each wait before a new try (up to 17 min), so connect() runs discord.py's
+connect in a task that close() cancels.
 
-The first two tests failed on the code they were written against: discord.py itself calls
-close() from inside that task when Discord closes the gateway for good (4004 token refused,
-4010-4013), so close() cancels the very task it runs in, and connect() takes that cancellation
-for "close() ended the wait": the fatal error is swallowed. The last two pass; they guard what
-held when tried: a cancelled caller still gets CancelledError, and SIGTERM during the wait
-before a reconnect ends the process at once, quietly.
+The first test is that wait. The next two failed on the first version of the fix: discord.py
+itself calls close() from inside that task when Discord closes the gateway for good (4004 token
+refused, 4010-4013), so close() cancelled the very task it ran in, and connect() took that
+cancellation for "close() ended the wait": the fatal error was swallowed. The last two guard
+what held when tried: a cancelled caller still gets CancelledError, and SIGTERM during the wait
+ends the process at once, quietly.
 """
 
 from __future__ import annotations
@@ -48,6 +49,27 @@ async def _reconnect_wait(caplog, running: asyncio.Task) -> None:
         assert time.monotonic() < give_up, "the bot never started waiting to reconnect"
         assert not running.done(), running
         await asyncio.sleep(0.02)
+
+
+async def test_stopping_while_discord_is_unreachable_does_not_wait_out_the_reconnect(
+    fake, tmp_path, clock, caplog, monkeypatch
+):
+    """A bot that has lost Discord waits before each new try, up to 1,024 s. discord.py checks
+    whether it was closed only after that wait, so SIGTERM (close()) during it stopped nothing:
+    systemd or Docker gave up after their own timeout and killed the bot."""
+    monkeypatch.setattr(discord.backoff.ExponentialBackoff, "delay", lambda self: 600.0)
+    bot = make_bot(fake, tmp_path / "bot.sqlite3", clock)
+    running = asyncio.create_task(bot.start(fake.token))
+    try:
+        await _wait_ready(bot, running)
+        await fake.close()  # Discord is unreachable from now on
+        await _reconnect_wait(caplog, running)
+        await asyncio.wait_for(bot.close(), timeout=10)
+        await asyncio.wait_for(running, timeout=2)
+    finally:
+        if not running.done():
+            running.cancel()
+            await bot.close()
 
 
 async def test_a_token_refused_on_the_gateway_is_not_swallowed(fake, tmp_path, clock):

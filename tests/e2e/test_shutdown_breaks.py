@@ -16,7 +16,6 @@ import signal
 import time
 from pathlib import Path
 
-import discord
 import pytest
 
 from fakediscord import FakeDiscord, FakeGuild, running_bot
@@ -152,28 +151,3 @@ async def test_sigterm_while_logging_in_exits_quietly(tmp_path: Path):
     log = log_file.read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in log, log
     assert process.returncode == 0, log
-
-
-async def test_stopping_while_discord_is_unreachable_does_not_wait_out_the_reconnect(
-    fake, tmp_path, clock, caplog, monkeypatch
-):
-    """A bot that has lost Discord waits before each new try, up to 1,024 s. discord.py checks
-    whether it was closed only after that wait, so SIGTERM (close()) during it stopped nothing:
-    systemd or Docker gave up after their own timeout and killed the bot."""
-    monkeypatch.setattr(discord.backoff.ExponentialBackoff, "delay", lambda self: 600.0)
-    bot = make_bot(fake, tmp_path / "bot.sqlite3", clock)
-    running = asyncio.create_task(bot.start(fake.token))
-    try:
-        await fake.wait_ready()
-        await fake.close()  # Discord is unreachable from now on
-        give_up = time.monotonic() + 10
-        while not any("Attempting a reconnect" in r.getMessage() for r in caplog.records):
-            assert time.monotonic() < give_up, "the bot never started waiting to reconnect"
-            assert not running.done(), running
-            await asyncio.sleep(0.02)
-        await asyncio.wait_for(bot.close(), timeout=10)
-        await asyncio.wait_for(running, timeout=2)
-    finally:
-        if not running.done():
-            running.cancel()
-            await bot.close()
