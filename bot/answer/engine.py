@@ -295,6 +295,22 @@ class _Vocabulary:
                 return Term(word, (best[2],), concept=best[2] in self.concepts)
         return term
 
+    def partnerships_of(self, names: frozenset[str]) -> frozenset[str]:
+        """The partnerships these one-word names name."""
+        return frozenset(p for p, own in self.named.items() if own & names)
+
+    def _partnerships_named(self, terms: tuple[Term, ...], names: frozenset[str]) -> frozenset[str]:
+        """The one-word partnership names a question says. A name that is also a word ("ami" is
+        a friend, "call" a phone call: the AMI's name is the lexicon's concept of a call) names
+        the partnership only when written as a name ("the AMI", "l'Ami")."""
+        written = {lexicon().words.get(word, word) for word in names}
+        return frozenset(
+            term.forms[0]
+            for term in terms
+            if term.forms[0] in self.partnerships
+            and (term.forms[0] in written or not (term.concept or common_word(term.word)))
+        )
+
     def query(self, text: str) -> Query:
         normalized = normalize(text)
         found: dict[str, Term] = {}
@@ -303,6 +319,7 @@ class _Vocabulary:
             found.setdefault(fixed.forms[0], fixed)
         chosen = tuple(found.values())
         tokens = tuple(t.forms[0] for t in chosen)
+        names = names_in(text[:MAX_QUESTION_CHARS])
         return Query(
             normalized=normalized,
             terms=chosen,
@@ -310,10 +327,10 @@ class _Vocabulary:
             known=tuple(self.df(t) > 0 for t in chosen),
             idf=self.idf,
             direction=direction(text[:MAX_QUESTION_CHARS]),
-            constraints=constraints(tokens, self.partnerships),
+            constraints=constraints(tokens, self._partnerships_named(chosen, names)),
             text=" ".join(tokens),
             forms=frozenset(form for term in chosen for form in term.forms),
-            names=names_in(text[:MAX_QUESTION_CHARS]),
+            names=names,
             focus=asking(text),
         )
 
@@ -442,10 +459,11 @@ class AnswerEngine:
             found = await search
         finally:
             search.cancel()  # when this question is called off or fails (a no-op once found)
-        if not found:
-            return query, []
+        named = vocab.partnerships_of(query.constraints.partnerships)
         rows = []
         for cand in found:
+            if named and cand.partnership_id is not None and cand.partnership_id not in named:
+                continue  # "the EPPD's priority themes" are not the AMI's
             item = vocab.profiles.get(cand.item_id)
             if item is None:
                 item = vocab.profiles[cand.item_id] = profile(
@@ -484,6 +502,7 @@ class AnswerEngine:
             forget=forget,
             flow=query.direction,
             partnerships=vocab.partnerships,
+            named=query.constraints.partnerships,
         )
 
     async def rank(

@@ -134,10 +134,10 @@ def profile(
     candidate: Candidate, idf: dict[str, float], named: frozenset[str] = frozenset()
 ) -> Profile:
     """An item's fields as sets of terms; ``idf`` weighs the words of its ways of asking;
-    ``named``: its partnership's one-word names, which it holds as if it said them (a server's
-    deadline of the AMI is about the AMI, though its title does not say so)."""
+    ``named``: its partnership's one-word names, which it holds among its keywords as if it said
+    them (a server's deadline of the EPPD is about the EPPD, though its title does not say so)."""
     names = tuple(n for n in candidate.names.split(SEPARATOR) if n)
-    keywords = frozenset(candidate.keywords.split())
+    keywords = frozenset(candidate.keywords.split()) | named
     questions = tuple(frozenset(q.split()) for q in candidate.questions.split(SEPARATOR) if q)
     asking: dict[str, list[int]] = {}
     for n, question in enumerate(questions):
@@ -145,7 +145,7 @@ def profile(
             asking.setdefault(word, []).append(n)
     name_words = tuple(frozenset(n.split()) for n in names)
     body = frozenset(candidate.body.split())
-    own = frozenset().union(*name_words) | keywords | body | named
+    own = frozenset().union(*name_words) | keywords | body
     return Profile(
         names=frozenset().union(*name_words),
         keywords=keywords,

@@ -106,6 +106,7 @@ class Memory:
         forget: frozenset[str] = frozenset(),
         flow: Direction | None = None,
         partnerships: frozenset[str] = frozenset(),
+        named: frozenset[str] = frozenset(),
     ) -> Closeness:
         """Weighted Jaccard similarity of the question's terms (``asked``: term → weight) with
         each example's, the best per item and the best out of scope.
@@ -117,7 +118,9 @@ class Memory:
         items are (in training). ``flow``: the question's direction; an example asking about the
         other way round ("US companies in Taiwan" for "Taiwan in the US") is not close to it. Nor
         is one about other parties ("Taiwan in Germany" for "Taiwan in the US"), or about another
-        partnership named in one word (``partnerships``: "the EPPD" for "the AMI").
+        partnership named in one word ("the EPPD" for "the AMI"; ``partnerships``: every such
+        name, ``named``: those the question says). Parties and partnerships are told apart: an
+        example naming the EPPD's parties ("the US–Taiwan talks") is about the EPPD all the same.
         """
         totals = self._totals.get(key) if key is not None else None
         if totals is None:
@@ -140,7 +143,9 @@ class Memory:
                 met[self.by_item[item]] = False
         if flow:
             met &= ~self._against(flow)
-        met &= ~self._other_names(asked.keys(), lexicon().parties | partnerships)
+        parties = lexicon().parties
+        met &= ~self._other_names(parties & asked.keys(), parties)
+        met &= ~self._other_names(named, partnerships)
         union = sum(asked.values()) + totals - shared
         similarity = np.divide(shared, union, out=np.zeros_like(shared), where=met & (union > 0))
         outside = float(similarity[self.outside].max()) if len(self.outside) else 0.0
@@ -164,9 +169,10 @@ class Memory:
                 votes[item] = votes.get(item, 0.0) + s / NEAREST
         return Closeness(similarity, self.by_item, outside, votes, outside_votes, forget)
 
-    def _other_names(self, asked: Iterable[str], names: frozenset[str]) -> np.ndarray:
-        """Which examples name one of ``names`` the question does not, and lack one it names."""
-        named = set(asked) & names
+    def _other_names(self, named: Iterable[str], names: frozenset[str]) -> np.ndarray:
+        """Which examples name one of ``names`` the question does not, and lack one it names
+        (``named``)."""
+        named = set(named)
         others = np.zeros(len(self.examples), dtype=bool)
         lacking = np.zeros(len(self.examples), dtype=bool)
         for name in sorted(names):

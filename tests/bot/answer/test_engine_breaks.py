@@ -406,16 +406,19 @@ async def test_a_question_naming_one_partnership_is_not_answered_about_another(e
     """ "who leads the AMI" was answered with who led the US–Taiwan EPPD talks, and "when was the
     EPPD launched" with the date France launched the AMI: the dev examples of the other
     partnership were the nearest, and a partnership's own one-word name counted for no more
-    than any other word the answer lacked."""
-    for question, about in [
-        ("who leads the AMI", "fr-tw-ami"),
-        ("qui dirige l'AMI ?", "fr-tw-ami"),
-        ("when was the EPPD launched", "us-tw-eppd"),
-        ("quand l'EPPD a-t-il été lancé ?", "us-tw-eppd"),
+    than any other word the answer lacked. Nobody "leads" the AMI as such (a minister launched
+    it): that may be refused, but never answered with the EPPD's leaders."""
+    for question, about, sure in [
+        ("who leads the AMI", "fr-tw-ami", False),
+        ("qui dirige l'AMI ?", "fr-tw-ami", False),
+        ("when was the EPPD launched", "us-tw-eppd", True),
+        ("quand l'EPPD a-t-il été lancé ?", "us-tw-eppd", True),
     ]:
         answer = await engine.ask(question)
-        assert answer.answered, question
-        assert about in (answer.item.id, answer.item.partnership_id), (question, answer.item.id)
+        assert answer.answered or not sure, question
+        if answer.answered:
+            assert about in (answer.item.id, answer.item.partnership_id), (question, answer.item.id)
+        assert all(m.item_id.startswith(about) for m in answer.matches), question
 
 
 async def test_a_servers_deadline_of_the_ami_is_about_the_ami(seeded):

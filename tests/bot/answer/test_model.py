@@ -153,8 +153,20 @@ def test_an_example_about_another_partnership_is_not_close():
     found = memory.Memory(examples)
     asked = {t.forms[0]: 1.0 for t in normalize("who leads the AMI talks").terms}
     assert found.closeness(asked, lambda term: 1.0).of("eppd-leaders") > 0.5
-    apart = found.closeness(asked, lambda term: 1.0, partnerships=frozenset({"zcall", "eppd"}))
+    names = frozenset({"zcall", "eppd"})
+    apart = found.closeness(asked, lambda term: 1.0, partnerships=names, named=frozenset({"zcall"}))
     assert apart.of("eppd-leaders") == 0
+
+
+def test_an_example_naming_a_partnerships_parties_stays_close_to_its_one_word_name():
+    """ "who led the US-Taiwan talks?" is about the EPPD: the parties it names are not another
+    partnership, and "who led the EPPD talks" is still close to it."""
+    examples = [memory.Example("who led the US-Taiwan talks?", frozenset({"eppd-leaders"}))]
+    found = memory.Memory(examples)
+    asked = {t.forms[0]: 1.0 for t in normalize("who led the EPPD talks").terms}
+    names = frozenset({"zcall", "eppd"})
+    near = found.closeness(asked, lambda term: 1.0, partnerships=names, named=frozenset({"eppd"}))
+    assert near.of("eppd-leaders") > 0.3
 
 
 def test_the_nearest_examples_vote_with_how_close_they_are():
