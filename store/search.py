@@ -70,14 +70,14 @@ async def vocabulary(conn: aiosqlite.Connection) -> tuple[int, dict[str, int]]:
     return total, terms
 
 
-async def partnership_names(conn: aiosqlite.Connection) -> dict[str, str]:
-    """The shared partnerships' analysed names ("|"-separated), by item id."""
+async def partnership_names(conn: aiosqlite.Connection) -> dict[str, tuple[str, str | None]]:
+    """The shared partnerships' analysed names ("|"-separated) and source, by item id."""
     sql = """
-        SELECT items.id, search_index.names
+        SELECT items.id, search_index.names, items.source_id
         FROM search_index JOIN items ON items.rowid = search_index.rowid
         WHERE items.kind = 'partnership' AND items.guild_id IS NULL
     """
-    return dict(await conn.execute_fetchall(sql))
+    return {row[0]: (row[1], row[2]) for row in await conn.execute_fetchall(sql)}
 
 
 # unicode61 (the index's tokenizer) splits on everything that is not a letter or a digit.

@@ -38,6 +38,7 @@ from bot.answer.features import (
 )
 from bot.answer.normalize import (
     MAX_QUESTION_CHARS,
+    WORD,
     Term,
     asking,
     detect_language,
@@ -51,7 +52,14 @@ from bot.answer.normalize import (
     terms,
 )
 from bot.answer.recent import Recent
-from bot.answer.structure import Direction, constraints, direction, one_word_names
+from bot.answer.structure import (
+    Direction,
+    acronyms,
+    constraints,
+    direction,
+    elsewhere,
+    one_word_names,
+)
 from store import items as items_sql
 from store import search as search_sql
 from store import sources as sources_sql
@@ -195,11 +203,13 @@ class _Vocabulary:
         total: int,
         frequencies: dict[str, int],
         named: dict[str, frozenset[str]] | None = None,
+        acronyms: dict[str, frozenset[str]] | None = None,
     ) -> None:
         self.total = max(total, 1)
         self.frequencies = frequencies
         self.named = named or {}  # a partnership → its one-word names ("AMI", "EPPD")
         self.partnerships = frozenset().union(*self.named.values())
+        self.acronyms = acronyms or {}  # a one-word name → its acronyms as written ("AMI")
         self.max_weight = math.log(self.total + 1) + 1.0
         self.idf = {term: self._idf(df) for term, df in frequencies.items()}
         # Words to correct towards, by length and by each of their first two letters: one edit
@@ -295,20 +305,19 @@ class _Vocabulary:
                 return Term(word, (best[2],), concept=best[2] in self.concepts)
         return term
 
-    def partnerships_of(self, names: frozenset[str]) -> frozenset[str]:
-        """The partnerships these one-word names name."""
-        return frozenset(p for p, own in self.named.items() if own & names)
-
-    def _partnerships_named(self, terms: tuple[Term, ...], names: frozenset[str]) -> frozenset[str]:
+    def _partnerships_named(self, terms: tuple[Term, ...], text: str) -> frozenset[str]:
         """The one-word partnership names a question says. A name that is also a word ("ami" is
         a friend, "call" a phone call: the AMI's name is the lexicon's concept of a call) names
-        the partnership only when written as a name ("the AMI", "l'Ami")."""
-        written = {lexicon().words.get(word, word) for word in names}
+        the partnership only when written as its acronym is ("AMI"; not "Ami", "CALL")."""
+        written = frozenset(WORD.findall(text)) if self.acronyms else frozenset()
         return frozenset(
             term.forms[0]
             for term in terms
             if term.forms[0] in self.partnerships
-            and (term.forms[0] in written or not (term.concept or common_word(term.word)))
+            and (
+                self.acronyms.get(term.forms[0], frozenset()) & written
+                or not (term.concept or common_word(term.word))
+            )
         )
 
     def query(self, text: str) -> Query:
@@ -319,7 +328,6 @@ class _Vocabulary:
             found.setdefault(fixed.forms[0], fixed)
         chosen = tuple(found.values())
         tokens = tuple(t.forms[0] for t in chosen)
-        names = names_in(text[:MAX_QUESTION_CHARS])
         return Query(
             normalized=normalized,
             terms=chosen,
@@ -327,10 +335,12 @@ class _Vocabulary:
             known=tuple(self.df(t) > 0 for t in chosen),
             idf=self.idf,
             direction=direction(text[:MAX_QUESTION_CHARS]),
-            constraints=constraints(tokens, self._partnerships_named(chosen, names)),
+            constraints=constraints(
+                tokens, self._partnerships_named(chosen, text[:MAX_QUESTION_CHARS])
+            ),
             text=" ".join(tokens),
             forms=frozenset(form for term in chosen for form in term.forms),
-            names=names,
+            names=names_in(text[:MAX_QUESTION_CHARS]),
             focus=asking(text),
         )
 
@@ -374,7 +384,13 @@ class AnswerEngine:
                         frequencies.pop(term, None)
             self._own = {guild: terms for guild, (_, terms) in own.items()}
             names = await search_sql.partnership_names(self.store.reader)
-            self._shared = _Vocabulary(total, frequencies, one_word_names(names))
+            written = await items_sql.names(self.store.reader, kind="partnership")
+            self._shared = _Vocabulary(
+                total,
+                frequencies,
+                one_word_names(names),
+                acronyms(n for found in written if found.guild_id is None for n in found.names),
+            )
             self._sources = {s.id: s for s in await sources_sql.list_all(self.store.reader)}
             self._servers.clear()
             self._items.clear()
@@ -459,28 +475,30 @@ class AnswerEngine:
             found = await search
         finally:
             search.cancel()  # when this question is called off or fails (a no-op once found)
-        named = vocab.partnerships_of(query.constraints.partnerships)
+        if not found:
+            return query, []
         rows = []
         for cand in found:
-            if named and cand.partnership_id is not None and cand.partnership_id not in named:
-                continue  # "the EPPD's priority themes" are not the AMI's
             item = vocab.profiles.get(cand.item_id)
             if item is None:
                 item = vocab.profiles[cand.item_id] = profile(
                     cand, vocab.shared.idf, vocab.named.get(cand.partnership_id, frozenset())
                 )
-            if cand.item_id in forget:
+            # What was asked of an item of another partnership than the one a question names
+            # ("who led the talks?" of the EPPD, for "who leads the AMI") says nothing of it.
+            away = elsewhere(query.constraints, item.own) > 0
+            if away or cand.item_id in forget:
                 item = item.unasked()
             row = rank_row(
                 query,
                 item,
                 kind=cand.kind,
                 category=cand.category,
-                example=close.of(cand.item_id),
+                example=0.0 if away else close.of(cand.item_id),
                 example_outside=close.outside,
-                example_vote=close.vote(cand.item_id),
+                example_vote=0.0 if away else close.vote(cand.item_id),
                 outside_vote=close.outside_votes,
-                remembered=close.remembered(cand.item_id),
+                remembered=not away and close.remembered(cand.item_id),
             )
             rows.append((cand, row))
         return query, rows
@@ -533,7 +551,7 @@ class AnswerEngine:
         """Candidates with their log-odds, best first."""
         query, rows = await self.candidates(text, guild_id=guild_id, kind=kind)
         ranked = [(self.model.logit(row), cand, row) for cand, row in rows]
-        ranked.sort(key=lambda entry: entry[0], reverse=True)
+        ranked.sort(key=lambda entry: model.rank_key(entry[0], entry[2]))
         return query, ranked
 
     def _scored(
@@ -583,7 +601,10 @@ class AnswerEngine:
             ranked = [Scored(named.id, named.kind, 1.0), *others][: 1 + ALTERNATIVES]
         best = ranked[0] if ranked else None
         confident = best is not None and self.confident(best)
-        shown = ranked if confident else [s for s in ranked if s.score >= ALTERNATIVE_SCORE]
+        if confident:  # and beside it, all but those of a partnership not named (0: model.py)
+            shown = [s for s in ranked if s.score > 0.0]
+        else:
+            shown = [s for s in ranked if s.score >= ALTERNATIVE_SCORE]
         items = await self.items([s.item_id for s in shown])
         matches = [
             Match(s.item_id, s.kind, items[s.item_id].title(lang), s.score)

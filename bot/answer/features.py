@@ -20,6 +20,7 @@ from bot.answer.structure import (
     Direction,
     contradictions,
     direction_fit,
+    elsewhere,
     ordinals_of,
 )
 from store.search import Candidate
@@ -42,6 +43,7 @@ RANK_FEATURES = (
     "direction",  # 1 the flow runs the way asked, -1 the other way, 0 unknown
     "contradicts",  # ordinals, years, numbers, parties asked for that the item does not hold
     "contradicts_checked",  # the same in a question that checks a belief ("…, non ?")
+    "elsewhere",  # 1 when the question names another partnership in one word ("the EPPD")
     "uncovered",  # share of the question's terms (each counting once) found in no field
     "uncovered_specific",  # the most specific of those (rare in the language: names, jargon)
     "names_it",  # the largest share of one of the item's names that the question holds
@@ -250,6 +252,7 @@ def rank_row(
         float(direction_fit(query.direction, item.direction)),
         contradicts,
         contradicts if "check" in query.normalized.intents else 0.0,
+        float(min(elsewhere(query.constraints, item.own), 1)),
         uncovered / max(len(query.terms), 1),
         specific,
         _names_it(query, item),

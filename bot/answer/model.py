@@ -6,6 +6,10 @@ the best candidate is a right answer (a feature may matter only beside another: 
 counts for less when the question holds words the index has never seen). Both are fitted by
 ``python -m tests.questions.train`` on the dev questions; the threshold is the least probability
 that still keeps out-of-scope dev questions refused.
+
+One rule stands above both: a candidate of another partnership than the one a question names in
+one word ("the EPPD's priority themes", of the AMI's) comes after the others and is never sure.
+Dev questions seldom ask that way, too seldom for the models to learn it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,15 @@ from importlib import resources
 import numpy as np
 
 from bot.answer.features import RANK_FEATURES, REFUSE_FEATURES
+
+_ELSEWHERE = RANK_FEATURES.index("elsewhere")
+_REFUSE_ELSEWHERE = REFUSE_FEATURES.index("elsewhere")
+
+
+def rank_key(logit: float, row: Sequence[float]) -> tuple[bool, float]:
+    """Candidates in this order, best first: those of the partnership a question names, then
+    by log-odds."""
+    return row[_ELSEWHERE] > 0, -logit
 
 
 def sigmoid(x: float) -> float:
@@ -84,7 +97,11 @@ class Model:
         matrix = np.asarray(rows, dtype=np.float64)
         if matrix.ndim != 2 or matrix.shape[1] != len(REFUSE_FEATURES):
             raise ValueError(f"rows of {len(REFUSE_FEATURES)} refusal features expected")
-        return [sigmoid(self.refuse_bias + s) for s in self.refuse_trees.scores(matrix).tolist()]
+        scores = self.refuse_trees.scores(matrix).tolist()
+        return [
+            0.0 if row[_REFUSE_ELSEWHERE] > 0 else sigmoid(self.refuse_bias + s)
+            for row, s in zip(matrix, scores, strict=True)
+        ]
 
     def as_toml(self) -> str:
         def floats(values: Sequence[float]) -> str:

@@ -66,7 +66,7 @@ def fold(text: str) -> str:
     return _US_AFTER_ARTICLE.sub(r"\1 usa", " ".join(_TOKEN.findall(text)))
 
 
-_WORD = re.compile(r"[^\W\d_][^\W_]*")
+WORD = re.compile(r"[^\W\d_][^\W_]*")
 _SENTENCE_END = ".!?:\n"
 # A name right after one of these is the person spoken to ("Hello Kevin, …"), not one asked about.
 _GREETINGS = frozenset(
@@ -82,7 +82,7 @@ def names_in(text: str) -> frozenset[str]:
     shouting = not any(ch.islower() for ch in text)
     found = set()
     previous = ""
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         word, greeted = match.group(), previous in _GREETINGS
         previous = fold(word)
         before = text[: match.start()].rstrip()

@@ -10,9 +10,10 @@ candidate does not hold count against it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.answer.normalize import concept_token, concepts, fold, lexicon
+from bot.answer.normalize import WORD, concept_token, concepts, fold, index_text, lexicon
 
 # Prepositions after which a party is where something goes.
 _TOWARDS = frozenset(
@@ -121,21 +122,37 @@ def constraints(tokens: tuple[str, ...], names: frozenset[str] = frozenset()) ->
     )
 
 
-def one_word_names(names: dict[str, str]) -> dict[str, frozenset[str]]:
+def one_word_names(names: dict[str, tuple[str, str | None]]) -> dict[str, frozenset[str]]:
     """Each partnership's analysed names of one term ("AMI", "EPPD") that name it alone, from its
-    "|"-separated analysed names: an item that neither holds nor belongs to the one a question
-    says is about something else."""
+    "|"-separated analysed names and its source: an item that neither holds nor belongs to the
+    one a question says is about something else. Partnerships of one source share their names:
+    the trade deal reported beside the EPPD talks is not "something else" to the EPPD."""
     owners: dict[str, set[str]] = {}
-    for partnership, text in names.items():
+    for partnership, (text, _) in names.items():
         for name in text.split("|"):
             words = name.split()
             if len(words) == 1:
                 owners.setdefault(words[0], set()).add(partnership)
-    found: dict[str, set[str]] = {}
+    by_source: dict[str, set[str]] = {}
     for word, partnerships in owners.items():
         if len(partnerships) == 1:
-            found.setdefault(next(iter(partnerships)), set()).add(word)
-    return {partnership: frozenset(words) for partnership, words in found.items()}
+            (partnership,) = partnerships
+            by_source.setdefault(names[partnership][1] or partnership, set()).add(word)
+    return {
+        partnership: frozenset(by_source.get(source or partnership, ()))
+        for partnership, (_, source) in names.items()
+        if by_source.get(source or partnership)
+    }
+
+
+def acronyms(names: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Names of one word written in capitals ("AMI", "EPPD"), by their analysed term."""
+    found: dict[str, set[str]] = {}
+    for name in names:
+        if WORD.fullmatch(name) and len(name) >= 2 and name.isupper():
+            for term in index_text(name).split():
+                found.setdefault(term, set()).add(name)
+    return {term: frozenset(written) for term, written in found.items()}
 
 
 def ordinals_of(held: set[str] | frozenset[str]) -> frozenset[str]:
@@ -155,5 +172,10 @@ def contradictions(
     count += len(asked.years - held)
     count += len(asked.numbers - held)
     count += len(asked.parties - held)
-    count += len(asked.partnerships - held)
     return count
+
+
+def elsewhere(asked: Constraints, held: set[str] | frozenset[str]) -> int:
+    """How many partnerships a question names in one word ("the EPPD") that a candidate neither
+    names nor belongs to: it is about another partnership."""
+    return len(asked.partnerships - held)

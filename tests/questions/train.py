@@ -200,7 +200,7 @@ def best_of(ex: Example, weights: np.ndarray) -> tuple[int, list[float]] | None:
     if not len(ex.rows):
         return None
     logits = ex.rows @ weights
-    order = np.argsort(-logits, kind="stable")
+    order = sorted(range(len(logits)), key=lambda n: model.rank_key(logits[n], ex.rows[n]))
     top = int(order[0])
     margin = float(logits[top] - logits[order[1]]) if len(order) > 1 else MAX_MARGIN
     return top, refuse_row(ex.query, list(ex.rows[top]), float(logits[top]), margin)

@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 
 from bot.answer import memory, model
-from bot.answer.features import REFUSE_FEATURES
+from bot.answer.features import RANK_FEATURES, REFUSE_FEATURES
 from bot.answer.normalize import normalize
 from bot.answer.structure import direction
 from tests.questions import train
 
 WIDTH = len(REFUSE_FEATURES)
+ELSEWHERE = REFUSE_FEATURES.index("elsewhere")
 
 
 def one_split(feature: int, cut: float, low: float, high: float) -> model.Model:
@@ -110,9 +111,27 @@ def test_boosted_trees_learn_what_one_feature_alone_does_not_tell():
     guessed = (bias + trees.scores(x)) > 0
     assert (guessed == (y > 0)).mean() > 0.9
     one = model.Model((0.0,) * 20, trees, bias, 0.5)
-    assert one.confidence(list(x[0])) == pytest.approx(
-        1 / (1 + math.exp(-(bias + trees.scores(x[:1])[0])))
+    row = x[:1].copy()
+    row[0, ELSEWHERE] = 0.0  # of the partnership a question names, if it names one
+    assert one.confidence(list(row[0])) == pytest.approx(
+        1 / (1 + math.exp(-(bias + trees.scores(row)[0])))
     )
+
+
+def test_a_candidate_of_another_partnership_than_the_one_named_is_never_sure():
+    """ "what are the EPPD's priority themes?" is not answered with the AMI's, however sure the
+    trees are of them: such a candidate comes after the others, and scores 0."""
+    x = np.random.default_rng(3).uniform(size=(2000, WIDTH))
+    trees, bias = train.fit_trees(x, (x[:, 0] > 0.5).astype(float))
+    sure = model.Model((1.0,) * len(RANK_FEATURES), trees, bias, 0.5)
+    row = [1.0] + [0.0] * (WIDTH - 1)
+    assert sure.confidence(row) > 0.9
+    row[ELSEWHERE] = 1.0
+    assert sure.confidence(row) == 0.0
+    mine, other = [0.0] * len(RANK_FEATURES), [0.0] * len(RANK_FEATURES)
+    other[RANK_FEATURES.index("elsewhere")] = 1.0
+    ranked = sorted([(9.0, other), (1.0, mine)], key=lambda e: model.rank_key(*e))
+    assert ranked[0][1] is mine
 
 
 def test_refusing_more_out_of_scope_questions_costs_answerable_ones():

@@ -22,14 +22,15 @@ from store.items import admin_deadline
 from tests.support import SEEDS, TODAY, Clock, deadline_form
 
 GUILD, ADMIN = 10, 30
-CONTRADICTS = RANK_FEATURES.index("contradicts")
+AGAINST = [RANK_FEATURES.index("contradicts"), RANK_FEATURES.index("elsewhere")]
 
 
 async def contradiction(engine, question: str, item_id: str, guild_id: int | None = None) -> float:
-    """The "contradicts" feature of one candidate of a question."""
+    """What counts against one candidate of a question: what it contradicts, and another
+    partnership the question names."""
     _, rows = await engine.candidates(question, guild_id=guild_id)
     (row,) = [row for cand, row in rows if cand.item_id == item_id]
-    return row[CONTRADICTS]
+    return sum(row[n] for n in AGAINST)
 
 
 # Words that are not the AMI ------------------------------------------------------------------
@@ -157,7 +158,7 @@ async def test_editing_a_deadlines_link_moves_what_names_it(seeded):
 
     async def about(question: str) -> bool:
         _, rows = await engine.candidates(question, guild_id=GUILD)
-        return any(c.item_id == item.id and row[CONTRADICTS] == 0 for c, row in rows)
+        return any(c.item_id == item.id and not any(row[n] for n in AGAINST) for c, row in rows)
 
     assert await about(ami) and not await about(eppd)
     form = deadline_form("2026-12-24 18:00", link="us-tw-eppd", **titles)
