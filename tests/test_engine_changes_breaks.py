@@ -77,16 +77,13 @@ async def test_les_us_et_coutumes_are_not_the_united_states(engine):
     assert not (answer.answered and answer.item.id == "us-tw-trade-deal-investment-250bn")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the refusal trees are sure of a candidate with 86 % of the words uncovered",
-)
 async def test_a_sql_fragment_is_not_answered(engine):
     """Kept stop words ("from", "where", "or", "like", "union") find a fact: this injection
-    attempt is answered at 0.86 with Taiwan's share of world chip production (refused before).
-    Nothing is injected (queries are parameterised). The rank score is the lowest possible and
-    most words are covered by nothing, yet the boosted trees, which only know the regions of
-    the dev questions, give 0.79: a row unlike any question is out of what they learnt."""
+    attempt was answered at 0.86 with Taiwan's share of world chip production. Nothing is
+    injected (queries are parameterised). Most words are covered by nothing, yet the boosted
+    trees, which only know the regions of the dev questions, may be sure of such a row: it has
+    gone from refused to answered and back as the models were trained again (0.39, 0.65, then
+    refused), so a training run that answers it fails here."""
     answer = await engine.ask(
         "'; DROP TABLE items; -- SELECT * FROM items WHERE 1=1 OR name LIKE '%' "
         "UNION SELECT sql FROM sqlite_master"

@@ -202,12 +202,13 @@ class _Vocabulary:
         self,
         total: int,
         frequencies: dict[str, int],
-        named: dict[str, frozenset[str]] | None = None,
+        named: tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]] = ({}, {}),
         acronyms: dict[str, frozenset[str]] | None = None,
     ) -> None:
         self.total = max(total, 1)
         self.frequencies = frequencies
-        self.named = named or {}  # a partnership → its one-word names ("AMI", "EPPD")
+        # A partnership, and a source, → its one-word names ("AMI", "EPPD")
+        self.named, self.named_by_source = named
         self.partnerships = frozenset().union(*self.named.values())
         self.acronyms = acronyms or {}  # a one-word name → its acronyms as written ("AMI")
         self.max_weight = math.log(self.total + 1) + 1.0
@@ -302,18 +303,29 @@ class _Vocabulary:
                     if best is None or key < best:
                         best = key
             if best is not None:
-                return Term(word, (best[2],), concept=best[2] in self.concepts)
+                return Term(word, (best[2],), concept=best[2] in self.concepts, corrected=True)
         return term
 
+    def home(self, cand: search_sql.Candidate) -> frozenset[str]:
+        """The one-word names of the partnership a candidate belongs to, or of its source."""
+        found = self.named.get(cand.partnership_id) if cand.partnership_id else None
+        if found is None and cand.source_id:
+            found = self.named_by_source.get(cand.source_id)
+        return found or frozenset()
+
     def _partnerships_named(self, terms: tuple[Term, ...], text: str) -> frozenset[str]:
-        """The one-word partnership names a question says. A name that is also a word ("ami" is
-        a friend, "call" a phone call: the AMI's name is the lexicon's concept of a call) names
-        the partnership only when written as its acronym is ("AMI"; not "Ami", "CALL")."""
-        written = frozenset(WORD.findall(text)) if self.acronyms else frozenset()
+        """The one-word partnership names a question says, as written (a typo corrected to
+        "EPPD", such as "EPPO", is not one). A name that is also a word ("ami" is a friend, "call"
+        a phone call: the AMI's name is the lexicon's concept of a call) names the partnership
+        only when written as its acronym is ("AMI"; not "Ami", "CALL"), in a message that is not
+        all in capitals ("MY AMI WANTS TO KNOW")."""
+        shouting = not any(ch.islower() for ch in text)
+        written = frozenset(WORD.findall(text)) if self.acronyms and not shouting else frozenset()
         return frozenset(
             term.forms[0]
             for term in terms
             if term.forms[0] in self.partnerships
+            and not term.corrected
             and (
                 self.acronyms.get(term.forms[0], frozenset()) & written
                 or not (term.concept or common_word(term.word))
@@ -482,11 +494,11 @@ class AnswerEngine:
             item = vocab.profiles.get(cand.item_id)
             if item is None:
                 item = vocab.profiles[cand.item_id] = profile(
-                    cand, vocab.shared.idf, vocab.named.get(cand.partnership_id, frozenset())
+                    cand, vocab.shared.idf, vocab.home(cand)
                 )
             # What was asked of an item of another partnership than the one a question names
             # ("who led the talks?" of the EPPD, for "who leads the AMI") says nothing of it.
-            away = elsewhere(query.constraints, item.own) > 0
+            away = elsewhere(query.constraints, item.own, item.home)
             if away or cand.item_id in forget:
                 item = item.unasked()
             row = rank_row(

@@ -126,6 +126,7 @@ class Profile:
     asking_weight: tuple[float, ...]  # each way of asking's weight (the sum of its words' rarity)
     direction: Direction
     marks: frozenset[str]  # what the item answers: when, why, how (from its keywords)
+    home: frozenset[str] = frozenset()  # its partnership's or source's one-word names
 
     def unasked(self) -> Profile:
         """The item without its ways of asking, as a server's own items come (in training)."""
@@ -136,8 +137,9 @@ def profile(
     candidate: Candidate, idf: dict[str, float], named: frozenset[str] = frozenset()
 ) -> Profile:
     """An item's fields as sets of terms; ``idf`` weighs the words of its ways of asking;
-    ``named``: its partnership's one-word names, which it holds among its keywords as if it said
-    them (a server's deadline of the EPPD is about the EPPD, though its title does not say so)."""
+    ``named``: its partnership's (or source's) one-word names, which it holds among its keywords
+    as if it said them (a server's deadline of the EPPD is about the EPPD, though its title does
+    not say so)."""
     names = tuple(n for n in candidate.names.split(SEPARATOR) if n)
     keywords = frozenset(candidate.keywords.split()) | named
     questions = tuple(frozenset(q.split()) for q in candidate.questions.split(SEPARATOR) if q)
@@ -161,6 +163,7 @@ def profile(
         asking_weight=tuple(sum(idf.get(w, 0.5) for w in sorted(q)) or 1.0 for q in questions),
         direction=Direction.from_marks(keywords),
         marks=keywords & MARKS,
+        home=named,
     )
 
 
@@ -252,7 +255,7 @@ def rank_row(
         float(direction_fit(query.direction, item.direction)),
         contradicts,
         contradicts if "check" in query.normalized.intents else 0.0,
-        float(min(elsewhere(query.constraints, item.own), 1)),
+        float(elsewhere(query.constraints, item.own, item.home)),
         uncovered / max(len(query.terms), 1),
         specific,
         _names_it(query, item),

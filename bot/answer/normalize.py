@@ -205,6 +205,7 @@ class Term:
     word: str  # the folded word (or the concept token)
     forms: tuple[str, ...]  # what the index may hold for it; one for a concept
     concept: bool = False
+    corrected: bool = False  # a misspelt word, as the word of the index it was taken for
 
 
 def concepts(folded: list[str]) -> list[str | tuple[str, str]]:

@@ -122,11 +122,14 @@ def constraints(tokens: tuple[str, ...], names: frozenset[str] = frozenset()) ->
     )
 
 
-def one_word_names(names: dict[str, tuple[str, str | None]]) -> dict[str, frozenset[str]]:
-    """Each partnership's analysed names of one term ("AMI", "EPPD") that name it alone, from its
-    "|"-separated analysed names and its source: an item that neither holds nor belongs to the
-    one a question says is about something else. Partnerships of one source share their names:
-    the trade deal reported beside the EPPD talks is not "something else" to the EPPD."""
+def one_word_names(
+    names: dict[str, tuple[str, str | None]],
+) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """The analysed names of one term ("AMI", "EPPD") that name one partnership alone, from each
+    partnership's "|"-separated analysed names and its source; by partnership, and by source.
+    An item of a partnership or a source that a question does not name is about something
+    else. Partnerships and items of one source share their names: the trade deal reported
+    beside the EPPD talks is not "something else" to the EPPD."""
     owners: dict[str, set[str]] = {}
     for partnership, (text, _) in names.items():
         for name in text.split("|"):
@@ -138,11 +141,12 @@ def one_word_names(names: dict[str, tuple[str, str | None]]) -> dict[str, frozen
         if len(partnerships) == 1:
             (partnership,) = partnerships
             by_source.setdefault(names[partnership][1] or partnership, set()).add(word)
-    return {
+    by_partnership = {
         partnership: frozenset(by_source.get(source or partnership, ()))
         for partnership, (_, source) in names.items()
         if by_source.get(source or partnership)
     }
+    return by_partnership, {source: frozenset(words) for source, words in by_source.items()}
 
 
 def acronyms(names: Iterable[str]) -> dict[str, frozenset[str]]:
@@ -175,7 +179,9 @@ def contradictions(
     return count
 
 
-def elsewhere(asked: Constraints, held: set[str] | frozenset[str]) -> int:
-    """How many partnerships a question names in one word ("the EPPD") that a candidate neither
-    names nor belongs to: it is about another partnership."""
-    return len(asked.partnerships - held)
+def elsewhere(asked: Constraints, held: set[str] | frozenset[str], home: frozenset[str]) -> bool:
+    """Whether a candidate is about another partnership than those a question names in one word
+    ("the EPPD"): it belongs to one (its partnership's or its source's names: ``home``), and
+    holds none of those named. An item of no partnership and no source (a server's own, linked
+    to nothing) may be about anything."""
+    return bool(asked.partnerships and home and not asked.partnerships & held)

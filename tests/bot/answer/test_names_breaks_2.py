@@ -203,6 +203,10 @@ async def test_the_ami_at_a_sentence_start_or_in_capitals_keeps_the_eppds_rounds
             assert not answer.item.id.startswith("us-tw-eppd"), seen(answer)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason='a message in capitals has no names: "MY AMI WANTS TO KNOW" is a friend',
+)
 async def test_who_led_the_amis_sixth_round_in_capitals(engine):
     """Pre-existing, and made surer: the commit fixes "who led the AMI's sixth round?" (the
     EPPD's leaders at 72 %, now refused), but the same question in capitals, "WHO LED THE AMI'S
