@@ -161,3 +161,13 @@ async def settled(before: set[asyncio.Task]) -> set[asyncio.Task]:
             break
         await asyncio.sleep(0)
     return other_tasks()
+
+
+def seen(answer) -> tuple:
+    """What the user is shown, for an assertion's message."""
+    return (
+        answer.question,
+        answer.item.id if answer.answered else None,
+        round(answer.confidence, 2),
+        [(m.item_id, round(m.score, 2)) for m in answer.matches],
+    )

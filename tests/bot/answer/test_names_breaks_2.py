@@ -21,7 +21,7 @@ from bot.conversation import followup
 from bot.conversation.followup import Context
 from bot.knowledge import Knowledge
 from bot.reminders.service import ReminderService
-from tests.support import Clock, deadline_form
+from tests.support import Clock, deadline_form, seen
 
 GUILD, ADMIN = 10, 30
 TRADE_DEAL = {
@@ -30,16 +30,6 @@ TRADE_DEAL = {
     "us-tw-trade-deal-investment-250bn",
     "us-tw-trade-deal-credit-250bn",
 }
-
-
-def seen(answer) -> tuple:
-    """What the user is shown, for an assertion's message."""
-    return (
-        answer.question,
-        answer.item.id if answer.answered else None,
-        round(answer.confidence, 2),
-        [(m.item_id, round(m.score, 2)) for m in answer.matches],
-    )
 
 
 # The trade deal is a partnership of its own, with no one-word name ----------------------------

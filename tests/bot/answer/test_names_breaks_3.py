@@ -22,19 +22,9 @@ from bot.conversation.followup import Context
 from bot.errors import NotFound
 from bot.knowledge import Knowledge
 from bot.reminders.service import ReminderService
-from tests.support import Clock, deadline_form
+from tests.support import Clock, deadline_form, seen
 
 GUILD, ADMIN = 10, 30
-
-
-def seen(answer) -> tuple:
-    """What the user is shown, for an assertion's message."""
-    return (
-        answer.question,
-        answer.item.id if answer.answered else None,
-        round(answer.confidence, 2),
-        [(m.item_id, round(m.score, 2)) for m in answer.matches],
-    )
 
 
 # The EPPD's article holds facts linked to no partnership ---------------------------------------
