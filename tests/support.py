@@ -13,11 +13,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.answer.engine import index_for
+from bot.knowledge import Knowledge
 from bot.reminders.scheduler import ReminderScheduler
-from bot.reminders.service import DeadlineForm
+from bot.reminders.service import DeadlineForm, ReminderService
 from store import items as items_sql
 from store.db import Store
-from store.items import admin_deadline
+from store.items import Item, admin_deadline
 
 PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "seeds"
@@ -171,3 +172,14 @@ def seen(answer) -> tuple:
         round(answer.confidence, 2),
         [(m.item_id, round(m.score, 2)) for m in answer.matches],
     )
+
+
+async def server_with_deadline(
+    store: Store, guild_id: int, admin_id: int, **fields: str
+) -> tuple[Knowledge, ReminderService, Item]:
+    """A server whose admin added one deadline through the deadline form (``fields``: the form's,
+    due 2026-12-24 18:00 unless ``when`` says otherwise), and what answers its members."""
+    knowledge = Knowledge(store, clock=Clock())
+    service = ReminderService(store, knowledge, clock=knowledge.clock)
+    form = deadline_form(fields.pop("when", "2026-12-24 18:00"), **fields)
+    return knowledge, service, await service.add_deadline(guild_id, admin_id, form)

@@ -27,7 +27,7 @@ from bot.conversation.service import Conversations, Kind
 from bot.knowledge import Knowledge
 from bot.reminders.service import ReminderService
 from store import items as items_sql
-from tests.support import PROJECT, TODAY, ZORBLAX, Clock, deadline_form
+from tests.support import PROJECT, TODAY, ZORBLAX, Clock, deadline_form, server_with_deadline
 
 BOT = 42
 GUILD, OTHER_GUILD, ADMIN = 10, 11, 30
@@ -426,14 +426,13 @@ async def test_a_servers_deadline_of_the_ami_is_about_the_ami(seeded):
     """An admin's deadline linked to the AMI does not say "AMI" in its title; it still answers a
     question that names the AMI, and nothing in that question contradicts it: it belongs to the
     AMI (it counted as about another partnership)."""
-    knowledge = Knowledge(seeded, clock=Clock())
-    service = ReminderService(seeded, knowledge, clock=knowledge.clock)
-    form = deadline_form(
-        "2026-12-24 18:00",
+    knowledge, _, _ = await server_with_deadline(
+        seeded,
+        GUILD,
+        ADMIN,
         title_en="Tainan demo day registration",
         title_fr="Inscription à la journée de démonstration de Tainan",
     )
-    await service.add_deadline(GUILD, ADMIN, form)
     for question, lang in [
         ("when is the AMI demo day registration deadline?", "en"),
         ("AMI demo day", "en"),

@@ -15,11 +15,10 @@ from datetime import timedelta
 from bot.answer.engine import index_for
 from bot.answer.features import RANK_FEATURES
 from bot.knowledge import Knowledge, ensure_seeds
-from bot.reminders.service import ReminderService
 from store import items as items_sql
 from store import seed
 from store.items import admin_deadline
-from tests.support import SEEDS, TODAY, Clock, deadline_form
+from tests.support import SEEDS, TODAY, Clock, deadline_form, server_with_deadline
 
 GUILD, ADMIN = 10, 30
 AGAINST = [RANK_FEATURES.index("contradicts"), RANK_FEATURES.index("elsewhere")]
@@ -118,15 +117,14 @@ async def test_a_servers_eppd_deadline_answers_when_is_the_eppd_deadline(seeded)
     The deadline is said to hold its partnership's one-word name "as if it said it", but only
     for contradictions: "EPPD" still counts as a word the item lacks, and the AMI's deadline,
     which contradicts the question, still ranks first."""
-    knowledge = Knowledge(seeded, clock=Clock())
-    service = ReminderService(seeded, knowledge, clock=knowledge.clock)
-    form = deadline_form(
-        "2026-12-24 18:00",
+    knowledge, _, added = await server_with_deadline(
+        seeded,
+        GUILD,
+        ADMIN,
         title_en="Written comments due",
         title_fr="Envoi des commentaires écrits",
         link="us-tw-eppd",
     )
-    added = await service.add_deadline(GUILD, ADMIN, form)
     for question, lang in [
         ("when is the EPPD deadline?", "en"),
         ("EPPD deadline", "en"),
@@ -146,13 +144,11 @@ async def test_editing_a_deadlines_link_moves_what_names_it(seeded):
     each partnership follow at once (no stale profile): a question naming the other
     partnership counts its name against it; linked to a web page, it is of no partnership,
     and nothing counts against it."""
-    knowledge = Knowledge(seeded, clock=Clock())
-    service = ReminderService(seeded, knowledge, clock=knowledge.clock)
     titles = {
         "title_en": "Tainan demo day registration",
         "title_fr": "Inscription à la journée de démonstration de Tainan",
     }
-    item = await service.add_deadline(GUILD, ADMIN, deadline_form("2026-12-24 18:00", **titles))
+    knowledge, service, item = await server_with_deadline(seeded, GUILD, ADMIN, **titles)
     ami = "when is the AMI demo day registration deadline?"
     eppd = "when is the EPPD demo day registration deadline?"
     engine = knowledge.engine

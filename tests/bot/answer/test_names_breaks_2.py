@@ -20,8 +20,7 @@ import pytest
 from bot.conversation import followup
 from bot.conversation.followup import Context
 from bot.knowledge import Knowledge
-from bot.reminders.service import ReminderService
-from tests.support import Clock, deadline_form, seen
+from tests.support import Clock, deadline_form, seen, server_with_deadline
 
 GUILD, ADMIN = 10, 30
 TRADE_DEAL = {
@@ -80,15 +79,14 @@ async def test_a_servers_trade_deal_deadline_is_found_from_a_question_naming_the
     EPPD?" found it (95 %); now the deadline, linked to a partnership the EPPD is not, is thrown
     away before it is scored, and the user gets "I don't know" (40 %) with the EPPD's origins
     as a suggestion. Without "for the EPPD" it is still found (99 %)."""
-    knowledge = Knowledge(seeded, clock=Clock())
-    service = ReminderService(seeded, knowledge, clock=knowledge.clock)
-    form = deadline_form(
-        "2026-12-24 18:00",
+    knowledge, _, added = await server_with_deadline(
+        seeded,
+        GUILD,
+        ADMIN,
         title_en="Written comments due",
         title_fr="Envoi des commentaires écrits",
         link="us-tw-trade-deal",
     )
-    added = await service.add_deadline(GUILD, ADMIN, form)
     answer = await knowledge.ask(
         "when are written comments due for the EPPD?", lang="en", guild_id=GUILD
     )
@@ -172,43 +170,37 @@ async def test_a_call_in_capitals_or_title_case_does_not_name_the_ami(engine):
 # The AMI named where its name is not read ------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='"Ami :" may greet a friend; only "AMI", as the acronym is written, names it',
-)
-async def test_the_ami_at_a_sentence_start_or_in_capitals_keeps_the_eppds_rounds_out(engine):
-    """The AMI has no rounds. Named in capitals inside a message in capitals, or as "Ami" at the
-    start of a sentence, it is not read as a name, so nothing counts against the EPPD's items,
-    which the filter has also freed from the AMI's competition: "WHEN WAS THE AMI'S SIXTH ROUND?"
-    was refused (28 %) and is now answered, at 93 %, with the EPPD's sixth round; "Ami : qui a
-    dirigé son sixième cycle ?" was refused (18 %) and is now answered, at 96 %, with who led
-    the EPPD's sixth round. Written "the AMI's sixth round" in a sentence in mixed case, it is
-    refused (test_names_breaks)."""
-    for question in [
-        "WHEN WAS THE AMI'S SIXTH ROUND?",
-        "Ami : qui a dirigé son sixième cycle ?",
-    ]:
-        answer = await engine.ask(question)
-        if answer.answered:
-            assert not answer.item.id.startswith("us-tw-eppd"), seen(answer)
+SHOUTED = 'a message in capitals has no names: "MY AMI WANTS TO KNOW" is a friend'
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='a message in capitals has no names: "MY AMI WANTS TO KNOW" is a friend',
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param(
+            "Ami : qui a dirigé son sixième cycle ?",
+            marks=pytest.mark.xfail(strict=True, reason='"Ami :" may greet a friend'),
+        ),
+        *(
+            pytest.param(question, marks=pytest.mark.xfail(strict=True, reason=SHOUTED))
+            for question in [
+                "WHEN WAS THE AMI'S SIXTH ROUND?",
+                "WHO LED THE AMI'S SIXTH ROUND?",
+                "QUI A DIRIGÉ LE SIXIÈME CYCLE DE L'AMI ?",
+            ]
+        ),
+    ],
 )
-async def test_who_led_the_amis_sixth_round_in_capitals(engine):
-    """Pre-existing, and made surer: the commit fixes "who led the AMI's sixth round?" (the
-    EPPD's leaders at 72 %, now refused), but the same question in capitals, "WHO LED THE AMI'S
-    SIXTH ROUND?", is now answered with the EPPD's leaders at 97 % (72 % before), as is "QUI A
-    DIRIGÉ LE SIXIÈME CYCLE DE L'AMI ?" (79 % → 95 %): a message in capitals has no names."""
-    for question in [
-        "WHO LED THE AMI'S SIXTH ROUND?",
-        "QUI A DIRIGÉ LE SIXIÈME CYCLE DE L'AMI ?",
-    ]:
-        answer = await engine.ask(question)
-        if answer.answered:
-            assert not answer.item.id.startswith("us-tw-eppd"), seen(answer)
+async def test_the_ami_where_its_name_is_not_read_keeps_the_eppds_rounds_out(engine, question):
+    """The AMI has no rounds. Named in a message in capitals, or as "Ami" at the start of a
+    sentence, it is not read as a name, so nothing counts against the EPPD's items: "WHEN WAS
+    THE AMI'S SIXTH ROUND?" was refused (28 %) and was answered, at 93 %, with the EPPD's sixth
+    round; "Ami : qui a dirigé son sixième cycle ?" was refused (18 %) and was answered, at 96 %,
+    with who led the EPPD's sixth round; "WHO LED THE AMI'S SIXTH ROUND?" (72 % → 97 %) and
+    "QUI A DIRIGÉ LE SIXIÈME CYCLE DE L'AMI ?" (79 % → 95 %) with the EPPD's leaders. Written
+    "the AMI's sixth round" in a sentence in mixed case, it is refused (test_names_breaks)."""
+    answer = await engine.ask(question)
+    if answer.answered:
+        assert not answer.item.id.startswith("us-tw-eppd"), seen(answer)
 
 
 # What the filter leaves behind --------------------------------------------------------------------
@@ -237,14 +229,13 @@ async def test_when_is_the_eppd_deadline_in_a_server_with_an_ami_deadline(seeded
     deadlines are thrown away and the EPPD's description is given as the answer, at 60 %: the
     user reads "Its sixth round took place on Tuesday 27 January 2026" as the EPPD's deadline.
     On the seeds alone the same question is refused (37 %)."""
-    knowledge = Knowledge(seeded, clock=Clock())
-    service = ReminderService(seeded, knowledge, clock=knowledge.clock)
-    form = deadline_form(
-        "2026-12-24 18:00",
+    knowledge, _, _ = await server_with_deadline(
+        seeded,
+        GUILD,
+        ADMIN,
         title_en="Written comments due",
         title_fr="Envoi des commentaires écrits",
     )
-    await service.add_deadline(GUILD, ADMIN, form)
     answer = await knowledge.ask("when is the EPPD deadline?", lang="en", guild_id=GUILD)
     if answer.answered:
         assert answer.item.kind == "deadline", seen(answer)
@@ -344,10 +335,8 @@ async def test_a_servers_deadline_is_found_by_its_title_whatever_its_link(seeded
     """Guard: a server's "Written comments due" is found by its title (99 %) whether it is
     linked to the AMI, the EPPD or the trade deal: the partnership's name among its keywords
     does not push it aside."""
-    knowledge = Knowledge(seeded, clock=Clock())
-    service = ReminderService(seeded, knowledge, clock=knowledge.clock)
     titles = {"title_en": "Written comments due", "title_fr": "Envoi des commentaires écrits"}
-    added = await service.add_deadline(GUILD, ADMIN, deadline_form("2026-12-24 18:00", **titles))
+    knowledge, service, added = await server_with_deadline(seeded, GUILD, ADMIN, **titles)
     for link in ["fr-tw-ami", "us-tw-eppd", "us-tw-trade-deal"]:
         form = deadline_form("2026-12-24 18:00", link=link, **titles)
         await service.edit_deadline(GUILD, ADMIN, added.id, form)

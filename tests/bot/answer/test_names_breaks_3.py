@@ -21,8 +21,7 @@ from bot.conversation import followup
 from bot.conversation.followup import Context
 from bot.errors import NotFound
 from bot.knowledge import Knowledge
-from bot.reminders.service import ReminderService
-from tests.support import Clock, deadline_form, seen
+from tests.support import Clock, seen, server_with_deadline
 
 GUILD, ADMIN = 10, 30
 
@@ -210,15 +209,14 @@ async def test_a_servers_unlinked_deadline_answers_a_question_naming_the_ami(see
     suggested); and "/deadline show AMI internal review" found it (95 %) and now says "not
     found" (the server's only deadline of that name is suggested instead). Linked to the AMI it
     is found (99 %); without "AMI" in the question, whatever the link (99 %)."""
-    knowledge = Knowledge(seeded, clock=Clock())
-    service = ReminderService(seeded, knowledge, clock=knowledge.clock)
-    form = deadline_form(
-        "2026-12-24 18:00",
+    knowledge, _, added = await server_with_deadline(
+        seeded,
+        GUILD,
+        ADMIN,
         title_en="Internal review of our application",
         title_fr="Relecture interne de notre dossier",
         link=link,
     )
-    added = await service.add_deadline(GUILD, ADMIN, form)
     for question in ["when is the internal review of our AMI application?", "AMI internal review"]:
         answer = await knowledge.ask(question, lang="en", guild_id=GUILD)
         assert answer.answered and answer.item.id == added.id, seen(answer)
@@ -280,15 +278,14 @@ async def test_a_servers_ami_deadline_is_found_by_commands_and_questions_naming_
     """Guard: linked to the AMI, the server's "Internal review of our application" is answered
     for "AMI internal review" and "quand a lieu la relecture interne de notre dossier AMI ?"
     (99 %), and found by /deadline show "AMI internal review"."""
-    knowledge = Knowledge(seeded, clock=Clock())
-    service = ReminderService(seeded, knowledge, clock=knowledge.clock)
-    form = deadline_form(
-        "2026-12-24 18:00",
+    knowledge, _, added = await server_with_deadline(
+        seeded,
+        GUILD,
+        ADMIN,
         title_en="Internal review of our application",
         title_fr="Relecture interne de notre dossier",
         link="fr-tw-ami",
     )
-    added = await service.add_deadline(GUILD, ADMIN, form)
     for question in [
         "AMI internal review",
         "quand a lieu la relecture interne de notre dossier AMI ?",
