@@ -29,7 +29,7 @@ from stop_words import get_stop_words
 # Bump by hand when a change to the code here (or to engine.index_for) gives a text other terms:
 # every item is then indexed again. Changes to lexicon.toml and the stop words are seen by
 # index_version() itself.
-NORMALISER_VERSION = 7
+NORMALISER_VERSION = 8
 MAX_QUESTION_CHARS = 500  # longer input is cut before it is normalised
 LANGS = ("fr", "en")
 
@@ -246,8 +246,8 @@ def concepts(folded: list[str]) -> list[str | tuple[str, str]]:
 
 
 def _inflected(word: str, words: dict[str, str]) -> str | None:
-    """The lexicon's word that a plural comes from ("puces" → "puce")."""
-    if len(word) < 5 or not word.endswith(("s", "x")):
+    """The lexicon's word that a plural comes from ("puces" → "puce", "fabs" → "fab")."""
+    if len(word) < 4 or not word.endswith(("s", "x")):
         return None
     base = word[:-1]
     return base if base in words else None

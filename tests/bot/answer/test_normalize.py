@@ -30,6 +30,11 @@ def test_french_and_english_concepts_meet():
     assert normalize("douanes").tokens == normalize("tariffs").tokens
 
 
+def test_plurals_of_short_lexicon_words_are_the_concept():
+    for plural, singular in [("fabs", "fab"), ("days", "day"), ("AMIs", "AMI"), ("wars", "war")]:
+        assert normalize(plural).tokens == normalize(singular).tokens, plural
+
+
 def test_country_names_and_adjectives_in_both_languages():
     assert normalize("États-Unis").tokens == normalize("United States").tokens
     assert normalize("taïwanaises").tokens == normalize("Taiwanese").tokens
