@@ -103,6 +103,9 @@ class Item:
     # The ways users ask for a seed item (from its seed file only; not stored in the database).
     questions_fr: tuple[str, ...] = field(default=(), compare=False)
     questions_en: tuple[str, ...] = field(default=(), compare=False)
+    # Where a flow the item states (an investment, exports) comes from and goes to, as written in
+    # its seed file ("Taïwan", "États-Unis"); from the seed file only, like the ways of asking.
+    flow: tuple[str, str] | None = field(default=None, compare=False)
     created_at: datetime | None = field(default=None, compare=False)
     updated_at: datetime | None = field(default=None, compare=False)
 

@@ -136,6 +136,15 @@ def _texts(v: Any) -> tuple[str, ...]:
     return tuple(s.strip() for s in v)
 
 
+def _flow(v: Any) -> tuple[str, str] | None:
+    if v is None:
+        return None
+    ends = _texts(v)
+    if len(ends) != 2:
+        _fail("must be two strings: where the flow comes from, where it goes")
+    return ends[0], ends[1]
+
+
 def _day(v: Any) -> date:
     ok = isinstance(v, date) and not isinstance(v, datetime)
     return v if ok else _fail("must be a TOML date such as 2025-03-07")
@@ -246,6 +255,7 @@ class _ItemTable(_Table):
     keywords: Texts = ()
     questions_fr: Texts = ()
     questions_en: Texts = ()
+    flow: Annotated[tuple[str, str] | None, PlainValidator(_flow)] = None
     paragraph: Annotated[int, PlainValidator(_paragraph)]
     quote: Annotated[str | None, PlainValidator(_quote)] = None
     partnership_id: Annotated[str | None, PlainValidator(_partnership_id)] = Field(

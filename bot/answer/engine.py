@@ -56,6 +56,7 @@ from bot.answer.structure import (
     Direction,
     acronyms,
     constraints,
+    declared,
     direction,
     elsewhere,
     one_word_names,
@@ -80,6 +81,19 @@ MAX_SERVER_VOCABULARIES = 1_000  # servers with items of their own whose statist
 MAX_PROFILES = 2_000  # items whose parsed fields are kept, the most recently met
 UNKNOWN_WEIGHT = 0.5  # a word unknown to the index weighs this share of the most a word can
 ITEM_INTENTS = ("why", "how", "when", "people", "figure")  # kinds of question an item answers
+
+
+def _flow(item: Item) -> Direction:
+    """Where a flow the item states comes from and goes to: as its seed declares (a seed item
+    declaring none states no flow), or for a server's own item as its titles and text say."""
+    if item.flow:
+        return declared(item.flow)
+    if item.origin == "seed":
+        return Direction()
+    flows = [direction(text) for text in (item.title_en, item.title_fr, item.text_en, item.text_fr)]
+    origin = frozenset().union(*(d.origin for d in flows))
+    target = frozenset().union(*(d.target for d in flows))
+    return Direction(origin - target, target - origin)
 
 
 def index_for(item: Item) -> IndexText:
@@ -120,11 +134,7 @@ def index_for(item: Item) -> IndexText:
     )
     intents |= {intent for intent, count in asked.items() if count >= 2}
     keywords += [intent for intent in ITEM_INTENTS if intent in intents]
-    # Where a flow the item speaks of comes from and goes to, as its titles and text say.
-    flows = [direction(text) for text in (item.title_en, item.title_fr, item.text_en, item.text_fr)]
-    origin = frozenset().union(*(d.origin for d in flows))
-    target = frozenset().union(*(d.target for d in flows))
-    keywords += Direction(origin - target, target - origin).marks()
+    keywords += _flow(item).marks()
     questions = [index_text(q, "fr") for q in item.questions_fr] + [
         index_text(q, "en") for q in item.questions_en
     ]

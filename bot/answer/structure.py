@@ -1,10 +1,11 @@
 """What words alone cannot decide: the direction of a flow, and constraints a candidate breaks.
 
-Direction is read the same way from a question and from an item's text: a party's adjective
+Direction is read from a question (and from a server's own item's text): a party's adjective
 ("Taiwanese companies", "investissements taïwanais") says where something comes from, a party
 after "in / into / to / à / aux / en / vers" where it goes; a party named with neither is the
-other end when one end is known. Ordinals, years, numbers and parties named in a question that a
-candidate does not hold count against it.
+other end when one end is known. A seed item's direction is declared in its seed (``flow``).
+Ordinals, years, numbers and parties named in a question that a candidate does not hold count
+against it.
 """
 
 from __future__ import annotations
@@ -84,6 +85,22 @@ def direction(text: str) -> Direction:
         target = {p for p in neutral if p not in origin}
     both = origin & target
     return Direction(frozenset(origin - both), frozenset(target - both))
+
+
+def parties_in(text: str) -> frozenset[str]:
+    """The parties a text names (their concept tokens)."""
+    parties = lexicon().parties
+    return frozenset(
+        entry[0]
+        for entry in concepts(fold(text).split())
+        if isinstance(entry, tuple) and entry[0] in parties
+    )
+
+
+def declared(flow: tuple[str, str]) -> Direction:
+    """The direction a seed declares for its item: the parties named at each end."""
+    origin, target = (parties_in(end) for end in flow)
+    return Direction(origin - target, target - origin)
 
 
 def direction_fit(asked: Direction, held: Direction) -> int:

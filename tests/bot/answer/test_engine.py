@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
 
 from bot.answer import engine as engine_module
 from bot.answer import memory
-from bot.answer.engine import AnswerEngine
+from bot.answer.engine import AnswerEngine, index_for
+from bot.answer.features import RANK_FEATURES
 from bot.answer.normalize import normalize
-from tests.support import other_tasks, settled
+from store import seed
+from store.items import Item
+from tests.support import SEEDS, other_tasks, settled
 
 
 async def test_deadline_answer_gives_date_and_says_it_has_passed(engine):
@@ -234,3 +238,42 @@ async def test_a_question_cancelled_during_its_search_leaves_nothing_running(see
         assert await settled(before) == before
     answer = await engine.ask("when does the France-Taiwan call close?")
     assert answer.answered and answer.item.id == "fr-tw-ami-deadline"
+
+
+async def test_a_flow_counts_only_for_items_that_state_one(engine):
+    """A seed item's direction is the flow its seed declares: the way asked counts for it, the
+    other way round against it, and items stating no flow are neither, whatever parties they
+    name."""
+    column = RANK_FEATURES.index("direction")
+    for question, right, wrong in [
+        (
+            "how much do US companies invest in Taiwan?",
+            "us-tw-us-firms-invest-15bn",
+            "us-tw-trade-deal-investment-250bn",
+        ),
+        (
+            "combien les entreprises taïwanaises investissent-elles aux États-Unis ?",
+            "us-tw-trade-deal-investment-250bn",
+            "us-tw-us-firms-invest-15bn",
+        ),
+    ]:
+        _, rows = await engine.candidates(question)
+        fit = {cand.item_id: row[column] for cand, row in rows}
+        assert (fit[right], fit[wrong]) == (1.0, -1.0), question
+        stating = {item.id for item in seed.read(SEEDS).items if item.flow}
+        assert all(fit[i] == 0.0 for i in fit.keys() - stating), question
+
+
+def test_a_servers_own_item_has_the_direction_its_title_says():
+    item = Item(
+        id="admin-1",
+        kind="fact",
+        title_fr="Investissements japonais en France",
+        title_en="Japanese investment in France",
+        text_fr="Un fait.",
+        text_en="A fact.",
+        origin="admin",
+    )
+    assert set(index_for(item).keywords.split()) >= {"dirfromzjapan", "dirtozfrance"}
+    seeded = dataclasses.replace(item, origin="seed")
+    assert not [k for k in index_for(seeded).keywords.split() if k.startswith(("dirfrom", "dirto"))]
