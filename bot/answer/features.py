@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from wordfreq import get_frequency_dict, zipf_frequency
 
 from bot.answer.normalize import Normalized, Term, fold
@@ -116,6 +116,7 @@ class Profile:
 
     names: frozenset[str]
     keywords: frozenset[str]
+    named: frozenset[str]  # its names and keywords together
     body: frozenset[str]
     questions: tuple[frozenset[str], ...]
     name_texts: tuple[str, ...]
@@ -149,10 +150,12 @@ def profile(
             asking.setdefault(word, []).append(n)
     name_words = tuple(frozenset(n.split()) for n in names)
     body = frozenset(candidate.body.split())
-    own = frozenset().union(*name_words) | keywords | body
+    names_held = frozenset().union(*name_words)
+    own = names_held | keywords | body
     return Profile(
-        names=frozenset().union(*name_words),
+        names=names_held,
         keywords=keywords,
+        named=names_held | keywords,
         body=body,
         name_words=name_words,
         own=own,
@@ -223,7 +226,7 @@ def rank_row(
     uncovered = 0
     specific = focus = focus_total = 0.0
     # The question's forms the item holds, per field: each term then looks in a few words only.
-    in_names = query.forms & (item.names | item.keywords)
+    in_names = query.forms & item.named
     in_body = query.forms & item.body
     in_asking = query.forms & item.asking.keys()
     for term, weight, known in zip(query.terms, query.weights, query.known, strict=True):
@@ -320,9 +323,8 @@ def _names_it(query: Query, item: Profile) -> float:
 
 def _similarity(text: str, names: tuple[str, ...]) -> float:
     """How closely one of an item's names matches the whole question, in [0, 1]."""
-    if not text:
-        return 0.0
-    return max((fuzz.token_set_ratio(text, name) for name in names if name), default=0.0) / 100
+    best = process.extractOne(text, names, scorer=fuzz.token_set_ratio) if text else None
+    return best[1] / 100 if best else 0.0
 
 
 def _kind_fit(
