@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from rapidfuzz import fuzz, process
 from wordfreq import get_frequency_dict, zipf_frequency
@@ -190,6 +190,16 @@ class Query:
     def total(self) -> float:
         return sum(self.weights) or 1.0
 
+    @cached_property
+    def term_forms(self) -> tuple[frozenset[str], ...]:
+        """Each term's forms as a set, looked up in every candidate's fields."""
+        return tuple(frozenset(term.forms) for term in self.terms)
+
+    @cached_property
+    def asking_terms(self) -> tuple[bool, ...]:
+        """Whether each term is in a sentence that asks (all of them when none is told apart)."""
+        return tuple(not self.focus or term.word in self.focus for term in self.terms)
+
     def unknown(self) -> tuple[float, float, float]:
         """Shares of the weight unknown to the index: all such terms, common words only, and
         words written as names only."""
@@ -202,10 +212,6 @@ class Query:
                 if term.word in self.names:
                     named += weight
         return unknown / self.total, common / self.total, named / self.total
-
-
-def _held(term: Term, field: frozenset[str]) -> bool:
-    return any(form in field for form in term.forms)
 
 
 def rank_row(
@@ -229,14 +235,15 @@ def rank_row(
     in_names = query.forms & item.named
     in_body = query.forms & item.body
     in_asking = query.forms & item.asking.keys()
-    for term, weight, known in zip(query.terms, query.weights, query.known, strict=True):
-        asking = not query.focus or term.word in query.focus
+    for term, forms, weight, known, asking in zip(
+        query.terms, query.term_forms, query.weights, query.known, query.asking_terms, strict=True
+    ):
         focus_total += weight if asking else 0.0
-        if in_names and _held(term, in_names):
+        if in_names and not forms.isdisjoint(in_names):
             named += weight
-        elif in_body and _held(term, in_body):
+        elif in_body and not forms.isdisjoint(in_body):
             text += weight
-        elif not (in_asking and _held(term, in_asking)):
+        elif not (in_asking and not forms.isdisjoint(in_asking)):
             uncovered += 1
             specific = max(specific, specificity(term))
             if known:
