@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 
 from bot.answer.engine import Answer, AnswerEngine, index_for
 from bot.answer.normalize import fold, index_version
+from bot.answer.structure import flow_problem
 from bot.errors import NotFound, UserError
 from store import items as items_sql
 from store import seed, times
@@ -30,20 +31,28 @@ MAX_CHOICES = 25
 NAME_MATCH = 88  # rapidfuzz score from which typed text names an item
 
 
+def seed_problems(item: Item) -> list[tuple[str, str]]:
+    """What the answer engine finds wrong in a seed item, beyond the seed files' own checks."""
+    problem = flow_problem(item.flow) if item.flow else None
+    return [("flow", problem)] if problem else []
+
+
 async def ensure_seeds(store: Store, directory: Path) -> seed.LoadReport | None:
     """Load the seed files when the store has none, older ones, or an older index."""
     version = index_version()
     current = f"{seed.fingerprint(directory)}:{version}"
     if current == await seed.loaded_fingerprint(store):
         return None
-    report = await seed.load(store, directory, index_for, version=version)
+    report = await seed.load(store, directory, index_for, version=version, check=seed_problems)
     log.info("loaded %d seed items (%d removed)", report.loaded, report.removed)
     return report
 
 
 async def load_seeds(store: Store, directory: Path) -> seed.LoadReport:
     """Load the seed files now, whatever was loaded before."""
-    return await seed.load(store, directory, index_for, version=index_version())
+    return await seed.load(
+        store, directory, index_for, version=index_version(), check=seed_problems
+    )
 
 
 @dataclass(frozen=True)

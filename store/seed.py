@@ -391,8 +391,14 @@ class SeedFile(_Table):
 # --- Reading ------------------------------------------------------------------------------------
 
 
-def read(directory: Path) -> SeedSet:
-    """Read and validate every seed file; raise SeedError listing all problems."""
+# What the layers above know of an item that this one cannot (the parties a flow names): each
+# problem as (field, message).
+ItemCheck = Callable[[Item], list[tuple[str, str]]]
+
+
+def read(directory: Path, check: ItemCheck | None = None) -> SeedSet:
+    """Read and validate every seed file, each valid item also with ``check``; raise SeedError
+    listing all problems."""
     directory = Path(directory)
     problems: list[SeedProblem] = []
     result = SeedSet(fingerprint=fingerprint(directory) if directory.is_dir() else "")
@@ -412,6 +418,8 @@ def read(directory: Path) -> SeedSet:
             problems.extend(_problems(path.name, data, exc))
             continue
         source, items = seed_file.source._to(Source), seed_file.items()
+        for item in items if check else ():
+            problems += [SeedProblem(path.name, item.id, f, m) for f, m in check(item)]
         result.sources.append(source)
         result.items.extend(items)
         for found in (source, *items):
@@ -499,14 +507,20 @@ def _written_id(table: Any) -> str:
 
 
 async def load(
-    store: Store, directory: Path, index: Callable[[Item], IndexText], *, version: str = ""
+    store: Store,
+    directory: Path,
+    index: Callable[[Item], IndexText],
+    *,
+    version: str = "",
+    check: ItemCheck | None = None,
 ) -> LoadReport:
-    """Validate then load the seeds in one transaction; admin rows keep their content.
+    """Validate (each item also with ``check``) then load the seeds in one transaction; admin
+    rows keep their content.
 
     ``version`` names the way ``index`` normalises text: it is part of the recorded
     fingerprint, and every item, admin ones included, is indexed again with ``index``.
     """
-    seeds = read(directory)
+    seeds = read(directory, check)
     if version:
         seeds.fingerprint = f"{seeds.fingerprint}:{version}"
     async with store.transaction() as conn:

@@ -103,6 +103,17 @@ def declared(flow: tuple[str, str]) -> Direction:
     return Direction(origin - target, target - origin)
 
 
+def flow_problem(flow: tuple[str, str]) -> str | None:
+    """What is wrong with a declared flow, if anything: an end naming no party, or a party
+    named at both ends (each end then loses it)."""
+    origin, target = (parties_in(end) for end in flow)
+    if not origin or not target:
+        return "each end must name a party of the lexicon (bot/answer/lexicon.toml)"
+    if origin & target:
+        return "names the same party at both ends"
+    return None
+
+
 def direction_fit(asked: Direction, held: Direction) -> int:
     """1 when an item's direction is the one asked, -1 when it runs the other way, else 0."""
     if not asked or not held:
