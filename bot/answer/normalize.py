@@ -246,8 +246,10 @@ def concepts(folded: list[str]) -> list[str | tuple[str, str]]:
 
 
 def _inflected(word: str, words: dict[str, str]) -> str | None:
-    """The lexicon's word that a plural comes from ("puces" → "puce", "fabs" → "fab")."""
-    if len(word) < 4 or not word.endswith(("s", "x")):
+    """The lexicon's word that a plural comes from ("puces" → "puce"). Not for words of four
+    letters: "amis" (friends) is not the AMI, nor "leds" someone who "led"; the lexicon lists
+    the plurals of its short words that mean the same ("fabs", "days")."""
+    if len(word) < 5 or not word.endswith(("s", "x")):
         return None
     base = word[:-1]
     return base if base in words else None
