@@ -416,10 +416,12 @@ def read(directory: Path, check: ItemCheck | None = None) -> SeedSet:
             continue
         except ValidationError as exc:
             problems.extend(_problems(path.name, data, exc))
+            if check:  # the items that are valid on their own are checked all the same
+                problems.extend(_checked(path.name, _valid_items(data), check))
             continue
         source, items = seed_file.source._to(Source), seed_file.items()
-        for item in items if check else ():
-            problems += [SeedProblem(path.name, item.id, f, m) for f, m in check(item)]
+        if check:
+            problems.extend(_checked(path.name, items, check))
         result.sources.append(source)
         result.items.extend(items)
         for found in (source, *items):
@@ -498,6 +500,26 @@ def _check_across_files(parsed: list[tuple[str, dict]]) -> list[SeedProblem]:
             message = f"{target!r} is not the id of a partnership"
             problems.append(SeedProblem(name, _written_id(table), "partnership", message))
     return problems
+
+
+def _checked(name: str, items: list[Item], check: ItemCheck) -> list[SeedProblem]:
+    return [SeedProblem(name, item.id, f, m) for item in items for f, m in check(item)]
+
+
+def _valid_items(data: dict) -> list[Item]:
+    """The items of a file that failed validation that are valid on their own."""
+    tables = {"partnership": PartnershipTable, "deadline": DeadlineTable}
+    tables |= {"figure": FigureTable, "fact": FactTable}
+    source_id = _written_id(data.get("source"))
+    found = []
+    for kind, table_type in tables.items():
+        written = data.get(kind)
+        for table in written if isinstance(written, list) else ():
+            try:
+                found.append(table_type.model_validate(table).item(source_id))
+            except ValidationError:
+                continue
+    return found
 
 
 def _written_id(table: Any) -> str:
