@@ -31,7 +31,7 @@ def test_french_and_english_concepts_meet():
 
 
 def test_plurals_of_short_lexicon_words_are_the_concept_only_when_listed():
-    for plural, singular in [("fabs", "fab"), ("days", "day"), ("wars", "war")]:
+    for plural, singular in [("fabs", "fab"), ("days", "day"), ("uavs", "uav")]:
         assert normalize(plural).tokens == normalize(singular).tokens, plural
     for word, other in [("amis", "AMI"), ("LEDs", "led")]:
         assert normalize(word).tokens != normalize(other).tokens, word
