@@ -42,6 +42,14 @@ class Clock:
         return self.now
 
 
+def edit_seed(seeds_dir: Path, old: str, new: str, name: str = "fr-tw-ami.toml") -> None:
+    """Replace the first ``old`` of a seed file (in a copy of the seeds) with ``new``."""
+    path = seeds_dir / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def deadline_form(when: str, **changes: str) -> DeadlineForm:
     """What an admin types in the deadline form, linked to the France–Taiwan call."""
     fields = {

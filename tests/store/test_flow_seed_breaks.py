@@ -15,17 +15,11 @@ import pytest
 from bot.__main__ import main
 from bot.answer.engine import index_for
 from store import seed
+from tests.support import edit_seed
 
 # The Taiwanese investment expected in France, the one flow of the AMI's seed file.
 ITEM = "fr-tw-ami-taiwan-investment"
 FLOW = 'flow = ["Taïwan", "France, Europe"]'
-
-
-def _write(seeds_dir: Path, old: str, new: str, name: str = "fr-tw-ami.toml") -> None:
-    path = seeds_dir / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _marks(seeds_dir: Path, item_id: str) -> list[str]:
@@ -54,7 +48,7 @@ def test_seed_check_fails_on_a_flow_with_a_party_at_both_ends(
     (test_every_seed_flow_names_parties_at_both_ends) checks the shipped seeds with
     ``declared``; an operator's seeds get `seed check`, which should fail the same way, naming
     the item."""
-    _write(seeds_copy, FLOW, written)
+    edit_seed(seeds_copy, FLOW, written)
     code = main(["--seeds", str(seeds_copy), "--db", str(tmp_path / "db.sqlite3"), "seed", "check"])
     out = capsys.readouterr()
     assert (code, ITEM in out.err) == (1, True), (out.out, _marks(seeds_copy, ITEM))
@@ -67,8 +61,8 @@ def test_seed_check_lists_a_flow_naming_no_party_beside_the_other_problems(
     broken in the EPPD's file and the AMI's flow ending in "Atlantis", it lists the paragraph
     only: the flow is looked at after seed.read succeeded, so the operator fixes the paragraph,
     runs the check again, and only then learns of the flow."""
-    _write(seeds_copy, FLOW, 'flow = ["Taïwan", "Atlantis"]')
-    _write(seeds_copy, "paragraph = 16", 'paragraph = "seize"', name="us-tw-eppd.toml")
+    edit_seed(seeds_copy, FLOW, 'flow = ["Taïwan", "Atlantis"]')
+    edit_seed(seeds_copy, "paragraph = 16", 'paragraph = "seize"', name="us-tw-eppd.toml")
     code = main(["--seeds", str(seeds_copy), "--db", str(tmp_path / "db.sqlite3"), "seed", "check"])
     err = capsys.readouterr().err
     assert code == 1
@@ -82,7 +76,7 @@ def test_seed_load_refuses_the_flow_seed_check_refuses(seeds_copy, tmp_path, cap
     log line: the bot runs with the item's flow silently cut to its origin. store.seed.load says
     it validates then loads; what `seed check` refuses it should refuse too, naming the item,
     and leave the database as it was."""
-    _write(seeds_copy, FLOW, 'flow = ["Taïwan", "Atlantis"]')
+    edit_seed(seeds_copy, FLOW, 'flow = ["Taïwan", "Atlantis"]')
     database = tmp_path / "db.sqlite3"
     code = main(["--seeds", str(seeds_copy), "--db", str(database), "seed", "load"])
     out = capsys.readouterr()

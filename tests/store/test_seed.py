@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import sqlite3
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -14,14 +13,7 @@ from bot.answer.engine import index_for
 from bot.answer.structure import flow_problem
 from store import seed
 from store.seed import SeedError
-from tests.support import SEEDS
-
-
-def _break(seeds_dir: Path, old: str, new: str, name: str = "fr-tw-ami.toml") -> None:
-    path = seeds_dir / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from tests.support import SEEDS, edit_seed
 
 
 def test_invalid_toml_names_the_file(seeds_copy):
@@ -33,7 +25,7 @@ def test_invalid_toml_names_the_file(seeds_copy):
 
 
 def test_bad_field_names_file_item_and_field(seeds_copy):
-    _break(seeds_copy, 'timezone = "Europe/Paris"', 'timezone = "Europe/Lutece"')
+    edit_seed(seeds_copy, 'timezone = "Europe/Paris"', 'timezone = "Europe/Lutece"')
     with pytest.raises(SeedError) as caught:
         seed.read(seeds_copy)
     problem = caught.value.problems[0]
@@ -44,7 +36,7 @@ def test_bad_field_names_file_item_and_field(seeds_copy):
 
 
 def test_missing_field_and_unknown_field_are_reported(seeds_copy):
-    _break(seeds_copy, "title_en =", "titel_en =")
+    edit_seed(seeds_copy, "title_en =", "titel_en =")
     with pytest.raises(SeedError) as caught:
         seed.read(seeds_copy)
     messages = [str(p) for p in caught.value.problems]
@@ -55,8 +47,8 @@ def test_missing_field_and_unknown_field_are_reported(seeds_copy):
 def test_duplicate_id_and_dangling_partnership(seeds_copy):
     text = (seeds_copy / "fr-tw-ami.toml").read_text(encoding="utf-8")
     first_id = re.search(r'^id = "(fr-tw-ami-[^"]+)"', text, re.M).group(1)
-    _break(seeds_copy, f'id = "{first_id}"', 'id = "fr-tw-ami"')
-    _break(seeds_copy, 'partnership = "fr-tw-ami"', 'partnership = "nowhere"')
+    edit_seed(seeds_copy, f'id = "{first_id}"', 'id = "fr-tw-ami"')
+    edit_seed(seeds_copy, 'partnership = "fr-tw-ami"', 'partnership = "nowhere"')
     with pytest.raises(SeedError) as caught:
         seed.read(seeds_copy)
     messages = " ".join(str(p) for p in caught.value.problems)
@@ -65,7 +57,7 @@ def test_duplicate_id_and_dangling_partnership(seeds_copy):
 
 
 def test_a_missing_field_does_not_hide_the_other_problems_of_its_item(seeds_copy):
-    _break(
+    edit_seed(
         seeds_copy,
         'due = 2025-05-15\ntimezone = "Europe/Paris"',
         'due = "soon"\nzone = "Europe/Paris"',
@@ -81,7 +73,7 @@ def test_a_missing_field_does_not_hide_the_other_problems_of_its_item(seeds_copy
 
 
 def test_a_broken_partnership_is_not_reported_again_by_the_items_naming_it(seeds_copy):
-    _break(seeds_copy, 'id = "fr-tw-ami"\n', 'id = "fr-tw-ami"\nfunding = 1\n')
+    edit_seed(seeds_copy, 'id = "fr-tw-ami"\n', 'id = "fr-tw-ami"\nfunding = 1\n')
     with pytest.raises(SeedError) as caught:
         seed.read(seeds_copy)
     assert [str(p) for p in caught.value.problems] == [
@@ -90,7 +82,7 @@ def test_a_broken_partnership_is_not_reported_again_by_the_items_naming_it(seeds
 
 
 def test_an_id_used_twice_is_reported_where_it_is_repeated(seeds_copy):
-    _break(seeds_copy, 'id = "us-tw-trade-deal"', 'id = "fr-tw-ami"', name="us-tw-eppd.toml")
+    edit_seed(seeds_copy, 'id = "us-tw-trade-deal"', 'id = "fr-tw-ami"', name="us-tw-eppd.toml")
     with pytest.raises(SeedError) as caught:
         seed.read(seeds_copy)
     assert [str(p) for p in caught.value.problems if p.field == "id"] == [
@@ -143,7 +135,7 @@ BAD_VALUES = [
 def test_a_value_that_cannot_be_stored_or_shown_is_one_problem(
     seeds_copy, old, new, field, message
 ):
-    _break(seeds_copy, old, new)
+    edit_seed(seeds_copy, old, new)
     with pytest.raises(SeedError) as caught:
         seed.read(seeds_copy)
     [problem] = caught.value.problems
@@ -156,7 +148,7 @@ async def test_a_value_that_cannot_be_stored_or_shown_is_never_loaded(
 ):
     await seed.load(store, seeds_copy, index_for)
     before = await _rows(store)
-    _break(seeds_copy, old, new)
+    edit_seed(seeds_copy, old, new)
     with pytest.raises(SeedError, match=re.escape(message)):
         await seed.load(store, seeds_copy, index_for)
     assert await _rows(store) == before
@@ -165,9 +157,9 @@ async def test_a_value_that_cannot_be_stored_or_shown_is_never_loaded(
 def test_seed_check_lists_each_bad_value_and_seed_load_writes_nothing(seeds_copy, tmp_path, capsys):
     from bot.__main__ import main
 
-    _break(seeds_copy, "value = 60", "value = nan")
-    _break(seeds_copy, "value = 450000000", "value = 1e400")
-    _break(seeds_copy, "due = 2025-05-15", "due = 0001-01-01T00:00:00")
+    edit_seed(seeds_copy, "value = 60", "value = nan")
+    edit_seed(seeds_copy, "value = 450000000", "value = 1e400")
+    edit_seed(seeds_copy, "due = 2025-05-15", "due = 0001-01-01T00:00:00")
     database = tmp_path / "db.sqlite3"
     assert main(["--seeds", str(seeds_copy), "--db", str(database), "seed", "check"]) == 1
     lines = capsys.readouterr().err.splitlines()
@@ -218,7 +210,7 @@ async def test_loading_twice_gives_the_same_rows(store):
 async def test_broken_seed_leaves_the_store_as_it_was(store, seeds_copy):
     await seed.load(store, seeds_copy, index_for)
     before = await _rows(store)
-    _break(seeds_copy, 'timezone = "Europe/Paris"', "timezone = 42")
+    edit_seed(seeds_copy, 'timezone = "Europe/Paris"', "timezone = 42")
     with pytest.raises(SeedError):
         await seed.load(store, seeds_copy, index_for)
     assert await _rows(store) == before
@@ -227,7 +219,7 @@ async def test_broken_seed_leaves_the_store_as_it_was(store, seeds_copy):
 async def test_failure_inside_the_transaction_rolls_back(store, seeds_copy):
     await seed.load(store, seeds_copy, index_for)
     before = await _rows(store)
-    _break(seeds_copy, 'title_en = "', 'title_en = "Changed ')
+    edit_seed(seeds_copy, 'title_en = "', 'title_en = "Changed ')
 
     def failing_index(item):
         if item.kind == "fact":
@@ -285,7 +277,7 @@ FLOW = 'flow = ["Taïwan", "France, Europe"]'
     "written", ['flow = ["Taïwan"]', 'flow = "Taïwan"', 'flow = ["Taïwan", ""]', "flow = [1, 2]"]
 )
 def test_a_flow_is_two_ends(seeds_copy, written):
-    _break(seeds_copy, FLOW, written)
+    edit_seed(seeds_copy, FLOW, written)
     with pytest.raises(SeedError) as caught:
         seed.read(seeds_copy)
     [problem] = caught.value.problems

@@ -13,17 +13,11 @@ from contextlib import closing
 from pathlib import Path
 
 from bot.__main__ import main
+from tests.support import edit_seed
 
 # The Taiwanese investment expected in France, the one flow of the AMI's seed file.
 ITEM = "fr-tw-ami-taiwan-investment"
 FLOW = 'flow = ["Taïwan", "France, Europe"]'
-
-
-def _write(seeds_dir: Path, old: str, new: str, name: str = "fr-tw-ami.toml") -> None:
-    path = seeds_dir / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _cli(seeds_dir: Path, database: Path, *command: str) -> list[str]:
@@ -38,8 +32,8 @@ def test_seed_check_lists_a_bad_flow_beside_a_problem_of_the_same_file(
     the item check runs on the items of files that passed their own checks, so one typo
     anywhere in fr-tw-ami.toml hides every flow of that file (in another file it is listed).
     The operator fixes the paragraph, runs the check again, and only then learns of the flow."""
-    _write(seeds_copy, FLOW, 'flow = ["Taïwan", "Atlantis"]')
-    _write(seeds_copy, "paragraph = 8", 'paragraph = "huit"')
+    edit_seed(seeds_copy, FLOW, 'flow = ["Taïwan", "Atlantis"]')
+    edit_seed(seeds_copy, "paragraph = 8", 'paragraph = "huit"')
     code = main(_cli(seeds_copy, tmp_path / "db.sqlite3", "seed", "check"))
     err = capsys.readouterr().err
     assert code == 1
@@ -54,7 +48,7 @@ def test_seed_check_reads_the_peoples_republic_of_china_as_china(seeds_copy, tmp
     the end reads as Taiwan alone (no China). "République populaire de Chine", "RPC", "PRC" and
     "Chine" pass. The operator is told the flow runs from Taiwan to Taiwan and cannot see why;
     the flow is right and should pass (or, at worst, be refused for what it is)."""
-    _write(seeds_copy, FLOW, 'flow = ["Taïwan", "People\'s Republic of China"]')
+    edit_seed(seeds_copy, FLOW, 'flow = ["Taïwan", "People\'s Republic of China"]')
     code = main(_cli(seeds_copy, tmp_path / "db.sqlite3", "seed", "check"))
     out = capsys.readouterr()
     assert "same party" not in out.err, out.err
@@ -75,7 +69,7 @@ def test_guard_a_start_on_a_loaded_database_refuses_a_bad_flow_and_keeps_the_dat
     database = tmp_path / "db.sqlite3"
     assert main(_cli(seeds_copy, database, "seed", "load")) == 0
     before = _loads(database)
-    _write(seeds_copy, FLOW, 'flow = ["Taïwan", "Taipei"]')
+    edit_seed(seeds_copy, FLOW, 'flow = ["Taïwan", "Taipei"]')
     capsys.readouterr()
     for command in (("ask", "AMI", "deadline"), ("seed", "load")):
         code = main(_cli(seeds_copy, database, *command))
