@@ -23,6 +23,14 @@ from bot.errors import NotFound
 from bot.knowledge import Knowledge
 from tests.support import Clock, seen, server_with_deadline
 
+
+async def _reply(seeded, question: str, *, after: tuple[str, str]):
+    """The answer to an English reply to the bot's answer ``after`` (item, partnership)."""
+    knowledge = Knowledge(seeded, clock=Clock())
+    context = Context(*after, "en")
+    return await followup.ask(knowledge, question, context=context, lang="en", guild_id=None)
+
+
 GUILD, ADMIN = 10, 30
 
 
@@ -90,13 +98,10 @@ async def test_a_reply_after_an_eppd_answer_reaches_the_articles_own_facts(seede
     is Taiwan a leading maker of?" was answered with the AI-chip card (95 %); it is now answered
     with the EPPD's overview (51 %), though the same question asked alone gets the AI-chip card
     at 99 % (the framed answer, being "answered", wins)."""
-    knowledge = Knowledge(seeded, clock=Clock())
-    answer = await followup.ask(
-        knowledge,
+    answer = await _reply(
+        seeded,
         "what kind of chips is Taiwan a leading maker of?",
-        context=Context("us-tw-eppd-sixth-round", "us-tw-eppd", "en"),
-        lang="en",
-        guild_id=None,
+        after=("us-tw-eppd-sixth-round", "us-tw-eppd"),
     )
     assert answer.answered and answer.item.id == "us-tw-taiwan-ai-chip-producer", seen(answer)
 
@@ -302,13 +307,8 @@ async def test_a_reply_after_an_ami_answer_naming_the_eppd_gets_the_eppd(seeded)
     """Guard: after the AMI's deadline, "and the EPPD, when was its sixth round?" is asked as
     "… AMI" (both named, every candidate at 0), falls back on the question alone, and gets the
     sixth round (92 %)."""
-    knowledge = Knowledge(seeded, clock=Clock())
-    answer = await followup.ask(
-        knowledge,
-        "and the EPPD, when was its sixth round?",
-        context=Context("fr-tw-ami-deadline", "fr-tw-ami", "en"),
-        lang="en",
-        guild_id=None,
+    answer = await _reply(
+        seeded, "and the EPPD, when was its sixth round?", after=("fr-tw-ami-deadline", "fr-tw-ami")
     )
     assert answer.answered and answer.item.id == "us-tw-eppd-sixth-round", seen(answer)
 
