@@ -43,7 +43,7 @@ async def ensure_seeds(store: Store, directory: Path) -> seed.LoadReport | None:
     current = f"{seed.fingerprint(directory)}:{version}"
     if current == await seed.loaded_fingerprint(store):
         return None
-    report = await seed.load(store, directory, index_for, version=version, check=seed_problems)
+    report = await load_seeds(store, directory)
     log.info("loaded %d seed items (%d removed)", report.loaded, report.removed)
     return report
 
