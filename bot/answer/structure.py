@@ -3,13 +3,15 @@
 Direction is read from a question (and from a server's own item's text): a party's adjective
 ("Taiwanese companies", "investissements taïwanais") says where something comes from, a party
 after "in / into / to / à / aux / en / vers" where it goes; a party named with neither is the
-other end when one end is known. A seed item's direction is declared in its seed (``flow``).
+other end when one end is known. Parties named as a pair, or as what an article is about, are at
+neither end. A seed item's direction is declared in its seed (``flow``).
 Ordinals, years, numbers and parties named in a question that a candidate does not hold count
 against it.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from bot.answer.normalize import WORD, concept_token, concepts, fold, index_text
 
 # Prepositions after which a party is where something goes.
 _TOWARDS = frozenset(
-    "in into to towards toward onto inside a aux au en vers dans sur chez pour for".split()
+    "in into to towards toward onto inside a aux au en vers dans chez pour for".split()
 )
 # Prepositions after which a party is where something comes from.
 _FROM = frozenset("from depuis provenance".split())
@@ -50,25 +52,29 @@ class Direction:
 
 
 def direction(text: str) -> Direction:
-    """Where the flow a text speaks of comes from and goes to, as far as it says."""
+    """Where the flow a text speaks of comes from and goes to, as far as it says.
+
+    Parties named as a pair ("Taïwan et les USA", "US-Taiwan"), or as what an article is about
+    ("l'article français", "the article on Taiwan"), say no direction; nor does a text that asks
+    both ways ("…, or the other way round?"). A party at both ends is at neither."""
+    if _BOTH_WAYS.search(fold(text)):
+        return Direction()
     lex = lexicon()
-    entries = concepts(fold(text).split())
-    origin: set[str] = set()
-    target: set[str] = set()
-    neutral: list[str] = []
+    entries = concepts(fold(_HYPHEN_PAIR.sub(_split_pair, text)).split())
+    found: list[tuple[int, str, str]] = []  # (where, party, "to", "from" or "")
     after: str | None = None  # "to" or "from" while a preposition waits for its party
     gap = 0
-    for entry in entries:
+    for at, entry in enumerate(entries):
         if isinstance(entry, tuple):
             token = entry[0]
             if token in lex.parties:
                 word = entry[1] if len(entry) > 1 else ""
-                if after == "to":
-                    target.add(token)
+                if after == "to" or (word in lex.adjectives and _on_soil(entries, at)):
+                    found.append((at, token, "to"))
                 elif after == "from" or word in lex.adjectives:
-                    origin.add(token)
+                    found.append((at, token, "from"))
                 else:
-                    neutral.append(token)
+                    found.append((at, token, ""))
             after = None
             continue
         if entry in _TOWARDS:
@@ -79,12 +85,87 @@ def direction(text: str) -> Direction:
             gap += 1
         else:
             after = None
+    paired = _paired(entries, found)
+    silent = paired | _about_an_article(entries, found, paired)
+    origin = {p for at, p, end in found if end == "from" and at not in silent}
+    target = {p for at, p, end in found if end == "to" and at not in silent}
+    neutral = [p for at, p, end in found if not end and at not in silent]
     if target and not origin:
         origin = {p for p in neutral if p not in target}
     elif origin and not target:
         target = {p for p in neutral if p not in origin}
     both = origin & target
     return Direction(frozenset(origin - both), frozenset(target - both))
+
+
+# Words that join two parties into a pair.
+_PAIRING = frozenset("et and".split())
+_ARTICLE_WORDS = frozenset("le la les l the".split())
+# What a text calls the article it asks about, and the words between it and its subject.
+_ARTICLE = frozenset(
+    "article articles depeche papier piece story report texte text writer auteur".split()
+)
+_ABOUT = frozenset("sur about on concernant de du des".split()) | _ARTICLE_WORDS
+# Nouns after which a party's adjective is where something goes ("on European soil").
+_SOIL = frozenset("soil sol territoire territory shores".split())
+_BOTH_WAYS = re.compile(
+    r"\b(?:ou|or)(?: \w+){0,3} (?:l inverse|the other way|vice versa|l autre sens|le contraire"
+    r"|the reverse|the opposite)\b"
+)
+_HYPHEN_PAIR = re.compile(r"\w+(?:[-‐–—/]\w+)+")
+
+
+def _word(entries: list, at: int) -> str | None:
+    return entries[at] if 0 <= at < len(entries) and isinstance(entries[at], str) else None
+
+
+def _on_soil(entries: list, at: int) -> bool:
+    """Whether the adjective at ``at`` names the soil something goes to ("on European soil",
+    "sur le sol européen")."""
+    return _word(entries, at + 1) in _SOIL or _word(entries, at - 1) in _SOIL
+
+
+def _split_pair(match: re.Match[str]) -> str:
+    """A hyphenated word with a party on each side of a hyphen ("US-Taiwan",
+    "Taïwan-États-Unis") written as a pair: "US et Taiwan". "États-Unis" stays whole."""
+    parts = re.split(r"([-‐–—/])", match[0])
+    out = parts[0]
+    for i in range(1, len(parts), 2):
+        left, right = "".join(parts[:i]), "".join(parts[i + 1 :])
+        out += " et " if parties_in(left) and parties_in(right) else parts[i]
+        out += parts[i + 1]
+    return out
+
+
+def _paired(entries: list, found: list[tuple[int, str, str]]) -> set[int]:
+    """Where parties are named side by side as a pair: "X et Y", "X and the Y"."""
+    paired: set[int] = set()
+    for (first, _, _), (second, _, _) in itertools.pairwise(found):
+        between = [e for e in entries[first + 1 : second] if e not in _ARTICLE_WORDS]
+        if len(between) == 1 and between[0] in _PAIRING:
+            paired |= {first, second}
+    return paired
+
+
+def _about_an_article(
+    entries: list, found: list[tuple[int, str, str]], paired: set[int]
+) -> set[int]:
+    """Where a party names what an article is ("the French article", "l'article sur Taïwan"),
+    and the party ``paired`` with it."""
+    about: set[int] = set()
+    for at, _, _ in found:
+        if _word(entries, at + 1) in _ARTICLE:
+            about.add(at)
+            continue
+        back = at - 1
+        while back >= 0 and _word(entries, back) in _ABOUT and at - back <= 3:
+            back -= 1
+        if _word(entries, back) in _ARTICLE:
+            about.add(at)
+    for first, second in itertools.pairwise(found):
+        if first[0] in about and first[0] in paired and second[0] in paired:
+            about.add(second[0])
+    return about
 
 
 def parties_in(text: str) -> frozenset[str]:

@@ -1,0 +1,52 @@
+"""How the direction of a flow is read from a question."""
+
+import pytest
+
+from bot.answer.structure import Direction, direction
+
+TW, US, FR, EU = "ztaiwan", "zusa", "zfrance", "zeurope"
+
+
+def flow(origin: set[str], target: set[str]) -> Direction:
+    return Direction(frozenset(origin), frozenset(target))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("how much do Taiwanese companies invest in the US?", flow({TW}, {US})),
+        ("combien les entreprises américaines investissent à Taïwan ?", flow({US}, {TW})),
+        ("investissements de la France vers Taïwan", flow({FR}, {TW})),
+        ("could TSMC set up plants on European soil?", flow(set(), {EU})),
+        ("des usines sur le sol européen ?", flow(set(), {EU})),
+        ("how much do US firms put into Taiwan, not the other way round?", flow({US}, {TW})),
+    ],
+)
+def test_a_flow_is_read_from_who_gives_and_who_receives(question, expected):
+    assert direction(question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a pair of parties, not a flow between them
+        "l'accord Taïwan-USA, c'est quoi ?",
+        "what did the US-Taiwan talks decide?",
+        "Taïwan et les Américains ont signé quoi en janvier ?",
+        "the France and Taiwan partnership",
+        # what an article is about
+        "que dit l'article sur Taïwan et les USA ?",
+        "the French article mentions which companies?",
+        "dans l'article français, qui est cité ?",
+        # both ways asked
+        "les 15 milliards, c'est Taïwan qui investit aux US ou l'inverse ?",
+        "is the $250bn flowing from Taiwan into the US, or the other way round?",
+    ],
+)
+def test_no_direction_where_the_question_names_none(question):
+    assert not direction(question)
+
+
+def test_a_hyphenated_country_stays_one_party():
+    assert direction("Taïwan investit aux États-Unis") == flow({TW}, {US})
+    assert direction("l'accord Taïwan-États-Unis") == Direction()
