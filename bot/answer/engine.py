@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import math
+import re
 from collections import ChainMap, Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -221,6 +222,11 @@ class _Vocabulary:
         self.named, self.named_by_source = named
         self.partnerships = frozenset().union(*self.named.values())
         self.acronyms = acronyms or {}  # a one-word name → its acronyms as written ("AMI")
+        # An acronym's plural as written ("AMIs", "EPPDs") is the acronym; "amis" stays friends.
+        written = sorted({w for forms in self.acronyms.values() for w in forms}, reverse=True)
+        self.acronym_plurals = (
+            re.compile(r"\b(" + "|".join(map(re.escape, written)) + r")s\b") if written else None
+        )
         self.max_weight = math.log(self.total + 1) + 1.0
         self.idf = {term: self._idf(df) for term, df in frequencies.items()}
         # Words to correct towards, by length and by each of their first two letters: one edit
@@ -343,6 +349,8 @@ class _Vocabulary:
         )
 
     def query(self, text: str) -> Query:
+        if self.acronym_plurals is not None:
+            text = self.acronym_plurals.sub(r"\1", text)
         normalized = normalize(text)
         found: dict[str, Term] = {}
         for term in normalized.terms:
@@ -572,7 +580,8 @@ class AnswerEngine:
     ) -> tuple[Query, list[tuple[float, search_sql.Candidate, list[float]]]]:
         """Candidates with their log-odds, best first."""
         query, rows = await self.candidates(text, guild_id=guild_id, kind=kind)
-        ranked = [(self.model.logit(row), cand, row) for cand, row in rows]
+        logits = self.model.logits([row for _, row in rows])
+        ranked = [(logit, cand, row) for logit, (cand, row) in zip(logits, rows, strict=True)]
         ranked.sort(key=lambda entry: model.rank_key(entry[0], entry[2]))
         return query, ranked
 

@@ -1,9 +1,10 @@
 """The answer engine's two small models, read from ``model.toml``.
 
 ``rank``: a conditional logit; the log-odds that a candidate, rather than the others, is the item a
-question asks about. ``refuse``: boosted regression trees giving the calibrated probability that
-the best candidate is a right answer (a feature may matter only beside another: a close example
-counts for less when the question holds words the index has never seen). Both are fitted by
+question asks about: a weighted sum of its features, and boosted regression trees for what a sum
+cannot say. ``refuse``: boosted regression trees giving the calibrated probability that the best
+candidate is a right answer. Trees let a feature matter only beside another: a close example
+counts for less when the question holds words the index has never seen. Both are fitted by
 ``python -m tests.questions.train`` on the dev questions; the threshold is the least probability
 that still keeps out-of-scope dev questions refused.
 
@@ -67,6 +68,15 @@ class Trees:
             node = 2 * node + 1 + right
         return self.values[trees, node - self.cuts.shape[1]].sum(axis=1)
 
+    @classmethod
+    def none(cls) -> Trees:
+        """One tree that never splits and adds nothing."""
+        return cls(
+            features=np.zeros((1, 1), dtype=np.intp),
+            cuts=np.full((1, 1), math.inf),
+            values=np.zeros((1, 2)),
+        )
+
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, Trees)
@@ -82,9 +92,20 @@ class Model:
     refuse_trees: Trees
     refuse_bias: float
     threshold: float
+    rank_trees: Trees | None = None
 
     def logit(self, row: Sequence[float]) -> float:
-        return sum(w * x for w, x in zip(self.rank_weights, row, strict=True))
+        return self.logits([row])[0]
+
+    def logits(self, rows: Sequence[Sequence[float]]) -> list[float]:
+        """The ranking log-odds of several candidates at once."""
+        if len(rows) == 0:
+            return []
+        matrix = _matrix(rows, RANK_FEATURES, "ranking")
+        found = matrix @ np.asarray(self.rank_weights)
+        if self.rank_trees is not None:
+            found = found + self.rank_trees.scores(matrix)
+        return found.tolist()
 
     def confidence(self, row: Sequence[float]) -> float:
         """The probability that the candidate whose refusal row this is answers the question."""
@@ -94,9 +115,7 @@ class Model:
         """The same for several candidates, the trees walked once for all of them."""
         if len(rows) == 0:
             return []
-        matrix = np.asarray(rows, dtype=np.float64)
-        if matrix.ndim != 2 or matrix.shape[1] != len(REFUSE_FEATURES):
-            raise ValueError(f"rows of {len(REFUSE_FEATURES)} refusal features expected")
+        matrix = _matrix(rows, REFUSE_FEATURES, "refusal")
         scores = self.refuse_trees.scores(matrix).tolist()
         return [
             0.0 if row[_REFUSE_ELSEWHERE] > 0 else sigmoid(self.refuse_bias + s)
@@ -110,28 +129,42 @@ class Model:
         def names(values: Sequence[str]) -> str:
             return "[" + ", ".join(f'"{v}"' for v in values) + "]"
 
-        trees = self.refuse_trees
+        def tables(name: str, trees: Trees) -> list[str]:
+            found = []
+            for features, cuts, values in zip(
+                trees.features, trees.cuts, trees.values, strict=True
+            ):
+                found += [
+                    "",
+                    f"[[{name}.tree]]",
+                    f"features = [{', '.join(str(int(f)) for f in features)}]",
+                    f"cuts = {floats(cuts)}",
+                    f"values = {floats(values)}",
+                ]
+            return found
+
         lines = [
             "# Written by `python -m tests.questions.train`: do not edit by hand, train again.",
             "",
             "[rank]",
             f"features = {names(RANK_FEATURES)}",
             f"weights = {floats(self.rank_weights)}",
+            *tables("rank", self.rank_trees or Trees.none()),
             "",
             "[refuse]",
             f"features = {names(REFUSE_FEATURES)}",
             f"bias = {_float(self.refuse_bias)}",
             f"threshold = {_float(self.threshold)}",
+            *tables("refuse", self.refuse_trees),
         ]
-        for features, cuts, values in zip(trees.features, trees.cuts, trees.values, strict=True):
-            lines += [
-                "",
-                "[[refuse.tree]]",
-                f"features = [{', '.join(str(int(f)) for f in features)}]",
-                f"cuts = {floats(cuts)}",
-                f"values = {floats(values)}",
-            ]
         return "\n".join(lines) + "\n"
+
+
+def _matrix(rows: Sequence[Sequence[float]], features: tuple[str, ...], what: str) -> np.ndarray:
+    matrix = np.asarray(rows, dtype=np.float64)
+    if matrix.ndim != 2 or matrix.shape[1] != len(features):
+        raise ValueError(f"rows of {len(features)} {what} features expected")
+    return matrix
 
 
 def _float(value: float) -> str:
@@ -156,9 +189,10 @@ def parse(text: str, name: str = "model.toml") -> Model:
             raise ModelFileError(f"{name} was trained on other features: {retrain}")
         found = Model(
             rank_weights=_numbers(rank["weights"]),
-            refuse_trees=_trees(refuse["tree"], name, retrain),
+            refuse_trees=_trees(refuse["tree"], REFUSE_FEATURES, name, retrain),
             refuse_bias=float(refuse["bias"]),
             threshold=float(refuse["threshold"]),
+            rank_trees=_trees(rank["tree"], RANK_FEATURES, name, retrain),
         )
     except ModelFileError:
         raise
@@ -173,25 +207,25 @@ def parse(text: str, name: str = "model.toml") -> Model:
     return found
 
 
-def _trees(entries: object, name: str, retrain: str) -> Trees:
+def _trees(entries: object, features: tuple[str, ...], name: str, retrain: str) -> Trees:
     """Trees of one depth, as complete as ``Trees`` says, that split on features that exist."""
     if not isinstance(entries, list) or not entries:
         raise TypeError(f"a list of trees expected, not {entries!r}")
-    features = [_numbers(entry["features"]) for entry in entries]
+    split_on = [_numbers(entry["features"]) for entry in entries]
     cuts = [_numbers(entry["cuts"]) for entry in entries]
     values = [_numbers(entry["values"]) for entry in entries]
-    nodes = len(features[0])
+    nodes = len(split_on[0])
     if (
         not nodes
         or (nodes + 1) & nodes  # a complete tree has 2**depth - 1 nodes
-        or any(len(f) != nodes or len(c) != nodes for f, c in zip(features, cuts, strict=True))
+        or any(len(f) != nodes or len(c) != nodes for f, c in zip(split_on, cuts, strict=True))
         or any(len(v) != nodes + 1 for v in values)
     ):
         raise ModelFileError(f"{name} has trees of unequal or impossible shapes: {retrain}")
-    splits = np.array(features)
+    splits = np.array(split_on)
     if not (splits == np.round(splits)).all() or splits.min() < 0:
         raise ModelFileError(f"{name} splits on a feature it does not have: {retrain}")
-    if splits.max() >= len(REFUSE_FEATURES):
+    if splits.max() >= len(features):
         raise ModelFileError(f"{name} splits on a feature it does not have: {retrain}")
     trees = Trees(splits.astype(np.intp), np.array(cuts), np.array(values))
     if np.isnan(trees.cuts).any() or not np.isfinite(trees.values).all():
@@ -210,11 +244,7 @@ def neutral() -> Model:
     coefficients were trained on."""
     return Model(
         rank_weights=(0.0,) * len(RANK_FEATURES),
-        refuse_trees=Trees(
-            features=np.zeros((1, 1), dtype=np.intp),
-            cuts=np.full((1, 1), math.inf),
-            values=np.zeros((1, 2)),
-        ),
+        refuse_trees=Trees.none(),
         refuse_bias=0.0,
         threshold=0.5,
     )

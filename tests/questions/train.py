@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import math
 import zlib
 from collections.abc import Callable
@@ -33,6 +34,8 @@ EXAMPLES = Path(model.__file__).with_name("examples.toml")
 REFUSED = 0.92  # share of out-of-scope dev questions the threshold must keep refused
 TRADE_OFF = (0.90, 0.92, 0.94, 0.95, 0.97)  # shares --folds also reports the cost of
 RANK_L2 = 0.5
+RANK_TREES = 100  # trees added to the ranking model's weighted sum
+RANK_DEPTH = 3
 TREES = 200  # the refusal model's trees
 DEPTH = 4
 RATE = 0.1  # each tree's share of its Newton step
@@ -83,19 +86,11 @@ def fit_rank(groups: list[Example], l2: float = RANK_L2, steps: int = 50) -> np.
     """A conditional logit by Newton's method: the softmax over each question's candidates puts
     its weight on the right ones. Every question's candidates at once: their rows stacked, each
     question's sums taken with ``reduceat`` from where its rows start."""
-    x = np.vstack([g.rows for g in groups])
-    right = np.concatenate([g.right for g in groups]).astype(float)
-    sizes = np.array([len(g.rows) for g in groups])
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    owner = np.repeat(np.arange(len(groups)), sizes)
+    x, right, starts, owner = _stacked(groups)
     size = x.shape[1]
     w = np.zeros(size)
     for _ in range(steps):
-        s = x @ w
-        p = np.exp(s - np.maximum.reduceat(s, starts)[owner])
-        p /= np.add.reduceat(p, starts)[owner]
-        q = p * right
-        q /= np.add.reduceat(q, starts)[owner]
+        p, q = _softmax(x @ w, right, starts, owner)
         grad = l2 * w + x.T @ (p - q)
         weighted = x * p[:, None]
         mean = np.add.reduceat(weighted, starts)  # each question's expected row
@@ -105,6 +100,25 @@ def fit_rank(groups: list[Example], l2: float = RANK_L2, steps: int = 50) -> np.
         if np.abs(step).max() < 1e-8:
             break
     return w
+
+
+def _stacked(groups: list[Example]) -> tuple[np.ndarray, ...]:
+    """Every question's candidate rows stacked; which are right; where each question's rows
+    start; and whose each row is."""
+    x = np.vstack([g.rows for g in groups])
+    right = np.concatenate([g.right for g in groups]).astype(float)
+    sizes = np.array([len(g.rows) for g in groups])
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    return x, right, starts, np.repeat(np.arange(len(groups)), sizes)
+
+
+def _softmax(score: np.ndarray, right: np.ndarray, starts: np.ndarray, owner: np.ndarray):
+    """Each question's softmax over its candidates (p), and the same over its right ones (q)."""
+    p = np.exp(score - np.maximum.reduceat(score, starts)[owner])
+    p /= np.add.reduceat(p, starts)[owner]
+    q = p * right
+    q /= np.add.reduceat(q, starts)[owner]
+    return p, q
 
 
 def cut_points(column: np.ndarray) -> np.ndarray:
@@ -119,69 +133,119 @@ def cut_points(column: np.ndarray) -> np.ndarray:
     return (values[:-1] + values[1:]) / 2
 
 
-def fit_trees(x: np.ndarray, y: np.ndarray) -> tuple[model.Trees, float]:
-    """Boosted trees of depth DEPTH for the log-odds that y is 1, and the starting log-odds.
+@dataclass
+class Binned:
+    """A matrix's rows by the bin each feature falls in, between its split points."""
+
+    x: np.ndarray
+    bins: np.ndarray  # (rows, features): the bin of each value
+    points: np.ndarray  # (features, bins - 1): split points, padded with infinity
+
+    @classmethod
+    def of(cls, x: np.ndarray) -> Binned:
+        cuts = [cut_points(x[:, j]) for j in range(x.shape[1])]
+        points = np.full((x.shape[1], max(len(c) for c in cuts)), math.inf)
+        for j, c in enumerate(cuts):
+            points[j, : len(c)] = c
+        bins = np.column_stack([np.searchsorted(c, x[:, j]) for j, c in enumerate(cuts)])
+        return cls(x, bins, points)
+
+
+def grow(data: Binned, g: np.ndarray, h: np.ndarray, depth: int) -> tuple[np.ndarray, ...]:
+    """One regression tree of ``depth`` for a Newton step on a loss whose gradients and Hessians
+    at each row are g and h: its split features, split points, leaf values (before the rate)
+    and the leaf each row reaches.
 
     At each depth every feature's split points are weighed at once: the rows' gradients are
     summed per (node, feature, bin) in one ``bincount``, features padded to the same number of
     bins (a padded bin holds nothing, so it never splits)."""
-    count, width = x.shape
-    cuts = [cut_points(x[:, j]) for j in range(width)]
-    size = max(len(c) for c in cuts) + 1  # bins per feature
-    points = np.full((width, size - 1), math.inf)
-    for j, c in enumerate(cuts):
-        points[j, : len(c)] = c
-    bins = np.column_stack([np.searchsorted(c, x[:, j]) for j, c in enumerate(cuts)])
+    count, width = data.x.shape
+    size = data.points.shape[1] + 1  # bins per feature
+    inner = 2**depth - 1
+    rows, columns = np.arange(count), np.arange(width)
+    features = np.zeros(inner, dtype=np.intp)
+    splits = np.full(inner, math.inf)
+    weights = [np.repeat(w, width) for w in (g, h, np.ones(count))]
+    node = np.zeros(count, dtype=np.intp)
+    for level_depth in range(depth):
+        first, level = 2**level_depth - 1, 2**level_depth
+        key = (((node - first)[:, None] * width + columns) * size + data.bins).ravel()
+        sums = [
+            np.bincount(key, weights=w, minlength=level * width * size).reshape(level, width, size)
+            for w in weights
+        ]
+        left = [s.cumsum(axis=2)[:, :, :-1] for s in sums]
+        total = [s.sum(axis=2, keepdims=True) for s in sums]
+        right = [tot - lft for tot, lft in zip(total, left, strict=True)]
+        gain = (
+            left[0] ** 2 / (left[1] + TREE_L2)
+            + right[0] ** 2 / (right[1] + TREE_L2)
+            - total[0] ** 2 / (total[1] + TREE_L2)
+        )
+        gain[(left[2] < MIN_LEAF) | (right[2] < MIN_LEAF)] = 0.0
+        at = gain.argmax(axis=2)  # each node's and feature's best split point
+        found = np.take_along_axis(gain, at[:, :, None], axis=2)[:, :, 0]
+        best = np.zeros(level)
+        chosen = np.full(level, -1)
+        for j in range(width):  # ties go to the earlier feature
+            better = found[:, j] > best + 1e-12
+            best[better] = found[better, j]
+            chosen[better] = j
+        split = np.flatnonzero(chosen >= 0)
+        features[first + split] = chosen[split]
+        splits[first + split] = data.points[chosen[split], at[split, chosen[split]]]
+        node = 2 * node + 1 + (data.x[rows, features[node]] > splits[node])
+    leaf = node - inner
+    g_sum = np.bincount(leaf, weights=g, minlength=inner + 1)
+    h_sum = np.bincount(leaf, weights=h, minlength=inner + 1)
+    return features, splits, -g_sum / (h_sum + TREE_L2), leaf
+
+
+def boost(
+    data: Binned,
+    score: np.ndarray,
+    gradients: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    trees: int,
+    depth: int,
+) -> model.Trees:
+    """``trees`` trees of ``depth``, each a share RATE of a Newton step from the scores the
+    earlier ones left (``score``, changed in place)."""
+    inner = 2**depth - 1
+    features = np.zeros((trees, inner), dtype=np.intp)
+    splits = np.full((trees, inner), math.inf)
+    values = np.zeros((trees, inner + 1))
+    for t in range(trees):
+        g, h = gradients(score)
+        features[t], splits[t], step, leaf = grow(data, g, h, depth)
+        values[t] = RATE * step
+        score += values[t, leaf]
+    return model.Trees(features=features, cuts=splits, values=values)
+
+
+def fit_trees(x: np.ndarray, y: np.ndarray) -> tuple[model.Trees, float]:
+    """Boosted trees of depth DEPTH for the log-odds that y is 1 (the log-loss), and the
+    starting log-odds."""
     share = min(max(float(y.mean()), 1e-6), 1 - 1e-6)
     bias = math.log(share / (1 - share))
-    score = np.full(count, bias)
-    inner = 2**DEPTH - 1
-    rows = np.arange(count)
-    features = np.zeros((TREES, inner), dtype=np.intp)
-    splits = np.full((TREES, inner), math.inf)
-    values = np.zeros((TREES, inner + 1))
-    columns = np.arange(width)
-    for t in range(TREES):
+
+    def gradients(score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         p = 1 / (1 + np.exp(-score))
-        g, h = p - y, p * (1 - p)
-        weights = [np.repeat(w, width) for w in (g, h, np.ones(count))]
-        node = np.zeros(count, dtype=np.intp)
-        for depth in range(DEPTH):
-            first, level = 2**depth - 1, 2**depth
-            key = (((node - first)[:, None] * width + columns) * size + bins).ravel()
-            sums = [
-                np.bincount(key, weights=w, minlength=level * width * size).reshape(
-                    level, width, size
-                )
-                for w in weights
-            ]
-            left = [s.cumsum(axis=2)[:, :, :-1] for s in sums]
-            total = [s.sum(axis=2, keepdims=True) for s in sums]
-            right = [tot - lft for tot, lft in zip(total, left, strict=True)]
-            gain = (
-                left[0] ** 2 / (left[1] + TREE_L2)
-                + right[0] ** 2 / (right[1] + TREE_L2)
-                - total[0] ** 2 / (total[1] + TREE_L2)
-            )
-            gain[(left[2] < MIN_LEAF) | (right[2] < MIN_LEAF)] = 0.0
-            at = gain.argmax(axis=2)  # each node's and feature's best split point
-            found = np.take_along_axis(gain, at[:, :, None], axis=2)[:, :, 0]
-            best = np.zeros(level)
-            chosen = np.full(level, -1)
-            for j in range(width):  # ties go to the earlier feature
-                better = found[:, j] > best + 1e-12
-                best[better] = found[better, j]
-                chosen[better] = j
-            split = np.flatnonzero(chosen >= 0)
-            features[t, first + split] = chosen[split]
-            splits[t, first + split] = points[chosen[split], at[split, chosen[split]]]
-            node = 2 * node + 1 + (x[rows, features[t, node]] > splits[t, node])
-        leaf = node - inner
-        g_sum = np.bincount(leaf, weights=g, minlength=inner + 1)
-        h_sum = np.bincount(leaf, weights=h, minlength=inner + 1)
-        values[t] = -RATE * g_sum / (h_sum + TREE_L2)
-        score += values[t, leaf]
-    return model.Trees(features=features, cuts=splits, values=values), bias
+        return p - y, p * (1 - p)
+
+    trees = boost(Binned.of(x), np.full(len(x), bias), gradients, TREES, DEPTH)
+    return trees, bias
+
+
+def fit_rank_trees(groups: list[Example], weights: np.ndarray) -> model.Trees:
+    """Boosted trees added to the conditional logit's sums, for the same softmax loss: what a
+    weighted sum cannot say. Each row's Hessian is the diagonal of its question's."""
+    x, right, starts, owner = _stacked(groups)
+
+    def gradients(score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        p, q = _softmax(score, right, starts, owner)
+        return p - q, np.maximum(p * (1 - p), 1e-6)
+
+    return boost(Binned.of(x), x @ weights, gradients, RANK_TREES, RANK_DEPTH)
 
 
 def held_probabilities(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -195,11 +259,11 @@ def held_probabilities(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return found
 
 
-def best_of(ex: Example, weights: np.ndarray) -> tuple[int, list[float]] | None:
+def best_of(ex: Example, ranking: model.Model) -> tuple[int, list[float]] | None:
     """The best candidate's index and its refusal row, or None without candidates."""
     if not len(ex.rows):
         return None
-    logits = ex.rows @ weights
+    logits = ranking.logits(ex.rows)
     order = sorted(range(len(logits)), key=lambda n: model.rank_key(logits[n], ex.rows[n]))
     top = int(order[0])
     margin = float(logits[top] - logits[order[1]]) if len(order) > 1 else MAX_MARGIN
@@ -236,9 +300,14 @@ def fit(train: list[Example], rank_only: list[Example] = ()) -> model.Model:
     """The ranking model fitted on ``train`` and ``rank_only``, the refusal model on ``train``."""
     groups = [ex for ex in [*train, *rank_only] if ex.right.any()]
     weights = fit_rank(groups)
+    ranking = dataclasses.replace(
+        model.neutral(),
+        rank_weights=tuple(float(v) for v in weights),
+        rank_trees=fit_rank_trees(groups, weights),
+    )
     rows, labels, outside = [], [], []
     for ex in train:
-        found = best_of(ex, weights)
+        found = best_of(ex, ranking)
         if found is None:
             continue
         top, row = found
@@ -253,8 +322,8 @@ def fit(train: list[Example], rank_only: list[Example] = ()) -> model.Model:
     threshold = refusing(
         [p for p, out in zip(held, outside, strict=True) if out], total_out, REFUSED
     )
-    return model.Model(
-        rank_weights=tuple(float(v) for v in weights),
+    return dataclasses.replace(
+        ranking,
         refuse_trees=trees,
         refuse_bias=float(bias),
         threshold=float(max(threshold, 0.05)),
@@ -277,10 +346,9 @@ class Outcome:
 
 
 def outcomes(m: model.Model, held: list[Example]) -> list[Outcome]:
-    weights = np.array(m.rank_weights)
     found = []
     for ex in held:
-        best = best_of(ex, weights)
+        best = best_of(ex, m)
         found.append(
             Outcome(
                 answerable=bool(ex.question.expect),

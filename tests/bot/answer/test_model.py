@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 
@@ -40,6 +41,7 @@ def test_the_model_file_says_what_the_model_is():
     shipped = model.load()
     again = model.parse(shipped.as_toml())
     assert again.refuse_trees == shipped.refuse_trees
+    assert again.rank_trees == shipped.rank_trees
     assert again.rank_weights == pytest.approx(shipped.rank_weights)
     assert (again.threshold, again.refuse_bias) == pytest.approx(
         (shipped.threshold, shipped.refuse_bias)
@@ -65,9 +67,9 @@ def test_several_candidates_scored_at_once_score_as_each_alone():
         shipped.confidences([[0.0] * (WIDTH - 1)])
 
 
-def with_first_tree(change) -> str:
-    """The shipped model file with its first tree's lines changed."""
-    head, mark, trees = model.load().as_toml().partition("[[refuse.tree]]")
+def with_first_tree(change, of: str = "refuse") -> str:
+    """The shipped model file with the first tree's lines of one model changed."""
+    head, mark, trees = model.load().as_toml().partition(f"[[{of}.tree]]")
     return head + mark + change(trees)
 
 
@@ -93,13 +95,47 @@ def test_a_broken_tree_is_reported_by_name(broken, said):
         model.parse(broken)
 
 
-def test_a_tree_splitting_on_a_feature_it_does_not_have_is_refused():
+@pytest.mark.parametrize(("of", "width"), [("refuse", WIDTH), ("rank", len(RANK_FEATURES))])
+def test_a_tree_splitting_on_a_feature_it_does_not_have_is_refused(of, width):
     def out_of_range(trees: str) -> str:
         first, mark, rest = trees.partition("features = [")
-        return first + mark + str(WIDTH + 3) + rest[rest.index(",") :]
+        return first + mark + str(width) + rest[rest.index(",") :]
 
     with pytest.raises(model.ModelFileError, match="feature it does not have"):
-        model.parse(with_first_tree(out_of_range))
+        model.parse(with_first_tree(out_of_range, of))
+
+
+def test_a_model_file_without_ranking_trees_asks_for_training_again():
+    text = model.load().as_toml().replace("[[rank.tree]]", "[[rank.nothing]]")
+    with pytest.raises(model.ModelFileError, match="train"):
+        model.parse(text)
+
+
+def test_ranking_trees_learn_what_a_weighted_sum_cannot():
+    """Questions of two candidates: the right one is the one whose first two features agree
+    (both high or both low). No weighting of the features tells it; trees do."""
+    rng = np.random.default_rng(5)
+    groups = []
+    for _ in range(1500):
+        rows = rng.uniform(size=(2, len(RANK_FEATURES)))
+        rows[:, RANK_FEATURES.index("elsewhere")] = 0.0
+        agree = (rows[:, 0] > 0.5) == (rows[:, 1] > 0.5)
+        if agree.sum() != 1:
+            continue
+        groups.append(train.Example(None, rows, agree, None))
+    weights = train.fit_rank(groups)
+    trees = train.fit_rank_trees(groups, weights)
+    summed = dataclasses.replace(model.neutral(), rank_weights=tuple(weights))
+    both = dataclasses.replace(summed, rank_trees=trees)
+
+    def right_first(ranking: model.Model) -> float:
+        return np.mean([g.right[int(np.argmax(ranking.logits(g.rows)))] for g in groups])
+
+    assert right_first(summed) < 0.65
+    assert right_first(both) > 0.9
+    rows = groups[0].rows
+    assert both.logits(rows) == pytest.approx([both.logit(list(r)) for r in rows])
+    assert both.logits([]) == []
 
 
 def test_boosted_trees_learn_what_one_feature_alone_does_not_tell():

@@ -240,7 +240,8 @@ async def test_a_servers_unlinked_deadline_answers_a_question_naming_the_ami(see
 async def test_the_acronym_in_markdown_hashtags_and_beside_emoji_names_the_ami(engine):
     """Guard: "**AMI**", "`AMI`", "#AMI", "l'AMI", "AMI-2025" and "AMI" between emoji are read
     as the acronym (the words are found by WORD, which skips the marks): each gets the AMI's
-    deadline (100 %). "AMIs" is not the acronym but still finds the deadline (61 %)."""
+    deadline (100 %). "AMIs", the acronym's plural as written, is the acronym too: read as an
+    unknown word, it fell from 61 % to 29 % when the models were trained again."""
     for question in [
         "when is the **AMI** deadline?",
         "when is the `AMI` deadline?",
