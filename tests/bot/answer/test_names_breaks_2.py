@@ -206,29 +206,23 @@ async def test_the_ami_where_its_name_is_not_read_keeps_the_eppds_rounds_out(eng
 # What the filter leaves behind --------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the refusal trees are sure enough of the overview of the partnership a question names",
-)
 async def test_the_eppds_overview_is_not_the_answer_to_what_only_the_ami_has(engine):
     """With the AMI's items thrown away, what is left wins by a margin it never earned: "what is
     the EPPD consortium rule?" (the EPPD has none) is answered, at 51 %, with the EPPD's general
     description (before: the AMI's consortium rule, 98 %, which the commit's own test would
-    hold wrong too, the question being about the EPPD: wrong before, differently)."""
+    hold wrong too, the question being about the EPPD: wrong before, differently). Refused
+    since the training batches bc-bf (more near misses and out-of-scope messages)."""
     answer = await engine.ask("what is the EPPD consortium rule?")
     assert not answer.answered, seen(answer)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the refusal trees are sure enough of the overview of the partnership a question names",
-)
 async def test_when_is_the_eppd_deadline_in_a_server_with_an_ami_deadline(seeded):
     """A server whose admin added a deadline of its own for the AMI ("Written comments due"):
     "when is the EPPD deadline?" was refused (22 %, the AMI's deadline suggested); now the AMI's
     deadlines are thrown away and the EPPD's description is given as the answer, at 60 %: the
     user reads "Its sixth round took place on Tuesday 27 January 2026" as the EPPD's deadline.
-    On the seeds alone the same question is refused (37 %)."""
+    On the seeds alone the same question is refused (37 %). Refused again since the training
+    batches bc-bf."""
     knowledge, _, _ = await server_with_deadline(
         seeded,
         GUILD,
