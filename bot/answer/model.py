@@ -196,7 +196,7 @@ def parse(text: str, name: str = "model.toml") -> Model:
         )
     except ModelFileError:
         raise
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, RecursionError) as error:
         raise ModelFileError(f"{name} cannot be read ({error!r}): {retrain}") from error
     if len(found.rank_weights) != len(RANK_FEATURES):
         raise ModelFileError(f"{name} has a number for each feature missing or too many: {retrain}")

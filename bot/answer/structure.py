@@ -112,7 +112,9 @@ _BOTH_WAYS = re.compile(
     r"\b(?:ou|or)(?: \w+){0,3} (?:l inverse|the other way|vice versa|l autre sens|le contraire"
     r"|the reverse|the opposite)\b"
 )
-_HYPHEN_PAIR = re.compile(r"\w+(?:[-‐–—/]\w+)+")
+# Hyphenated words of up to four parts ("Taïwan-États-Unis"): a longer chain names no pair, and
+# looking for parties on each side of each hyphen costs the square of its length.
+_HYPHEN_PAIR = re.compile(r"(?<![-‐–—/\w])\w+(?:[-‐–—/]\w+){1,3}(?![-‐–—/]?\w)")
 
 
 def _word(entries: list, at: int) -> str | None:

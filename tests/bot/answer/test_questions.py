@@ -66,11 +66,14 @@ def test_the_shipped_model_is_what_the_training_script_fits(trained):
     shipped = model.load()
     # The same up to rounding: numpy's linear algebra may differ in the last digits by platform.
     assert fitted.rank_weights == pytest.approx(shipped.rank_weights, rel=1e-3, abs=1e-4)
-    fitted_trees, shipped_trees = fitted.refuse_trees, shipped.refuse_trees
-    assert (fitted_trees.features == shipped_trees.features).all()
-    for name in ("cuts", "values"):
-        found, expected = getattr(fitted_trees, name), getattr(shipped_trees, name)
-        assert list(found.ravel()) == pytest.approx(list(expected.ravel()), rel=1e-3, abs=1e-4)
+    for fitted_trees, shipped_trees in [
+        (fitted.rank_trees, shipped.rank_trees),
+        (fitted.refuse_trees, shipped.refuse_trees),
+    ]:
+        assert (fitted_trees.features == shipped_trees.features).all()
+        for name in ("cuts", "values"):
+            found, expected = getattr(fitted_trees, name), getattr(shipped_trees, name)
+            assert list(found.ravel()) == pytest.approx(list(expected.ravel()), rel=1e-3, abs=1e-4)
     assert fitted.refuse_bias == pytest.approx(shipped.refuse_bias, rel=1e-3, abs=1e-4)
     assert fitted.threshold == pytest.approx(shipped.threshold, rel=1e-3)
 
