@@ -30,15 +30,17 @@ async def test_wars_the_knowledge_does_not_speak_of_are_refused(engine):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the refit on ba and bb (more near misses) holds the threshold at 92 % of held-out "
-    "out-of-scope questions refused (0.431, was 0.407): these fall just below it (23-40 %)",
+    reason="'what are the tariffs on Taiwanese chips?' is refused at 10 % (threshold 0.458 on "
+    '6af757f); the two others are answered again since "sur" no longer reads as "to" (93 %) '
+    "and the ranking trees (48 %)",
 )
 async def test_questions_answered_before_the_refit_are_still_answered(engine):
     """Answered on b6e7a6e, refused on 6d605a9: "what are the tariffs on Taiwanese chips?"
     (trade deal 46 %, now 23 %), "quels sont les droits de douane sur taiwan" (51 %, now 39 %),
     though "droits de douane taiwan" gets the deal at 97 %; "which governments signed the EPPD?"
     (the declarations Washington and Taipei signed, 52 %, now 40 %). The item is still first
-    among the suggestions: only the refusal moved."""
+    among the suggestions: only the refusal moved. On 6af757f: 10 %, answered (93 %), answered
+    (48 %)."""
     expected = {
         "what are the tariffs on Taiwanese chips?": TRADE_DEAL,
         "quels sont les droits de douane sur taiwan": TRADE_DEAL,
