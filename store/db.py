@@ -203,7 +203,15 @@ class Store:
         and what the caches kept of them is gone.
         """
         async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                # Called off while waiting for another process's write, the BEGIN goes on in
+                # the connection's thread and may yet succeed: a ROLLBACK queued behind it ends
+                # what it begins. (Failed, the BEGIN began nothing, and neither does this.)
+                with contextlib.suppress(sqlite3.OperationalError):
+                    await self.conn.execute("ROLLBACK")
+                raise
             try:
                 yield self.conn
             except BaseException:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
 
 import pytest
@@ -104,3 +106,32 @@ def test_sqlite_errors_are_explained_for_the_operator():
     assert "not a usable SQLite database" in explain(
         path, sqlite3.DatabaseError("file is not a database")
     )
+
+
+async def test_a_transaction_called_off_while_waiting_for_the_lock_leaves_no_lock_behind(tmp_path):
+    """A scheduler stops renewing a lease (its task cancelled) while the renewal's BEGIN waits
+    for another process's write. The BEGIN goes on in the connection's thread and succeeds once
+    the other write ends: the database stayed locked for good, and every other process's write
+    failed with "database is locked" (a flaky scheduler test showed it)."""
+    path = tmp_path / "bot.sqlite3"
+    async with Store.open(path) as first, Store.open(path) as second:
+        await second.conn.execute("PRAGMA busy_timeout = 300")
+        holding = second.transaction()
+        await holding.__aenter__()  # the other process writes
+        waiting = asyncio.create_task(_write_in(first))
+        await asyncio.sleep(0.2)  # first's BEGIN IMMEDIATE waits for the lock
+        waiting.cancel()
+        await asyncio.sleep(0)
+        await holding.__aexit__(None, None, None)  # first's thread gets the lock it waited for
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting
+        await asyncio.sleep(0.3)
+        async with second.transaction() as conn:  # and must not keep it
+            await conn.execute("PRAGMA user_version")
+        async with first.transaction() as conn:  # nor be left inside a transaction
+            await conn.execute("PRAGMA user_version")
+
+
+async def _write_in(store: Store) -> None:
+    async with store.transaction():
+        pass
