@@ -208,17 +208,24 @@ class Store:
             except BaseException:
                 # Called off while waiting for another process's write, the BEGIN goes on in
                 # the connection's thread and may yet succeed: a ROLLBACK queued behind it ends
-                # what it begins. (Failed, the BEGIN began nothing, and neither does this.)
-                with contextlib.suppress(sqlite3.OperationalError):
+                # what it begins. (Failed, the BEGIN began nothing, and neither does this; on a
+                # store closing meanwhile, neither can: the first error is the one raised.)
+                with contextlib.suppress(Exception):
                     await self.conn.execute("ROLLBACK")
                 raise
+            # A COMMIT or ROLLBACK called off still runs in the connection's thread: the
+            # generation moves on whether or not its caller waits to see it done.
             try:
                 yield self.conn
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                try:
+                    await self.conn.execute("ROLLBACK")
+                finally:
+                    if bump:
+                        self.generation += 1
+                raise
+            try:
+                await self.conn.execute("COMMIT")
+            finally:
                 if bump:
                     self.generation += 1
-                raise
-            await self.conn.execute("COMMIT")
-            if bump:
-                self.generation += 1
