@@ -56,6 +56,41 @@ async def rows(store: Store) -> list[str]:
     return [row[0] for row in await store.reader.execute_fetchall("SELECT v FROM t ORDER BY v")]
 
 
+@contextlib.asynccontextmanager
+async def two_stores(tmp_path):
+    """Two stores on one file, as two processes have, with the table the tests write to."""
+    path = tmp_path / "bot.sqlite3"
+    async with Store.open(path) as first, Store.open(path) as second:
+        async with first.transaction() as conn:
+            await conn.execute("CREATE TABLE t (v TEXT)")
+        yield first, second
+
+
+async def inside_for_ever(store: Store, value: str) -> asyncio.Task:
+    """A task inside a transaction that has written ``value`` and then waits for ever."""
+    inside = asyncio.Event()
+
+    async def body() -> None:
+        async with store.transaction() as conn:
+            await conn.execute("INSERT INTO t (v) VALUES (?)", (value,))
+            inside.set()
+            await asyncio.Event().wait()
+
+    task = asyncio.create_task(body())
+    await inside.wait()
+    return task
+
+
+async def call_off_twice(task: asyncio.Task) -> None:
+    """Cancel a task held in its body by a plugged connection: once, and again while its
+    ROLLBACK waits behind the plug."""
+    task.cancel()
+    await settle()  # its ROLLBACK waits behind the plug
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
 @pytest.fixture
 async def db(tmp_path):
     async with Store.open(tmp_path / "bot.sqlite3") as store:
@@ -118,22 +153,9 @@ async def test_guard_cancelled_twice_the_rollback_still_runs_before_the_next_tra
 
 
 async def test_guard_a_body_called_off_twice_leaves_nothing_behind(db: Store):
-    inside = asyncio.Event()
-
-    async def body() -> None:
-        async with db.transaction() as conn:
-            await conn.execute("INSERT INTO t (v) VALUES ('lost')")
-            inside.set()
-            await asyncio.Event().wait()
-
-    task = asyncio.create_task(body())
-    await inside.wait()
+    task = await inside_for_ever(db, "lost")
     async with Plug(db) as plug:
-        task.cancel()
-        await settle()  # its ROLLBACK waits behind the plug
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
+        await call_off_twice(task)
         after = asyncio.create_task(write(db, "kept"))
         await settle()
         await plug.release()
@@ -143,10 +165,7 @@ async def test_guard_a_body_called_off_twice_leaves_nothing_behind(db: Store):
 
 
 async def test_guard_a_begin_that_timed_out_on_another_writer_leaves_the_store_usable(tmp_path):
-    path = tmp_path / "bot.sqlite3"
-    async with Store.open(path) as first, Store.open(path) as second:
-        async with first.transaction() as conn:
-            await conn.execute("CREATE TABLE t (v TEXT)")
+    async with two_stores(tmp_path) as (first, second):
         await first.conn.execute("PRAGMA busy_timeout = 50")
         generation = first.generation
         async with second.transaction():  # the other process writes, longer than the timeout
@@ -160,10 +179,7 @@ async def test_guard_a_begin_that_timed_out_on_another_writer_leaves_the_store_u
 
 
 async def test_guard_a_begin_called_off_while_another_store_writes_leaves_no_lock(tmp_path):
-    path = tmp_path / "bot.sqlite3"
-    async with Store.open(path) as first, Store.open(path) as second:
-        async with first.transaction() as conn:
-            await conn.execute("CREATE TABLE t (v TEXT)")
+    async with two_stores(tmp_path) as (first, second):
         await second.conn.execute("PRAGMA busy_timeout = 200")
         holding = second.transaction()
         await holding.__aenter__()  # the other process writes
@@ -219,23 +235,10 @@ async def test_a_rollback_called_off_still_moves_the_generation_on():
     async with Store.open(":memory:") as store:
         async with store.transaction() as conn:
             await conn.execute("CREATE TABLE t (v TEXT)")
-        inside = asyncio.Event()
-
-        async def body() -> None:
-            async with store.transaction() as conn:
-                await conn.execute("INSERT INTO t (v) VALUES ('seen, then gone')")
-                inside.set()
-                await asyncio.Event().wait()
-
-        task = asyncio.create_task(body())
-        await inside.wait()
+        task = await inside_for_ever(store, "seen, then gone")
         generation = store.generation
         async with Plug(store) as plug:
-            task.cancel()
-            await settle()  # its ROLLBACK waits behind the plug
-            task.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await task
+            await call_off_twice(task)
             await plug.release()
         assert await rows(store) == []
         assert store.generation == generation + 1
