@@ -138,7 +138,7 @@ class Binned:
     """A matrix's rows by the bin each feature falls in, between its split points."""
 
     x: np.ndarray
-    bins: np.ndarray  # (rows, features): the bin of each value
+    bins: np.ndarray  # (features, rows): the bin of each value, each feature's row contiguous
     points: np.ndarray  # (features, bins - 1): split points, padded with infinity
 
     @classmethod
@@ -147,7 +147,7 @@ class Binned:
         points = np.full((x.shape[1], max(len(c) for c in cuts)), math.inf)
         for j, c in enumerate(cuts):
             points[j, : len(c)] = c
-        bins = np.column_stack([np.searchsorted(c, x[:, j]) for j, c in enumerate(cuts)])
+        bins = np.vstack([np.searchsorted(c, x[:, j]) for j, c in enumerate(cuts)])
         return cls(x, bins, points)
 
 
@@ -157,23 +157,25 @@ def grow(data: Binned, g: np.ndarray, h: np.ndarray, depth: int) -> tuple[np.nda
     and the leaf each row reaches.
 
     At each depth every feature's split points are weighed at once: the rows' gradients are
-    summed per (node, feature, bin) in one ``bincount``, features padded to the same number of
-    bins (a padded bin holds nothing, so it never splits)."""
+    summed per (node, bin) of each feature with ``bincount``, features padded to the same number
+    of bins (a padded bin holds nothing, so it never splits)."""
     count, width = data.x.shape
     size = data.points.shape[1] + 1  # bins per feature
     inner = 2**depth - 1
-    rows, columns = np.arange(count), np.arange(width)
+    rows = np.arange(count)
     features = np.zeros(inner, dtype=np.intp)
     splits = np.full(inner, math.inf)
-    weights = [np.repeat(w, width) for w in (g, h, np.ones(count))]
     node = np.zeros(count, dtype=np.intp)
     for level_depth in range(depth):
         first, level = 2**level_depth - 1, 2**level_depth
-        key = (((node - first)[:, None] * width + columns) * size + data.bins).ravel()
-        sums = [
-            np.bincount(key, weights=w, minlength=level * width * size).reshape(level, width, size)
-            for w in weights
-        ]
+        at_node = (node - first) * size
+        sums = np.empty((3, width, level * size))
+        for j in range(width):
+            key = at_node + data.bins[j]
+            sums[0, j] = np.bincount(key, weights=g, minlength=level * size)
+            sums[1, j] = np.bincount(key, weights=h, minlength=level * size)
+            sums[2, j] = np.bincount(key, minlength=level * size)
+        sums = sums.reshape(3, width, level, size).transpose(0, 2, 1, 3)  # (node, feature, bin)
         left = [s.cumsum(axis=2)[:, :, :-1] for s in sums]
         total = [s.sum(axis=2, keepdims=True) for s in sums]
         right = [tot - lft for tot, lft in zip(total, left, strict=True)]
