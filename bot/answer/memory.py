@@ -72,6 +72,8 @@ class Memory:
         targets: dict[str, list[int]] = {}
         for n, example in enumerate(self.examples):
             flow = direction(example.text)
+            if flow.either_way:  # asking both ways, it runs against no question's flow
+                flow = Direction()
             for party in flow.origin:
                 origins.setdefault(party, []).append(n)
             for party in flow.target:
@@ -116,7 +118,9 @@ class Memory:
         ``leave_out`` is the text of a question that must not meet itself (when the models are
         trained). ``forget``: items met as if nobody had asked about them yet, as a server's own
         items are (in training). ``flow``: the question's direction; an example asking about the
-        other way round ("US companies in Taiwan" for "Taiwan in the US") is not close to it. Nor
+        other way round ("US companies in Taiwan" for "Taiwan in the US") is not close to it (a
+        question asking both ways is read as its first way; an example asking both ways is against
+        no flow). Nor
         is one about other parties ("Taiwan in Germany" for "Taiwan in the US"), or about another
         partnership named in one word ("the EPPD" for "the AMI"; ``partnerships``: every such
         name, ``named``: those the question says). Parties and partnerships are told apart: an

@@ -43,6 +43,14 @@ _APOSTROPHES = re.compile(r"[’'`´ʼ]")
 _TOKEN = re.compile(r"[a-z0-9]+|[%$€]")
 _AMOUNT = re.compile(r"(\d)(bn|b|md|mds|mrd|mrds|m|k)\b")
 _MAGNITUDES = {"m": "million", "k": "thousand"}  # the others are billions
+# A question asking a flow both ways ("…, or the other way round?", "… ou l'inverse ?"), folded.
+# The phrase says that either way is asked (structure.direction), and nothing a fact could hold:
+# its words, "or" / "ou" among them, are no terms. The words between ("or is it the reverse")
+# stay.
+BOTH_WAYS = re.compile(
+    r"\b(?:ou|or)((?: \w+){0,3}) (?:l inverse|the other way(?: round| around)?|vice versa"
+    r"|l autre sens|le contraire|the reverse|the opposite)\b"
+)
 _ORDINAL_DIGITS = re.compile(r"^(\d{1,2})(?:e|er|re|eme|ieme|st|nd|rd|th)$")
 _FRENCH_ACCENTS = re.compile(r"[éèêàùçôîâœ]")
 _ELIDED_PRONOUNS = frozenset({"j", "n"})  # "j'ai": "ai" is a verb here, not "AI"
@@ -259,7 +267,7 @@ def terms(text: str, lang: str | None = None, *, limit: int | None = None) -> li
     """The content terms of a text, in order: filler and question words dropped, the others
     stemmed in ``lang``, or in both languages when it is not known."""
     lex = lexicon()
-    folded = fold(text if limit is None else text[:limit]).split()
+    folded = BOTH_WAYS.sub(r"\1", fold(text if limit is None else text[:limit])).split()
     out = []
     for entry in concepts(folded):
         if isinstance(entry, tuple):

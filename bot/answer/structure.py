@@ -16,7 +16,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.answer.normalize import WORD, concept_token, concepts, fold, index_text, lexicon
+from bot.answer.normalize import (
+    BOTH_WAYS,
+    WORD,
+    concept_token,
+    concepts,
+    fold,
+    index_text,
+    lexicon,
+)
 
 # Prepositions after which a party is where something goes.
 _TOWARDS = frozenset(
@@ -35,6 +43,7 @@ DIRECTION_MARK = "dir"  # index marks: "dirfromtaiwan", "dirtousa"
 class Direction:
     origin: frozenset[str] = frozenset()
     target: frozenset[str] = frozenset()
+    either_way: bool = False  # asked "…, or the other way round?": the reverse fits too
 
     def __bool__(self) -> bool:
         return bool(self.origin or self.target)
@@ -55,10 +64,10 @@ def direction(text: str) -> Direction:
     """Where the flow a text speaks of comes from and goes to, as far as it says.
 
     Parties named as a pair ("Taïwan et les USA", "US-Taiwan"), or as what an article is about
-    ("l'article français", "the article on Taiwan"), say no direction; nor does a text that asks
-    both ways ("…, or the other way round?"). A party at both ends is at neither."""
-    if _BOTH_WAYS.search(fold(text)):
-        return Direction()
+    ("l'article français", "the article on Taiwan"), say no direction. A text that asks both ways
+    ("…, or the other way round?") has the direction of its first way, ``either_way``. A party at
+    both ends is at neither."""
+    either_way = bool(BOTH_WAYS.search(fold(text)))
     lex = lexicon()
     entries = concepts(fold(_HYPHEN_PAIR.sub(_split_pair, text)).split())
     found: list[tuple[int, str, str]] = []  # (where, party, "to", "from" or "")
@@ -95,7 +104,7 @@ def direction(text: str) -> Direction:
     elif origin and not target:
         target = {p for p in neutral if p not in origin}
     both = origin & target
-    return Direction(frozenset(origin - both), frozenset(target - both))
+    return Direction(frozenset(origin - both), frozenset(target - both), either_way)
 
 
 # Words that join two parties into a pair.
@@ -108,10 +117,6 @@ _ARTICLE = frozenset(
 _ABOUT = frozenset("sur about on concernant de du des".split()) | _ARTICLE_WORDS
 # Nouns after which a party's adjective is where something goes ("on European soil").
 _SOIL = frozenset("soil sol territoire territory shores".split())
-_BOTH_WAYS = re.compile(
-    r"\b(?:ou|or)(?: \w+){0,3} (?:l inverse|the other way|vice versa|l autre sens|le contraire"
-    r"|the reverse|the opposite)\b"
-)
 # Hyphenated words of up to four parts ("Taïwan-États-Unis"): a longer chain names no pair, and
 # looking for parties on each side of each hyphen costs the square of its length.
 _HYPHEN_PAIR = re.compile(r"(?<![-‐–—/\w])\w+(?:[-‐–—/]\w+){1,3}(?![-‐–—/]?\w)")
@@ -198,14 +203,15 @@ def flow_problem(flow: tuple[str, str]) -> str | None:
 
 
 def direction_fit(asked: Direction, held: Direction) -> int:
-    """1 when an item's direction is the one asked, -1 when it runs the other way, else 0."""
+    """1 when an item's direction is the one asked, -1 when it runs the other way (0 when the
+    question asks either way), else 0."""
     if not asked or not held:
         return 0
     wrong = bool(asked.target & held.origin and not asked.target & held.target) or bool(
         asked.origin & held.target and not asked.origin & held.origin
     )
     if wrong:
-        return -1
+        return 0 if asked.either_way else -1
     return 1 if asked.target & held.target or asked.origin & held.origin else 0
 
 

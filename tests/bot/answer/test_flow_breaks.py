@@ -89,9 +89,9 @@ async def test_guard_reversed_flows_with_no_item_are_refused(engine):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="'American groups' is refused at 39 % where 'American companies' gets 87 %; the "
-    "English tariff question is refused at 18 % (on 6af757f; 'investissement des États-Unis vers "
-    "Taïwan' is answered since the ranking trees, at 97 %)",
+    reason="'tariffs on Taiwanese goods exported to the US' is refused at 13 % (threshold 0.515); "
+    "'American groups' at 47 %, where 'American companies' gets 87 %; 'investissement des "
+    "États-Unis vers Taïwan' is answered, at 94 %",
 )
 async def test_flows_asked_the_right_way_round_are_answered(engine):
     """Asked the way the items state the flow, and refused. "how much have American groups
@@ -101,7 +101,8 @@ async def test_flows_asked_the_right_way_round_are_answered(engine):
     "tariffs on Taiwanese goods exported to the US" is refused at 16 % (35 %), the trade deal
     first with direction +1, while its French twin "droits de douane sur les produits taïwanais
     exportés vers les États-Unis" is answered with the trade deal at 95 %. On 6af757f (the
-    ranking trees, the pairs that say no direction): 39 %, answered at 97 %, and 18 %."""
+    ranking trees, the pairs that say no direction): 39 %, answered at 97 %, and 18 %. After
+    the training batches bg and bh: 47 %, 94 %, 13 %."""
     for question, right in [
         ("how much have American groups invested in Taiwan?", US_INTO_TAIWAN),
         ("investissement des États-Unis vers Taïwan", US_INTO_TAIWAN),

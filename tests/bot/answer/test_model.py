@@ -194,6 +194,20 @@ def test_an_example_about_the_other_flow_is_not_close():
     assert closeness(examples, "how much do US firms invest in Taiwan").of("a") > 0.5
 
 
+def test_a_flow_asked_both_ways_is_read_as_its_first_way_among_the_examples():
+    """ "…, or the other way round?" is near the examples of its first way, not of the reverse
+    (out-of-scope examples of reversed flows would outvote the way the knowledge states); an
+    example asking both ways is near questions of either way."""
+    both = "how much do Taiwanese companies invest in the US, or the other way round"
+    first_way = [memory.Example("how much do Taiwanese firms invest in the US", frozenset({"a"}))]
+    reverse = [memory.Example("how much do US companies invest in Taiwan", frozenset({"a"}))]
+    assert closeness(first_way, both).of("a") > 0.5
+    assert closeness(reverse, both).of("a") == 0
+    both_ways = [memory.Example(both, frozenset({"a"}))]
+    assert closeness(both_ways, "how much do US companies invest in Taiwan").of("a") > 0.5
+    assert closeness(both_ways, "how much do Taiwanese companies invest in the US").of("a") > 0.5
+
+
 def test_an_example_about_other_parties_is_not_close():
     examples = [memory.Example("How much does Taiwan invest in Germany?", frozenset())]
     assert closeness(examples, "How much does Taiwan invest in the US?").outside == 0

@@ -30,9 +30,9 @@ async def test_wars_the_knowledge_does_not_speak_of_are_refused(engine):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="'what are the tariffs on Taiwanese chips?' is refused at 10 % (threshold 0.458 on "
-    '6af757f); the two others are answered again since "sur" no longer reads as "to" (93 %) '
-    "and the ranking trees (48 %)",
+    reason="'what are the tariffs on Taiwanese chips?' is refused at 11 % and 'which governments "
+    "signed the EPPD?' at 41 % (threshold 0.515); 'quels sont les droits de douane sur taiwan' "
+    "is answered (93 %)",
 )
 async def test_questions_answered_before_the_refit_are_still_answered(engine):
     """Answered on b6e7a6e, refused on 6d605a9: "what are the tariffs on Taiwanese chips?"
@@ -40,7 +40,7 @@ async def test_questions_answered_before_the_refit_are_still_answered(engine):
     though "droits de douane taiwan" gets the deal at 97 %; "which governments signed the EPPD?"
     (the declarations Washington and Taipei signed, 52 %, now 40 %). The item is still first
     among the suggestions: only the refusal moved. On 6af757f: 10 %, answered (93 %), answered
-    (48 %)."""
+    (48 %); after the training batches bg and bh: 11 %, 93 %, 41 %."""
     expected = {
         "what are the tariffs on Taiwanese chips?": TRADE_DEAL,
         "quels sont les droits de douane sur taiwan": TRADE_DEAL,

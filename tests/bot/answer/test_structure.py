@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.answer.structure import Direction, direction
+from bot.answer.structure import Direction, direction, direction_fit
 
 TW, US, FR, EU = "ztaiwan", "zusa", "zfrance", "zeurope"
 
@@ -38,13 +38,27 @@ def test_a_flow_is_read_from_who_gives_and_who_receives(question, expected):
         "que dit l'article sur Taïwan et les USA ?",
         "the French article mentions which companies?",
         "dans l'article français, qui est cité ?",
-        # both ways asked
-        "les 15 milliards, c'est Taïwan qui investit aux US ou l'inverse ?",
-        "is the $250bn flowing from Taiwan into the US, or the other way round?",
     ],
 )
 def test_no_direction_where_the_question_names_none(question):
     assert not direction(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "les 15 milliards, c'est Taïwan qui investit aux US ou l'inverse ?",
+        "is the $250bn flowing from Taiwan into the US, or the other way round?",
+        "Taiwanese investment in the US, or is it the reverse?",
+        "Taïwan investit aux États-Unis ou c'est le contraire ?",
+    ],
+)
+def test_a_flow_asked_both_ways_keeps_its_first_way_and_lets_the_other_fit(question):
+    asked = direction(question)
+    assert asked == Direction(frozenset({TW}), frozenset({US}), either_way=True)
+    assert direction_fit(asked, flow({TW}, {US})) == 1
+    assert direction_fit(asked, flow({US}, {TW})) == 0  # not against it, as one way would be
+    assert direction_fit(direction("Taïwan investit aux États-Unis"), flow({US}, {TW})) == -1
 
 
 def test_a_hyphenated_country_stays_one_party():
