@@ -43,14 +43,30 @@ _APOSTROPHES = re.compile(r"[’'`´ʼ]")
 _TOKEN = re.compile(r"[a-z0-9]+|[%$€]")
 _AMOUNT = re.compile(r"(\d)(bn|b|md|mds|mrd|mrds|m|k)\b")
 _MAGNITUDES = {"m": "million", "k": "thousand"}  # the others are billions
-# A question asking a flow both ways ("…, or the other way round?", "… ou l'inverse ?"), folded.
-# The phrase says that either way is asked (structure.direction), and nothing a fact could hold:
-# its words, "or" / "ou" among them, are no terms. The words between ("or is it the reverse")
-# stay.
-BOTH_WAYS = re.compile(
-    r"\b(?:ou|or)((?: \w+){0,3}) (?:l inverse|the other way(?: round| around)?|vice versa"
-    r"|l autre sens|le contraire|the reverse|the opposite)\b"
+# The reverse of a flow, asked for ("…, or the other way round?", "… ou l'inverse ?", "and vice
+# versa?") or denied ("…, not the other way round"), at the end of a clause: "or the opposite,
+# lower?" and "the opposite side" speak of something else. The phrase holds nothing a fact
+# could: its words are no terms; the words between "or" and it ("or is it the reverse") stay.
+_REVERSE = (
+    r"(?:l[\s'’`´ʼ]+inverse|inversement|(?:dans\s+)?l[\s'’`´ʼ]+autre\s+sens|le\s+contraire"
+    r"|vice[\s‐-]versa|the\s+other\s+way(?:\s+['’]?a?round)?|the\s+reverse|the\s+opposite"
+    r"|conversely)"
 )
+_CLAUSE_END = r"(?=\s*(?:$|[^\w\s,:]))"
+_BOTH_WAYS = re.compile(
+    rf"\b(?:ou|or|and|et)\b((?:\W+\w+){{0,5}}?)\W+{_REVERSE}{_CLAUSE_END}", re.IGNORECASE
+)
+_NOT_REVERSE = re.compile(rf"\b(?:not|pas|non)\W+{_REVERSE}{_CLAUSE_END}", re.IGNORECASE)
+
+
+def both_ways(text: str) -> tuple[str, bool]:
+    """The text without the phrases that ask for or deny a flow's reverse, and whether it asks
+    both ways."""
+    text = _NOT_REVERSE.sub(" ", text)
+    kept, found = _BOTH_WAYS.subn(r"\1 ", text)
+    return kept, found > 0
+
+
 _ORDINAL_DIGITS = re.compile(r"^(\d{1,2})(?:e|er|re|eme|ieme|st|nd|rd|th)$")
 _FRENCH_ACCENTS = re.compile(r"[éèêàùçôîâœ]")
 _ELIDED_PRONOUNS = frozenset({"j", "n"})  # "j'ai": "ai" is a verb here, not "AI"
@@ -267,7 +283,7 @@ def terms(text: str, lang: str | None = None, *, limit: int | None = None) -> li
     """The content terms of a text, in order: filler and question words dropped, the others
     stemmed in ``lang``, or in both languages when it is not known."""
     lex = lexicon()
-    folded = BOTH_WAYS.sub(r"\1", fold(text if limit is None else text[:limit])).split()
+    folded = fold(both_ways(text if limit is None else text[:limit])[0]).split()
     out = []
     for entry in concepts(folded):
         if isinstance(entry, tuple):

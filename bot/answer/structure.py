@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.answer.normalize import (
-    BOTH_WAYS,
     WORD,
+    both_ways,
     concept_token,
     concepts,
     fold,
@@ -67,7 +67,7 @@ def direction(text: str) -> Direction:
     ("l'article français", "the article on Taiwan"), say no direction. A text that asks both ways
     ("…, or the other way round?") has the direction of its first way, ``either_way``. A party at
     both ends is at neither."""
-    either_way = bool(BOTH_WAYS.search(fold(text)))
+    text, either_way = both_ways(text)
     lex = lexicon()
     entries = concepts(fold(_HYPHEN_PAIR.sub(_split_pair, text)).split())
     found: list[tuple[int, str, str]] = []  # (where, party, "to", "from" or "")

@@ -195,9 +195,11 @@ def test_an_example_about_the_other_flow_is_not_close():
 
 
 def test_a_flow_asked_both_ways_is_read_as_its_first_way_among_the_examples():
-    """ "…, or the other way round?" is near the examples of its first way, not of the reverse
-    (out-of-scope examples of reversed flows would outvote the way the knowledge states); an
-    example asking both ways is near questions of either way."""
+    """ "…, or the other way round?" is near the examples of its first way, not of the reverse.
+    With the examples of either way near it, the out-of-scope ones of the way nobody states
+    outvoted the way the knowledge states: "Does the US lower tariffs on Taiwanese goods or the
+    other way round?" fell from 0.88 (without the phrase) to 0.03. An example asking both ways
+    is near questions of either way."""
     both = "how much do Taiwanese companies invest in the US, or the other way round"
     first_way = [memory.Example("how much do Taiwanese firms invest in the US", frozenset({"a"}))]
     reverse = [memory.Example("how much do US companies invest in Taiwan", frozenset({"a"}))]

@@ -51,6 +51,12 @@ def test_no_direction_where_the_question_names_none(question):
         "is the $250bn flowing from Taiwan into the US, or the other way round?",
         "Taiwanese investment in the US, or is it the reverse?",
         "Taïwan investit aux États-Unis ou c'est le contraire ?",
+        "Taïwan investit aux États-Unis ou inversement ?",
+        "Taïwan investit aux États-Unis, ou est-ce que c'est l'inverse ?",
+        "Taiwan invests in the US, or conversely?",
+        "Taiwan invests in the US, and vice versa?",
+        "Taiwan invests in the US, or the other way ’round?",
+        "Taiwan invests in the US ou l inverse",
     ],
 )
 def test_a_flow_asked_both_ways_keeps_its_first_way_and_lets_the_other_fit(question):
@@ -64,3 +70,18 @@ def test_a_flow_asked_both_ways_keeps_its_first_way_and_lets_the_other_fit(quest
 def test_a_hyphenated_country_stays_one_party():
     assert direction("Taïwan investit aux États-Unis") == flow({TW}, {US})
     assert direction("l'accord Taïwan-États-Unis") == Direction()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is Taiwanese investment in the US higher than reported, or the opposite, lower?",
+        "Is Taiwanese investment in the US higher, or is it the opposite: lower?",
+        "Does Taiwan invest in the US or the opposite side of the world?",
+        "Taiwan invests in the US, not the other way round?",
+        "C'est Taïwan qui investit aux États-Unis, pas l'inverse ?",
+    ],
+)
+def test_the_opposite_of_something_else_or_a_denied_reverse_is_one_way(question):
+    """ "The opposite" of a word or a place is no flow's reverse; a reverse denied is one way."""
+    assert direction(question) == flow({TW}, {US})
