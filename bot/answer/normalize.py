@@ -59,6 +59,7 @@ _BOTH_WAYS = re.compile(
 _NOT_REVERSE = re.compile(rf"\b(?:not|pas|non)\W+{_REVERSE}{_CLAUSE_END}", re.IGNORECASE)
 
 
+@lru_cache(maxsize=256)  # a question is read twice (its terms, its direction)
 def both_ways(text: str) -> tuple[str, bool]:
     """The text without the phrases that ask for or deny a flow's reverse, and whether it asks
     both ways."""
