@@ -21,6 +21,8 @@ class Candidate:
     questions: str
     partnership_id: str | None  # the partnership it belongs to (itself for a partnership)
     source_id: str | None  # the document it comes from (a server's own items: none)
+    title_fr: str
+    title_en: str
     bm25: float  # FTS5 rank: more negative is better
 
 
@@ -49,7 +51,7 @@ async def candidates(
                search_index.keywords, search_index.body, search_index.questions,
                coalesce(items.partnership_id,
                         CASE WHEN items.kind = 'partnership' THEN items.id END),
-               items.source_id, {score}
+               items.source_id, items.title_fr, items.title_en, {score}
         FROM search_index
         JOIN items ON items.rowid = search_index.rowid
         LEFT JOIN facts ON facts.item_id = items.id

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import math
 import re
 from collections import ChainMap, Counter
@@ -203,6 +204,11 @@ class Scored:
     item_id: str
     kind: str
     score: float  # the probability that the item answers the question
+    title_fr: str
+    title_en: str
+
+    def title(self, lang: str) -> str:
+        return self.title_fr if lang == "fr" else self.title_en
 
 
 class _Vocabulary:
@@ -571,7 +577,7 @@ class AnswerEngine:
         query, apart = await self._ranked(text, guild_id=guild_id, kind=kind)
         below = math.nextafter(self.model.threshold, 0.0)
         return [
-            Scored(s.item_id, s.kind, min(s.score, below))
+            dataclasses.replace(s, score=min(s.score, below))
             for s in self._scored(query, apart, apart[:limit])
         ]
 
@@ -603,7 +609,7 @@ class AnswerEngine:
             margin = logit - other if other is not None else float("inf")
             rows.append(refuse_row(query, row, logit, margin))
         return [
-            Scored(cand.item_id, cand.kind, confidence)
+            Scored(cand.item_id, cand.kind, confidence, cand.title_fr, cand.title_en)
             for (_, cand, _), confidence in zip(shown, self.model.confidences(rows), strict=True)
         ]
 
@@ -629,20 +635,23 @@ class AnswerEngine:
         ranked = self._scored(query, found, found[: 1 + ALTERNATIVES])
         if named is not None:
             others = [s for s in ranked if s.item_id != named.id]
-            ranked = [Scored(named.id, named.kind, 1.0), *others][: 1 + ALTERNATIVES]
+            sure = Scored(named.id, named.kind, 1.0, named.title_fr, named.title_en)
+            ranked = [sure, *others][: 1 + ALTERNATIVES]
         best = ranked[0] if ranked else None
         confident = best is not None and self.confident(best)
         if confident:  # and beside it, all but those of a partnership not named (0: model.py)
             shown = [s for s in ranked if s.score > 0.0]
         else:
             shown = [s for s in ranked if s.score >= ALTERNATIVE_SCORE]
-        items = await self.items([s.item_id for s in shown])
-        matches = [
-            Match(s.item_id, s.kind, items[s.item_id].title(lang), s.score)
-            for s in shown
-            if s.item_id in items
-        ]
-        if not confident or best.item_id not in items:
+        # The titles come with the candidates: only the answer itself is read in full.
+        matches = [Match(s.item_id, s.kind, s.title(lang), s.score) for s in shown]
+        item = None
+        if confident and named is not None and named.id == best.item_id:
+            item = named
+        elif confident:
+            item = (await self.items([best.item_id])).get(best.item_id)
+        if item is None:  # refused, or the item was deleted since it was found
+            matches = [m for m in matches if not confident or m.item_id != best.item_id]
             suggestions = [m.title for m in matches[:ALTERNATIVES]]
             return Answer(
                 question=question,
@@ -652,7 +661,6 @@ class AnswerEngine:
                 confidence=best.score if best else 0.0,
                 matches=matches[:ALTERNATIVES],
             )
-        item = items[best.item_id]
         source = await self.source(item.source_id)
         return Answer(
             question=question,

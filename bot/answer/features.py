@@ -21,7 +21,7 @@ from bot.answer.structure import (
     contradictions,
     direction_fit,
     elsewhere,
-    ordinals_of,
+    ordinals_in,
 )
 from store.search import Candidate
 
@@ -159,7 +159,7 @@ def profile(
         body=body,
         name_words=name_words,
         own=own,
-        ordinals=ordinals_of(own),
+        ordinals=ordinals_in(candidate.names, candidate.keywords, candidate.body),
         questions=questions,
         name_texts=names,
         asking={word: tuple(found) for word, found in asking.items()},
@@ -194,6 +194,11 @@ class Query:
     def term_forms(self) -> tuple[frozenset[str], ...]:
         """Each term's forms as a set, looked up in every candidate's fields."""
         return tuple(frozenset(term.forms) for term in self.terms)
+
+    @cached_property
+    def specificities(self) -> tuple[float, ...]:
+        """Each term's specificity, worked out once for all candidates."""
+        return tuple(specificity(term) for term in self.terms)
 
     @cached_property
     def asking_terms(self) -> tuple[bool, ...]:
@@ -235,8 +240,13 @@ def rank_row(
     in_names = query.forms & item.named
     in_body = query.forms & item.body
     in_asking = query.forms & item.asking.keys()
-    for term, forms, weight, known, asking in zip(
-        query.terms, query.term_forms, query.weights, query.known, query.asking_terms, strict=True
+    for forms, weight, known, asking, narrows in zip(
+        query.term_forms,
+        query.weights,
+        query.known,
+        query.asking_terms,
+        query.specificities,
+        strict=True,
     ):
         focus_total += weight if asking else 0.0
         if in_names and not forms.isdisjoint(in_names):
@@ -245,7 +255,7 @@ def rank_row(
             text += weight
         elif not (in_asking and not forms.isdisjoint(in_asking)):
             uncovered += 1
-            specific = max(specific, specificity(term))
+            specific = max(specific, narrows)
             if known:
                 missing += weight
             continue

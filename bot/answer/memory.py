@@ -90,7 +90,8 @@ class Memory:
         self.by_text = {text: np.array(found, dtype=np.intp) for text, found in by_text.items()}
         self.origins = {party: np.array(found, dtype=np.intp) for party, found in origins.items()}
         self.targets = {party: np.array(found, dtype=np.intp) for party, found in targets.items()}
-        self._naming: dict[str, np.ndarray] = {}  # a party or a partnership → who names it
+        # A list of names (the parties, the partnerships) → which examples hold each
+        self._naming: dict[frozenset[str], tuple[list[str], np.ndarray]] = {}
         self.outside = np.array(
             [n for n, example in enumerate(self.examples) if not example.items], dtype=np.intp
         )
@@ -135,11 +136,15 @@ class Memory:
                 self._totals[key] = totals
         shared = np.zeros(len(self.examples), dtype=np.float64)
         met = np.zeros(len(self.examples), dtype=bool)
+        sharing = False
         for term, mine in asked.items():
             found = self.postings.get(term)
             if found is not None:
                 shared[found] += min(mine, weight(term))
                 met[found] = True
+                sharing = True
+        if not sharing:  # no example holds a word of the question: none is close to it
+            return Closeness(shared, self.by_item, 0.0, {}, 0.0, forget)
         if leave_out is not None and leave_out in self.by_text:
             met[self.by_text[leave_out]] = False
         for item in forget:
@@ -176,25 +181,27 @@ class Memory:
     def _other_names(self, named: Iterable[str], names: frozenset[str]) -> np.ndarray:
         """Which examples name one of ``names`` the question does not, and lack one it names
         (``named``)."""
-        named = set(named)
-        others = np.zeros(len(self.examples), dtype=bool)
-        lacking = np.zeros(len(self.examples), dtype=bool)
-        for name in sorted(names):
-            holding = self._named_by(name)
-            if name in named:
-                lacking |= ~holding
-            else:
-                others |= holding
+        named = set(named) & names
+        if not named:  # no example lacks a name the question says: none is told apart
+            return np.zeros(len(self.examples), dtype=bool)
+        order, holding = self._named_by(names)
+        says = np.array([name in named for name in order], dtype=bool)
+        others = holding[~says].any(axis=0)
+        lacking = ~holding[says].all(axis=0)
         return others & lacking
 
-    def _named_by(self, name: str) -> np.ndarray:
-        """Which examples hold a name (kept: the same few names are asked about again)."""
-        holding = self._naming.get(name)
-        if holding is None:
-            holding = self._naming[name] = np.zeros(len(self.examples), dtype=bool)
-            if name in self.postings:
-                holding[self.postings[name]] = True
-        return holding
+    def _named_by(self, names: frozenset[str]) -> tuple[list[str], np.ndarray]:
+        """The names in a fixed order, and which examples hold each (a row per name); kept: the
+        same lists of names are asked about again and again."""
+        found = self._naming.get(names)
+        if found is None:
+            order = sorted(names)
+            holding = np.zeros((len(order), len(self.examples)), dtype=bool)
+            for row, name in enumerate(order):
+                if name in self.postings:
+                    holding[row, self.postings[name]] = True
+            found = self._naming[names] = (order, holding)
+        return found
 
     def _against(self, flow: Direction) -> np.ndarray:
         """Which examples ask about a flow running the other way (``direction_fit`` gives -1):

@@ -36,6 +36,7 @@ _SKIPPED = frozenset("the le la les l sol soil territoire territory of du de des
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _ORDINAL_PREFIX = concept_token("ord")
 _ORDINAL = re.compile("^" + _ORDINAL_PREFIX + r"\d+$")
+_ORDINAL_WORD = re.compile(r"(?<!\S)" + _ORDINAL_PREFIX + r"\d+(?!\S)")  # one in a text
 DIRECTION_MARK = "dir"  # index marks: "dirfromtaiwan", "dirtousa"
 
 
@@ -278,6 +279,12 @@ def acronyms(names: Iterable[str]) -> dict[str, frozenset[str]]:
 
 def ordinals_of(held: set[str] | frozenset[str]) -> frozenset[str]:
     return frozenset(t for t in held if t.startswith(_ORDINAL_PREFIX) and _ORDINAL.match(t))
+
+
+def ordinals_in(*texts: str) -> frozenset[str]:
+    """The ordinals of analysed texts (their words split by white space), as ``ordinals_of``
+    finds them in their words: one scan of each text rather than a look at every word."""
+    return frozenset(found for text in texts for found in _ORDINAL_WORD.findall(text))
 
 
 def contradictions(

@@ -77,6 +77,26 @@ async def test_out_of_scope_gets_i_dont_know_in_the_askers_language(engine):
         assert phrase in answer.text
 
 
+async def test_an_item_deleted_while_it_is_answered_is_neither_answered_nor_offered(
+    seeded, monkeypatch
+):
+    """The titles offered come with the search; the answer itself is read afterwards. An admin
+    deleting it in between gets the asker an "I don't know", never a vanished item."""
+    asked = "when does the France-Taiwan call close?"
+    found = await AnswerEngine(seeded).ask(asked)
+    assert found.answered and found.item.id == "fr-tw-ami-deadline"
+
+    async def none_left(conn, item_ids, **_):
+        return {}
+
+    monkeypatch.setattr(engine_module.items_sql, "get_many", none_left)
+    answer = await AnswerEngine(seeded).ask(asked)
+    assert not answer.answered and answer.item is None
+    assert answer.text.startswith("I don't know")
+    assert "fr-tw-ami-deadline" not in [m.item_id for m in answer.matches]
+    assert [m.item_id for m in answer.matches] == [m.item_id for m in found.matches[1:]]
+
+
 async def test_near_miss_offers_suggestions(engine):
     answer = await engine.ask("satellite launch schedule")
     assert not answer.answered or answer.item.id.endswith("satellites")
