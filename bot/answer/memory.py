@@ -18,9 +18,11 @@ from importlib import resources
 import numpy as np
 
 from bot.answer.normalize import lexicon, normalize
+from bot.answer.recent import Recent
 from bot.answer.structure import Direction, direction
 
 NEAREST = 7  # examples that vote for the items a question is about
+NAME_LISTS = 8  # lists of names kept with the examples holding each (parties, partnerships)
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ class Memory:
         self.origins = {party: np.array(found, dtype=np.intp) for party, found in origins.items()}
         self.targets = {party: np.array(found, dtype=np.intp) for party, found in targets.items()}
         # A list of names (the parties, the partnerships) → which examples hold each
-        self._naming: dict[frozenset[str], tuple[list[str], np.ndarray]] = {}
+        self._naming: Recent[frozenset[str], tuple[list[str], np.ndarray]] = Recent(NAME_LISTS)
         self.outside = np.array(
             [n for n, example in enumerate(self.examples) if not example.items], dtype=np.intp
         )

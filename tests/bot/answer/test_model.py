@@ -229,6 +229,21 @@ def test_an_example_about_another_partnership_is_not_close():
     assert apart.of("eppd-leaders") == 0
 
 
+def test_examples_told_apart_by_name_keep_a_few_lists_of_names():
+    """Which examples hold each name is kept per list of names (the parties, the partnerships):
+    a process whose lists change keeps the last few, and still tells the examples apart."""
+    examples = [memory.Example("who leads the EPPD talks", frozenset({"eppd-leaders"}))]
+    found = memory.Memory(examples)
+    asked = {t.forms[0]: 1.0 for t in normalize("who leads the AMI talks").terms}
+    for n in range(3 * memory.NAME_LISTS):
+        names = frozenset({"zcall", "eppd", f"other{n}"})
+        apart = found.closeness(
+            asked, lambda term: 1.0, partnerships=names, named=frozenset({"zcall"})
+        )
+        assert apart.of("eppd-leaders") == 0
+    assert len(found._naming) == memory.NAME_LISTS
+
+
 def test_an_example_naming_a_partnerships_parties_stays_close_to_its_one_word_name():
     """ "who led the US-Taiwan talks?" is about the EPPD: the parties it names are not another
     partnership, and "who led the EPPD talks" is still close to it."""
