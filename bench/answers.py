@@ -1,7 +1,10 @@
 """Answer latency on the seed store and on synthetic stores, beside a plain difflib matcher.
 
 The difflib matcher runs in the same process over the same names, so the ratio between the two
-holds on a noisy shared machine even when the absolute numbers move.
+holds on a noisy shared machine even when the absolute numbers move. Each question is also asked
+again by fresh engines (their caches empty, as the first one's were) and its fastest time kept:
+on a shared machine another tenant's work lands on a few questions of each pass, seldom on the
+same question in every pass, so the fastest of ROUNDS is the engine's own time.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ QUESTIONS = [
         (PROJECT / "tests" / "questions" / "dev.toml").read_text(encoding="utf-8")
     )["question"]
 ]
+ROUNDS = 3  # passes over the questions, each by a fresh engine; a question's fastest counts
 SYLLABLES = (
     "ba be bi bo da de di do fa fe fi ka ke ki ko la le li lo ma me mi mo na ne ni no "
     "pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi vo za ze zi zo".split()
@@ -135,8 +139,8 @@ async def run(
 ) -> None:
     rng = random.Random(20261123)
     emit(
-        "answer latency (ms)         engine p50   engine p99  engine p99.9   difflib p50   "
-        "difflib p99   p50 ratio   p99 ratio"
+        f"answer latency (ms)         engine p50   engine p99  engine p99.9   "
+        f"best of {ROUNDS}: p50    p99   difflib p50   difflib p99   p50 ratio   p99 ratio"
     )
     seed_items = seed.read(SEEDS).items
     stores: list[tuple[str, list[Item]]] = [("seed store", [])]
@@ -161,6 +165,12 @@ async def run(
                     n.lower() for i in everything for n in (i.title_en, i.title_fr, *i.aliases)
                 ]
                 ours = await _time_engine(engine, questions)
+                passes = [ours]
+                for _ in range(ROUNDS - 1):
+                    again = AnswerEngine(store)
+                    await again.warm()
+                    passes.append(await _time_engine(again, questions))
+                fastest = [min(times) for times in zip(*passes, strict=True)]
                 # difflib is slow on big stores: it answers a sample of the same questions.
                 sample = questions[: max(20, min(len(questions), 200_000 // max(len(names), 1)))]
                 theirs = _time_difflib(names, sample)
@@ -182,9 +192,10 @@ async def run(
         p50, p99 = statistics.median(ours), percentile(ours, 99)
         d50, d99 = statistics.median(theirs), percentile(theirs, 99)
         p999 = percentile(ours, 99.9)
+        b50, b99 = statistics.median(fastest), percentile(fastest, 99)
         emit(
-            f"{label:<26} {p50:>10.2f}   {p99:>10.2f}   {p999:>11.2f}   {d50:>11.2f}   "
-            f"{d99:>11.2f}   {d50 / p50:>8.0f}x   {d99 / p99:>8.0f}x"
+            f"{label:<26} {p50:>10.2f}   {p99:>10.2f}   {p999:>11.2f}   {b50:>14.2f} {b99:>6.2f}"
+            f"   {d50:>11.2f}   {d99:>11.2f}   {d50 / p50:>8.0f}x   {d99 / p99:>8.0f}x"
         )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     emit(f"peak memory: {rss:.0f} MiB resident")
