@@ -631,6 +631,7 @@ class AnswerEngine:
         whatever the models would say.
         """
         lang = lang if lang in ("fr", "en") else detect_language(question)
+        generation = self.store.generation
         query, found = await self._ranked(question, guild_id=guild_id, kind=None)
         ranked = self._scored(query, found, found[: 1 + ALTERNATIVES])
         if named is not None:
@@ -643,15 +644,22 @@ class AnswerEngine:
             shown = [s for s in ranked if s.score > 0.0]
         else:
             shown = [s for s in ranked if s.score >= ALTERNATIVE_SCORE]
-        # The titles come with the candidates: only the answer itself is read in full.
-        matches = [Match(s.item_id, s.kind, s.title(lang), s.score) for s in shown]
-        item = None
-        if confident and named is not None and named.id == best.item_id:
-            item = named
-        elif confident:
-            item = (await self.items([best.item_id])).get(best.item_id)
-        if item is None:  # refused, or the item was deleted since it was found
-            matches = [m for m in matches if not confident or m.item_id != best.item_id]
+        # The titles offered come with the search, and only the answer is read in full; unless
+        # the store changed while the question was asked: then every item offered is read
+        # again, and one gone since is neither answered nor offered.
+        if self.store.generation != generation:
+            self._items.clear()
+            held = await self.items([s.item_id for s in shown])
+            shown = [s for s in shown if s.item_id in held]
+        else:
+            held = await self.items([best.item_id]) if confident else {}
+        matches = [
+            Match(s.item_id, s.kind, (held.get(s.item_id) or s).title(lang), s.score) for s in shown
+        ]
+        item = held.get(best.item_id) if confident else None
+        if item is None:
+            if confident:  # the answer was deleted since it was found
+                matches = [m for m in matches if m.item_id != best.item_id]
             suggestions = [m.title for m in matches[:ALTERNATIVES]]
             return Answer(
                 question=question,
