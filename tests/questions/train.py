@@ -462,7 +462,7 @@ def main() -> None:
     print(f"threshold {fitted.threshold:.3f}; features: {', '.join(REFUSE_FEATURES)}")
     if not args.dry_run:
         MODEL.write_text(fitted.as_toml(), encoding="utf-8")
-        EXAMPLES.write_text(memory.as_toml(known.examples), encoding="utf-8")
+        EXAMPLES.write_text(memory.as_toml(known), encoding="utf-8")
         print(f"wrote {MODEL} and {EXAMPLES}")
 
 

@@ -62,7 +62,17 @@ def test_the_shipped_model_is_what_the_training_script_fits(trained):
     from bot.answer import memory, model
 
     known, fitted, _ = trained
-    assert memory.load().examples == known.examples
+    shipped_examples = memory.load()
+    assert shipped_examples.examples == known.examples
+    # What the analysis reads in each example is stored with it, and must be what it reads now.
+    stale = [
+        example.text
+        for example, stored, now in zip(
+            known.examples, shipped_examples.readings, known.readings, strict=True
+        )
+        if stored != now
+    ]
+    assert not stale, f"{len(stale)} examples read otherwise now, such as {stale[:3]}"
     shipped = model.load()
     # The same up to rounding: numpy's linear algebra may differ in the last digits by platform.
     assert fitted.rank_weights == pytest.approx(shipped.rank_weights, rel=1e-3, abs=1e-4)
