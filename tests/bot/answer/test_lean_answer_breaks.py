@@ -90,6 +90,18 @@ async def add_own_items(store) -> list[str]:
     return [item.id for item in own]
 
 
+async def consortium_meeting(store):
+    """A server's own deadline, "AMI consortium meeting", with its knowledge and the service
+    an admin edits it through."""
+    return await server_with_deadline(
+        store,
+        GUILD,
+        ADMIN,
+        title_en="AMI consortium meeting",
+        title_fr="Réunion du consortium AMI",
+    )
+
+
 def service_form(item, **changes) -> DeadlineForm:
     """The deadline form filled in with an item as it is, some fields changed."""
     return dataclasses.replace(DeadlineForm.of(item), **changes)
@@ -143,13 +155,7 @@ async def test_a_title_an_admin_edited_is_offered_as_it_is_now(seeded, lang):
     """guard: an admin renames a server deadline; asked about again (the engine having shown it
     before), the title offered and the answer's title are the new one, in the asker's
     language."""
-    knowledge, service, item = await server_with_deadline(
-        seeded,
-        GUILD,
-        ADMIN,
-        title_en="AMI consortium meeting",
-        title_fr="Réunion du consortium AMI",
-    )
+    knowledge, service, item = await consortium_meeting(seeded)
     asked = "when is the AMI consortium meeting?"
     before = await knowledge.ask(asked, lang=lang, guild_id=GUILD)
     assert before.answered and before.item.id == item.id
@@ -316,13 +322,7 @@ async def test_a_deadline_removed_while_its_title_is_asked_is_not_answered(seede
     while an admin removes it. Knowledge.ask read the item before the search; f90540d answers
     with that copy, at 100% confidence, a deadline the store no longer holds (76eab9a read it
     again after the search and said "I don't know")."""
-    knowledge, service, item = await server_with_deadline(
-        seeded,
-        GUILD,
-        ADMIN,
-        title_en="AMI consortium meeting",
-        title_fr="Réunion du consortium AMI",
-    )
+    knowledge, service, item = await consortium_meeting(seeded)
 
     async def removed():
         await service.remove_deadline(GUILD, ADMIN, item.id)
@@ -341,13 +341,7 @@ async def test_a_deadline_moved_while_its_title_is_asked_is_answered_with_its_ne
     """break: a member asks a server deadline by its title while an admin moves it from 24 to
     31 December. f90540d answers with the copy Knowledge.ask read before the search: the member
     is told the old date (76eab9a read the item after the search: the new date)."""
-    knowledge, service, item = await server_with_deadline(
-        seeded,
-        GUILD,
-        ADMIN,
-        title_en="AMI consortium meeting",
-        title_fr="Réunion du consortium AMI",
-    )
+    knowledge, service, item = await consortium_meeting(seeded)
     assert item.deadline.due.day == 24
 
     async def moved():
@@ -369,13 +363,7 @@ async def test_a_deadline_removed_after_the_search_is_not_offered(seeded, monkey
     meeting" offered beside it. An admin removes that one just after the search: f90540d still
     offers it ("did you mean" button; clicked, the member is told it does not exist); 76eab9a
     read the offered items after the search and left it out."""
-    _, service, item = await server_with_deadline(
-        seeded,
-        GUILD,
-        ADMIN,
-        title_en="AMI consortium meeting",
-        title_fr="Réunion du consortium AMI",
-    )
+    _, service, item = await consortium_meeting(seeded)
     before = await AnswerEngine(seeded, clock=lambda: TODAY).ask("AMI deadline", guild_id=GUILD)
     assert before.answered and item.id in [m.item_id for m in before.alternatives]
 
@@ -394,13 +382,7 @@ async def test_an_answer_retitled_after_the_search_has_one_title(seeded, monkeyp
     search. f90540d's answer carries two titles for one item: the card (and the answer) the new
     one, its first match (``as_dict()["matches"][0]``, what `python -m bot ask --json` prints)
     the old one; 76eab9a took both from the item it read."""
-    _, service, item = await server_with_deadline(
-        seeded,
-        GUILD,
-        ADMIN,
-        title_en="AMI consortium meeting",
-        title_fr="Réunion du consortium AMI",
-    )
+    _, service, item = await consortium_meeting(seeded)
     renamed = "AMI consortium meeting (moved room)"
 
     async def retitled():
