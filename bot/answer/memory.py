@@ -9,6 +9,7 @@ terms, the flow it asks about): reading 19,000 questions again took four seconds
 
 from __future__ import annotations
 
+import sys
 import tomllib
 import weakref
 from collections.abc import Callable, Iterable, Sequence
@@ -18,7 +19,7 @@ from importlib import resources
 
 import numpy as np
 
-from bot.answer.normalize import lexicon, normalize
+from bot.answer.normalize import index_version, lexicon, normalize
 from bot.answer.recent import Recent
 from bot.answer.structure import Direction, direction
 
@@ -32,14 +33,17 @@ class Example:
     items: frozenset[str]  # empty: out of scope
 
 
-@dataclass(frozen=True)
+NOBODY: frozenset[str] = frozenset()  # the parties of a flow an example does not ask about
+
+
+@dataclass(frozen=True, slots=True)
 class Reading:
     """What the analysis reads in an example: its terms, and the flow it asks about (none when it
     asks both ways: it then runs against no question's flow)."""
 
     terms: frozenset[str]
-    origin: frozenset[str] = frozenset()
-    target: frozenset[str] = frozenset()
+    origin: frozenset[str] = NOBODY
+    target: frozenset[str] = NOBODY
 
 
 def read(text: str) -> Reading:
@@ -83,15 +87,18 @@ class Memory:
     """
 
     def __init__(
-        self, examples: Iterable[Example], readings: Sequence[Reading] | None = None
+        self, examples: Iterable[Example], readings: Sequence[Reading | None] | None = None
     ) -> None:
-        """``readings``: what the analysis reads in each example, when already known."""
+        """``readings``: what the analysis reads in each example, where already known (None: an
+        example to read)."""
         self.examples = list(examples)
-        self.readings = (
-            list(readings) if readings is not None else [read(e.text) for e in self.examples]
-        )
-        if len(self.readings) != len(self.examples):
-            raise ValueError(f"{len(self.readings)} readings for {len(self.examples)} examples")
+        known = list(readings) if readings is not None else [None] * len(self.examples)
+        if len(known) != len(self.examples):
+            raise ValueError(f"{len(known)} readings for {len(self.examples)} examples")
+        self.readings = [
+            reading if reading is not None else read(example.text)
+            for example, reading in zip(self.examples, known, strict=True)
+        ]
         self.terms = [reading.terms for reading in self.readings]
         postings: dict[str, list[int]] = {}
         by_item: dict[str, list[int]] = {}
@@ -246,13 +253,16 @@ class ExamplesFileError(ValueError):
     """examples.toml cannot be used: the message names the file and why."""
 
 
-def parse(text: str, name: str = "examples.toml") -> tuple[list[Example], list[Reading] | None]:
-    """The examples a file holds, and what the analysis read in them when the file says it for
-    every one (a file without it is read again); ExamplesFileError, naming the file, when it is
-    not valid."""
+def parse(text: str, name: str = "examples.toml") -> tuple[list[Example], list[Reading | None]]:
+    """The examples a file holds, and what the analysis read in each where the file says so
+    (None where it does not, and for all of them when the file was written by another analysis:
+    another lexicon, stop words, stemmer or normaliser version); ExamplesFileError, naming the
+    file, when it is not valid."""
     try:
         data = tomllib.loads(text)
-        found, readings = [], []
+        current = data.get("analysis") == index_version()
+        found: list[Example] = []
+        readings: list[Reading | None] = []
         for entry in data.get("example", []):
             question, items = entry["q"], entry["items"]
             if not isinstance(question, str) or not isinstance(items, list):
@@ -260,16 +270,22 @@ def parse(text: str, name: str = "examples.toml") -> tuple[list[Example], list[R
             if not all(isinstance(item, str) for item in items):
                 raise TypeError(f"item ids are strings: {items!r}")
             found.append(Example(question, frozenset(items)))
-            if "terms" in entry:
-                words = [entry["terms"], entry.get("from", ""), entry.get("to", "")]
-                if not all(isinstance(w, str) for w in words):
-                    raise TypeError(f"terms, from and to are words in a string: {entry!r}")
-                readings.append(Reading(*(frozenset(w.split()) for w in words)))
+            reading = _reading(entry) if "terms" in entry else None  # checked in any case
+            readings.append(reading if current else None)
     except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError) as error:
         raise ExamplesFileError(
             f"{name} cannot be read ({error!r}): run python -m tests.questions.train"
         ) from error
-    return found, readings if len(readings) == len(found) else None
+    return found, readings
+
+
+def _reading(entry: dict) -> Reading:
+    """An example's reading as the file gives it: words in strings, each word kept once in the
+    process (as the analysis keeps each stem once)."""
+    words = [entry["terms"], entry.get("from", ""), entry.get("to", "")]
+    if not all(isinstance(w, str) for w in words):
+        raise TypeError(f"terms, from and to are words in a string: {entry!r}")
+    return Reading(*(frozenset(map(sys.intern, w.split())) if w else NOBODY for w in words))
 
 
 def as_toml(known: Memory) -> str:
@@ -277,7 +293,9 @@ def as_toml(known: Memory) -> str:
         "# Written by `python -m tests.questions.train` from the dev questions: do not edit by",
         "# hand. Each question with the items that answer it (none when it is out of scope),",
         "# and what the analysis reads in it: its terms, and where the flow it asks about comes",
-        "# from and goes to.",
+        "# from and goes to, as the analysis named below reads them (another reads them again).",
+        "",
+        f"analysis = {_string(index_version())}",
     ]
     for example, reading in zip(known.examples, known.readings, strict=True):
         items = ", ".join(f'"{i}"' for i in sorted(example.items))
