@@ -29,11 +29,19 @@ CHANNELS = 100
 
 
 class StubPoster:
+    """Posts nothing; notes how long after it was due each reminder came, counted from the
+    scheduler's start for one already due then (the store's setup may outlast its lead)."""
+
     def __init__(self) -> None:
         self.lateness: list[float] = []
+        self.started = datetime.now(UTC)
+        self.due_at_start = 0
 
     async def post(self, reminder, item, settings, *, late):
-        self.lateness.append((datetime.now(UTC) - reminder.due_at).total_seconds())
+        if reminder.due_at < self.started:
+            self.due_at_start += 1
+        since = max(reminder.due_at, self.started)
+        self.lateness.append((datetime.now(UTC) - since).total_seconds())
         return len(self.lateness)
 
 
@@ -91,6 +99,7 @@ async def run(
             poster = StubPoster()
             scheduler = ReminderScheduler(store, poster)
             baseline = await _sleep_overshoot()
+            poster.started = datetime.now(UTC)
             scheduler.start()
             give_up = start + timedelta(seconds=window + 60)
             while len(poster.lateness) < due_now and datetime.now(UTC) < give_up:  # noqa: ASYNC110
@@ -105,10 +114,11 @@ async def run(
     base50 = statistics.median(baseline)
     emit(
         f"reminders: {deadlines:,} deadlines in {CHANNELS} channels, {planned:,} planned, "
-        f"{len(late):,} of {due_now:,} due in a {window:.0f} s window posted"
+        f"{len(late):,} of {due_now:,} due in a {window:.0f} s window posted "
+        f"({poster.due_at_start:,} already due when the scheduler started)"
     )
     emit(
-        f"lateness after due (ms): p50 {statistics.median(late) * 1000:.1f}, "
+        f"lateness after due, or after the start (ms): p50 {statistics.median(late) * 1000:.1f}, "
         f"p99 {percentile(late, 99) * 1000:.1f}, max {max(late) * 1000:.1f}; "
         f"baseline asyncio.sleep overshoot p50 {base50 * 1000:.2f}"
     )
