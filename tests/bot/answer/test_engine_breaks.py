@@ -339,28 +339,6 @@ def test_a_broken_examples_file_is_reported_by_name(package_data):
         memory.load()
 
 
-def test_an_examples_file_without_its_readings_is_read_again(package_data):
-    """An examples.toml written before the readings were stored (or with one example's cut)
-    still loads: the analysis reads every example itself, and finds what the file would say."""
-    path = package_data / "examples.toml"
-    shipped = memory.load()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    first_terms = next(n for n, line in enumerate(lines) if line.startswith("terms = "))
-    path.write_text("\n".join(lines[:first_terms] + lines[first_terms + 1 :]) + "\n", "utf-8")
-    memory.load.cache_clear()
-    again = memory.load()
-    assert again.examples == shipped.examples
-    assert again.readings == shipped.readings
-
-
-def test_an_examples_file_with_readings_of_the_wrong_type_is_reported_by_name(package_data):
-    path = package_data / "examples.toml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("terms = ", "terms = 3 #", 1), "utf-8")
-    with pytest.raises(memory.ExamplesFileError, match=r"examples\.toml"):
-        memory.load()
-
-
 # Time ----------------------------------------------------------------------------------------
 
 _FIRST_QUESTIONS = """
