@@ -19,6 +19,7 @@ from importlib import resources
 
 import numpy as np
 
+from bot.answer.model import REMEDY
 from bot.answer.normalize import index_version, lexicon, normalize
 from bot.answer.recent import Recent
 from bot.answer.structure import Direction, direction
@@ -273,9 +274,7 @@ def parse(text: str, name: str = "examples.toml") -> tuple[list[Example], list[R
             reading = _reading(entry) if "terms" in entry else None  # checked in any case
             readings.append(reading if current else None)
     except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError) as error:
-        raise ExamplesFileError(
-            f"{name} cannot be read ({error!r}): run python -m tests.questions.train"
-        ) from error
+        raise ExamplesFileError(f"{name} cannot be read ({error!r}): {REMEDY}") from error
     return found, readings
 
 

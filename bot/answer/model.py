@@ -175,13 +175,18 @@ def _float(value: float) -> str:
     return f"{value:.9g}"
 
 
+# What an operator does about a model or examples file that cannot be used: an installed bot has
+# no training script, its files ship with the package.
+REMEDY = "reinstall the package, or in a source tree run python -m tests.questions.train"
+
+
 class ModelFileError(ValueError):
     """model.toml (or examples.toml) cannot be used: the message names the file and why."""
 
 
 def parse(text: str, name: str = "model.toml") -> Model:
     """The model a file describes; ModelFileError, naming the file, when it is not one."""
-    retrain = "run python -m tests.questions.train"
+    retrain = REMEDY
     try:
         data = tomllib.loads(text)
         rank, refuse = data["rank"], data["refuse"]
