@@ -5,7 +5,8 @@ words, Snowball stems) in four fields: names, keywords, text, and the questions 
 bm25 only picks them: SQLite computes it over every server's items, so it is no feature.
 Each candidate is described by a few numbers (``features``: how much of the question each field
 and the closest way of asking cover, name similarity, whether it is the kind of answer asked
-for, the direction of a flow, what the question pins down that it contradicts) and scored by a
+for, the direction of a flow, what the question pins down that it contradicts, how much the
+words it lacks lean to questions nothing answers) and scored by a
 conditional logit trained on the dev questions (``python -m tests.questions.train``,
 coefficients in ``model.toml``). A second small model turns the best score, its margin over the
 next and what weighs against any answer into the probability that the answer is right; below the
@@ -513,6 +514,9 @@ class AnswerEngine:
             search.cancel()  # when this question is called off or fails (a no-op once found)
         if not found:
             return query, []
+        rates = self.memory.outside_rates(
+            [term.forms[0] for term in query.terms], leave_out=leave_out
+        )
         rows = []
         for cand in found:
             item = vocab.profiles.get(cand.item_id)
@@ -535,6 +539,7 @@ class AnswerEngine:
                 example_vote=0.0 if away else close.vote(cand.item_id),
                 outside_vote=close.outside_votes,
                 remembered=not away and close.remembered(cand.item_id),
+                outside_rates=rates,
             )
             rows.append((cand, row))
         return query, rows

@@ -53,6 +53,7 @@ RANK_FEATURES = (
     "example_vote",  # the nearest examples' closeness that speaks for this item (over NEAREST)
     "outside_vote",  # the same for the out-of-scope examples: alike for every candidate
     "remembered",  # 1 when the item has examples at all (a server's own items have none)
+    "outside_words",  # the most any word the item lacks leans to questions nothing answers
 )
 # The refusal model's inputs: the ranking's log-odds for the best candidate, its margin over the
 # second, the best candidate's features, and what weighs against any answer.
@@ -230,22 +231,25 @@ def rank_row(
     example_vote: float = 0.0,
     outside_vote: float = 0.0,
     remembered: bool = False,
+    outside_rates: tuple[float, ...] = (),
 ) -> list[float]:
     """The RANK_FEATURES of one candidate."""
     total = query.total
     named = text = missing = 0.0
     uncovered = 0
-    specific = focus = focus_total = 0.0
+    specific = focus = focus_total = outside_words = 0.0
     # The question's forms the item holds, per field: each term then looks in a few words only.
     in_names = query.forms & item.named
     in_body = query.forms & item.body
     in_asking = query.forms & item.asking.keys()
-    for forms, weight, known, asking, narrows in zip(
+    rates = outside_rates or (0.0,) * len(query.terms)
+    for forms, weight, known, asking, narrows, leans in zip(
         query.term_forms,
         query.weights,
         query.known,
         query.asking_terms,
         query.specificities,
+        rates,
         strict=True,
     ):
         focus_total += weight if asking else 0.0
@@ -256,6 +260,7 @@ def rank_row(
         elif not (in_asking and not forms.isdisjoint(in_asking)):
             uncovered += 1
             specific = max(specific, narrows)
+            outside_words = max(outside_words, leans)
             if known:
                 missing += weight
             continue
@@ -285,6 +290,7 @@ def rank_row(
         example_vote,
         outside_vote,
         float(remembered),
+        outside_words,
     ]
 
 

@@ -25,6 +25,7 @@ from bot.answer.recent import Recent
 from bot.answer.structure import Direction, direction
 
 NEAREST = 7  # examples that vote for the items a question is about
+LEAN_PRIOR = 5.0  # examples' worth of the share among all examples a word's own share starts from
 NAME_LISTS = 8  # lists of names kept with the examples holding each (parties, partnerships)
 
 
@@ -126,6 +127,12 @@ class Memory:
         self.outside = np.array(
             [n for n, example in enumerate(self.examples) if not example.items], dtype=np.intp
         )
+        # Per term: how many examples hold it, and how many of those nothing answers.
+        self.term_counts = {
+            term: (len(found), sum(1 for n in found if not self.examples[n].items))
+            for term, found in postings.items()
+        }
+        self.outside_share = len(self.outside) / max(len(self.examples), 1)
         # Each weighting's totals per example, kept while the weighting (a server's vocabulary)
         # lives.
         self._totals: weakref.WeakKeyDictionary[object, np.ndarray] = weakref.WeakKeyDictionary()
@@ -208,6 +215,24 @@ class Memory:
             for item in example.items:
                 votes[item] = votes.get(item, 0.0) + s / NEAREST
         return Closeness(similarity, self.by_item, outside, votes, outside_votes, forget)
+
+    def outside_rates(
+        self, terms: Sequence[str], *, leave_out: str | None = None
+    ) -> tuple[float, ...]:
+        """For each term, the share of the examples holding it that nothing answers, drawn
+        towards the share among all examples (LEAN_PRIOR examples' worth: a word of one example
+        says little); the question itself (``leave_out``, in training) not counted."""
+        own: list[int] = list(self.by_text.get(leave_out, ())) if leave_out is not None else []
+        rates = []
+        for term in terms:
+            held, outside = self.term_counts.get(term, (0, 0))
+            for n in own:
+                if term in self.readings[n].terms:
+                    held -= 1
+                    if not self.examples[n].items:
+                        outside -= 1
+            rates.append((outside + LEAN_PRIOR * self.outside_share) / (held + LEAN_PRIOR))
+        return tuple(rates)
 
     def _other_names(self, named: Iterable[str], names: frozenset[str]) -> np.ndarray:
         """Which examples name one of ``names`` the question does not, and lack one it names

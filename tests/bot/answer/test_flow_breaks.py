@@ -89,9 +89,9 @@ async def test_guard_reversed_flows_with_no_item_are_refused(engine):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="'tariffs on Taiwanese goods exported to the US' is refused at 13 % (threshold 0.515); "
-    "'American groups' at 47 %, where 'American companies' gets 87 %; 'investissement des "
-    "États-Unis vers Taïwan' is answered, at 94 %",
+    reason="'tariffs on Taiwanese goods exported to the US' is refused at 24 % (threshold 0.507); "
+    "'American groups' (53 %) and 'investissement des États-Unis vers Taïwan' (96 %) are "
+    "answered",
 )
 async def test_flows_asked_the_right_way_round_are_answered(engine):
     """Asked the way the items state the flow, and refused. "how much have American groups

@@ -244,6 +244,32 @@ def test_examples_told_apart_by_name_keep_a_few_lists_of_names():
     assert len(found._naming) == memory.NAME_LISTS
 
 
+def test_words_lean_to_questions_nothing_answers_by_the_examples_not_counting_the_question():
+    """A word found mostly in out-of-scope examples ("university") leans to them, one found in
+    answered ones does not; a word no example holds leans as all examples do. In training the
+    question itself is among the examples: it must not count, or its own label would leak."""
+    examples = [
+        memory.Example("what university did Helberg attend", frozenset()),
+        memory.Example("which university trained Kung", frozenset()),
+        memory.Example("who leads the EPPD talks", frozenset({"eppd-leaders"})),
+        memory.Example("who led the EPPD sixth round", frozenset({"eppd-leaders"})),
+    ]
+    found = memory.Memory(examples)
+    university, eppd, unknown = (
+        normalize(word).terms[0].forms[0] for word in ("university", "EPPD", "zorblax")
+    )
+    words = (university, eppd, unknown)
+    lean = dict(zip(words, found.outside_rates(words), strict=True))
+    assert lean[university] > found.outside_share > lean[eppd]
+    assert lean[unknown] == pytest.approx(found.outside_share)
+    asked = "what university did Helberg attend"
+    alone = found.outside_rates([university], leave_out=asked)[0]
+    # Counted as if the question were not among the examples: one out-of-scope example left.
+    assert alone < lean[university]
+    prior = memory.LEAN_PRIOR
+    assert alone == pytest.approx((1 + prior * found.outside_share) / (1 + prior))
+
+
 def test_an_example_naming_a_partnerships_parties_stays_close_to_its_one_word_name():
     """ "who led the US-Taiwan talks?" is about the EPPD: the parties it names are not another
     partnership, and "who led the EPPD talks" is still close to it."""

@@ -30,9 +30,9 @@ async def test_wars_the_knowledge_does_not_speak_of_are_refused(engine):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="'what are the tariffs on Taiwanese chips?' is refused at 11 % and 'which governments "
-    "signed the EPPD?' at 41 % (threshold 0.515); 'quels sont les droits de douane sur taiwan' "
-    "is answered (93 %)",
+    reason="'what are the tariffs on Taiwanese chips?' is refused at 17 % (threshold 0.507); "
+    "'which governments signed the EPPD?' (52 %) and 'quels sont les droits de douane sur "
+    "taiwan' (93 %) are answered",
 )
 async def test_questions_answered_before_the_refit_are_still_answered(engine):
     """Answered on b6e7a6e, refused on 6d605a9: "what are the tariffs on Taiwanese chips?"
@@ -66,13 +66,10 @@ async def test_guard_conflicts_and_wars_the_knowledge_speaks_of(engine):
         assert answer.answered and answer.item.id == item, seen(answer)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="refused at 48 % (threshold 0.513) since the training batches bg, bh and the threshold "
-    "that refuses 93 % of out-of-scope dev questions; the strait's item is first",
-)
 async def test_the_strait_s_conflict_risk_in_four_words_is_answered(engine):
-    """Answered at 72-82 % until the refits of bg and bh; the longer forms still are."""
+    """Answered at 72-82 % until the refits of bg and bh, refused (48 %) after them; answered
+    again (74 %) since the words an item lacks count by how often they come in questions
+    nothing answers."""
     answer = await engine.ask("Taiwan Strait conflict risk")
     assert answer.answered and answer.item.id == STRAIT, seen(answer)
 
