@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.answer import memory
 from bot.answer.engine import index_for
 from bot.knowledge import Knowledge
 from bot.reminders.scheduler import ReminderScheduler
@@ -170,6 +171,15 @@ async def settled(before: set[asyncio.Task]) -> set[asyncio.Task]:
             break
         await asyncio.sleep(0)
     return other_tasks()
+
+
+def read_otherwise(stored: memory.Memory, now: memory.Memory) -> list[str]:
+    """The examples whose stored reading is not what the analysis reads now."""
+    return [
+        example.text
+        for example, kept, read in zip(now.examples, stored.readings, now.readings, strict=True)
+        if kept != read
+    ]
 
 
 def seen(answer) -> tuple:

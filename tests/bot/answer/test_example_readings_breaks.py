@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 
 from bot.answer import memory, normalize
 from bot.answer.memory import Example, ExamplesFileError, Memory, Reading
+from tests.support import read_otherwise
 
 read_now = memory.read  # memory.read as it is, for the tests that count its calls
 
@@ -255,14 +256,7 @@ async def test_a_stale_reading_is_caught_by_the_shipped_model_comparison_and_nev
     known = Memory(examples)  # what the training script reads now
     shipped = memory.load()
     assert shipped.examples == known.examples
-    flagged = [
-        example.text
-        for example, stored, now in zip(
-            known.examples, shipped.readings, known.readings, strict=True
-        )
-        if stored != now
-    ]
-    assert flagged == ["quand ferme l'AMI ?"]
+    assert read_otherwise(shipped, known) == ["quand ferme l'AMI ?"]
     assert engine.memory is shipped
     for question in ("quand ferme l'AMI ?", "Taiwan investment in the US, not the other way?"):
         answer = await engine.ask(question)

@@ -18,7 +18,7 @@ from bot.knowledge import load_seeds
 from store import seed
 from store.db import Store
 from tests import questions as sets
-from tests.support import SEEDS, TODAY
+from tests.support import SEEDS, TODAY, read_otherwise
 
 QUESTIONS = [q for q in sets.dev() if not q.unmapped]
 ASKED = QUESTIONS[::7]  # asked end to end: a sample, the whole set is scored by the models
@@ -65,13 +65,7 @@ def test_the_shipped_model_is_what_the_training_script_fits(trained):
     shipped_examples = memory.load()
     assert shipped_examples.examples == known.examples
     # What the analysis reads in each example is stored with it, and must be what it reads now.
-    stale = [
-        example.text
-        for example, stored, now in zip(
-            known.examples, shipped_examples.readings, known.readings, strict=True
-        )
-        if stored != now
-    ]
+    stale = read_otherwise(shipped_examples, known)
     assert not stale, f"{len(stale)} examples read otherwise now, such as {stale[:3]}"
     shipped = model.load()
     # The same up to rounding: numpy's linear algebra may differ in the last digits by platform.
