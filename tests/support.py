@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.answer import memory
-from bot.answer.engine import index_for
+from bot.answer.engine import AnswerEngine, index_for
+from bot.answer.features import RANK_FEATURES
 from bot.knowledge import Knowledge
 from bot.reminders.scheduler import ReminderScheduler
 from bot.reminders.service import DeadlineForm, ReminderService
@@ -180,6 +181,15 @@ def read_otherwise(stored: memory.Memory, now: memory.Memory) -> list[str]:
         for example, kept, read in zip(now.examples, stored.readings, now.readings, strict=True)
         if kept != read
     ]
+
+
+async def features_of(
+    engine: AnswerEngine, question: str, item_id: str, *, guild_id: int | None = None
+) -> dict[str, float]:
+    """The ranking features of one of a question's candidates, by name."""
+    _, rows = await engine.candidates(question, guild_id=guild_id)
+    (row,) = [row for cand, row in rows if cand.item_id == item_id]
+    return dict(zip(RANK_FEATURES, row, strict=True))
 
 
 def seen(answer) -> tuple:

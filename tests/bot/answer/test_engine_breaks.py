@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from bot.answer import memory, model
-from bot.answer.features import RANK_FEATURES
 from bot.answer.normalize import normalize
 from bot.conversation.limits import RateLimits
 from bot.conversation.reading import Heard
@@ -27,7 +26,15 @@ from bot.conversation.service import Conversations, Kind
 from bot.knowledge import Knowledge
 from bot.reminders.service import ReminderService
 from store import items as items_sql
-from tests.support import PROJECT, TODAY, ZORBLAX, Clock, deadline_form, server_with_deadline
+from tests.support import (
+    PROJECT,
+    TODAY,
+    ZORBLAX,
+    Clock,
+    deadline_form,
+    features_of,
+    server_with_deadline,
+)
 
 BOT = 42
 GUILD, OTHER_GUILD, ADMIN = 10, 11, 30
@@ -442,7 +449,6 @@ async def test_a_servers_deadline_of_the_ami_is_about_the_ami(seeded):
         answer = await knowledge.ask(question, lang=lang, guild_id=GUILD)
         assert answer.answered, question
         assert "Tainan" in answer.text, question
-        _, rows = await knowledge.engine.candidates(question, guild_id=GUILD)
-        (row,) = [row for cand, row in rows if cand.item_id == answer.item.id]
-        assert row[RANK_FEATURES.index("contradicts")] == 0, question
-        assert row[RANK_FEATURES.index("elsewhere")] == 0, question
+        found = await features_of(knowledge.engine, question, answer.item.id, guild_id=GUILD)
+        assert found["contradicts"] == 0, question
+        assert found["elsewhere"] == 0, question

@@ -12,7 +12,7 @@ import pytest
 
 from bot.answer.features import RANK_FEATURES, rank_row
 from bot.answer.memory import LEAN_PRIOR, Example, Memory
-from tests.support import server_with_deadline
+from tests.support import features_of, server_with_deadline
 
 OUT = frozenset()
 GUILD, ADMIN = 10, 30
@@ -128,6 +128,5 @@ async def test_a_servers_item_of_out_of_scope_words_is_answered_by_its_title(see
         answer = await knowledge.ask(question, lang=lang, guild_id=GUILD)
         assert answer.answered, question
         assert "2027" in answer.text, question
-        _, rows = await knowledge.engine.candidates(question, guild_id=GUILD)
-        (row,) = [row for cand, row in rows if cand.item_id == answer.item.id]
-        assert row[RANK_FEATURES.index("outside_words")] < 0.5, question
+        found = await features_of(knowledge.engine, question, answer.item.id, guild_id=GUILD)
+        assert found["outside_words"] < 0.5, question
