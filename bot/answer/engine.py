@@ -480,14 +480,19 @@ class AnswerEngine:
         kind: str | None = None,
         leave_out: str | None = None,
         forget: frozenset[str] = frozenset(),
+        second_way: bool = False,
     ) -> tuple[Query, list[tuple[search_sql.Candidate, list[float]]]]:
         """The question as analysed, and its candidates with their ranking features.
 
         ``leave_out``: an example of the memory the question may not meet (itself, in training);
-        ``forget``: items met as if they had just been added, with no examples (in training).
+        ``forget``: items met as if they had just been added, with no examples (in training);
+        ``second_way``: a question asked both ways ("…, or the other way round?") read its second
+        way.
         """
         vocab = await self.vocabulary(guild_id)
         query = vocab.query(text)
+        if second_way:
+            query = dataclasses.replace(query, direction=query.direction.reversed())
         if says_nothing(query.normalized.terms):
             return query, []
         selected, ranked = select_terms(query, vocab)
@@ -589,12 +594,31 @@ class AnswerEngine:
     async def _ranked(
         self, text: str, *, guild_id: int | None, kind: str | None
     ) -> tuple[Query, list[tuple[float, search_sql.Candidate, list[float]]]]:
-        """Candidates with their log-odds, best first."""
+        """Candidates with their log-odds, best first. A question asked both ways ("does France
+        invest in Taiwan, or the other way round?") is read each way, and the reading whose best
+        candidate is the surer kept: the knowledge may state only the second way."""
         query, rows = await self.candidates(text, guild_id=guild_id, kind=kind)
+        ranked = self._ordered(rows)
+        if query.direction.either_way and query.direction:
+            other, rows = await self.candidates(text, guild_id=guild_id, kind=kind, second_way=True)
+            reversed_ranked = self._ordered(rows)
+            if self._surest(other, reversed_ranked) > self._surest(query, ranked):
+                return other, reversed_ranked
+        return query, ranked
+
+    def _ordered(
+        self, rows: list[tuple[search_sql.Candidate, list[float]]]
+    ) -> list[tuple[float, search_sql.Candidate, list[float]]]:
         logits = self.model.logits([row for _, row in rows])
         ranked = [(logit, cand, row) for logit, (cand, row) in zip(logits, rows, strict=True)]
         ranked.sort(key=lambda entry: model.rank_key(entry[0], entry[2]))
-        return query, ranked
+        return ranked
+
+    def _surest(
+        self, query: Query, ranked: list[tuple[float, search_sql.Candidate, list[float]]]
+    ) -> float:
+        """The probability that the best candidate answers the question (0 without any)."""
+        return self._scored(query, ranked, ranked[:1])[0].score if ranked else 0.0
 
     def _scored(
         self,

@@ -49,6 +49,10 @@ class Direction:
     def __bool__(self) -> bool:
         return bool(self.origin or self.target)
 
+    def reversed(self) -> Direction:
+        """The same flow the other way round (a question asked both ways, read its second way)."""
+        return Direction(self.target, self.origin, self.either_way)
+
     def marks(self) -> list[str]:
         return [f"{DIRECTION_MARK}from{p}" for p in sorted(self.origin)] + [
             f"{DIRECTION_MARK}to{p}" for p in sorted(self.target)

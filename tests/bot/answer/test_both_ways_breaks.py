@@ -1,6 +1,6 @@
 """Ways reading a flow asked both ways as its first way (1b258c8) broke answers, found by trying
-it on 1b258c8 against 8f4923d ("old"). Figures are confidences; the threshold is 0.515 (0.447
-before). "Guard:" tests held. Every question is asked once, by the module's ``answers``."""
+it on 1b258c8 against 8f4923d ("old"). Figures are confidences, today's; the threshold is 0.507
+(0.447 before). "Guard:" tests held. Every question is asked once, by the module's ``answers``."""
 
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ DEAL = {"us-tw-trade-deal", "us-tw-trade-deal-concluded"}
 REVERSE_FIRST = {  # the knowledge states only the second way
     "Does France invest in Taiwan or the other way round?": {TSMC},
     "Will French companies invest in Taiwan, or the other way round?": {TSMC},
-    "Does Taiwan lower tariffs on US goods or the other way round?": DEAL,
     "US tariffs paid on American goods by Taiwan or the reverse": DEAL,
     "Does the US guarantee credit for Taiwan, or the other way round?": {CREDIT},
 }
+TARIFF_GOODS = "Does Taiwan lower tariffs on US goods or the other way round?"
 FIRST_WAY_STATED = {
     "Does Taiwan invest in France or the other way round?": {TSMC},
     "Does the US lower tariffs on Taiwanese goods or the other way round?": DEAL,
@@ -64,7 +64,15 @@ NEGATED = "Is Taiwan investing in the US, not the other way round?"
 IN_FRANCE = ["Taïwan investit-il en France ?", "Les Taïwanais investissent-ils en France ?"]
 IN_FRANCE += ["Taïwan investit-il en France ou l'inverse ?"]
 MINERALS = "Does the US supply critical minerals to Taiwan, or the other way round?"
-QUESTIONS = [*REVERSE_FIRST, *FIRST_WAY_STATED, *NEITHER_WAY, *NOT_BOTH_WAYS, *ANTONYM, *NOISY]
+QUESTIONS = [
+    *REVERSE_FIRST,
+    TARIFF_GOODS,
+    *FIRST_WAY_STATED,
+    *NEITHER_WAY,
+    *NOT_BOTH_WAYS,
+    *ANTONYM,
+    *NOISY,
+]
 QUESTIONS += [NEGATED, *IN_FRANCE, MINERALS]
 
 
@@ -82,40 +90,48 @@ def answers():
     return asyncio.run(_ask_all())
 
 
-@broken("refused at 0.14, 0.16, 0.03, 0.09, 0.44 (old answered: 0.88, 0.73, 0.87, 0.91, 0.77)")
 def test_a_both_ways_question_whose_second_way_is_stated_is_answered(answers):
-    """Refused: "Does France invest in Taiwan or the other way round?" (13 %), while "Does Taiwan
-    invest in France or the other way round?" gets TSMC in Europe (95 %): the same question with
-    its parties swapped. Read as its first way, the in-scope examples of the second way are
-    dropped from the memory as "against the flow", and the out-of-scope ones of the first way
-    vote (with Memory._against off for either_way: 0.92). "Does Taiwan lower tariffs on US goods
-    or the other way round?" reads no direction; without its phrase it is an unanswerable one-way
-    question (4 %; mirror 83 %). Mirrors of the others: 0.52, -, 0.87. With the examples of
-    either way near a both-ways question, the France question answered (0.90), but the
-    out-of-scope examples of the way nobody states then outvoted questions whose first way is
-    stated ("Does the US lower tariffs on Taiwanese goods or the other way round?" 0.03): both
-    readings would have to be scored, and the better kept."""
+    """Were refused: "Does France invest in Taiwan or the other way round?" (13 %), while "Does
+    Taiwan invest in France or the other way round?" got TSMC in Europe (95 %): the same question
+    with its parties swapped. Read as its first way only, the in-scope examples of the second way
+    were dropped from the memory as "against the flow", and the out-of-scope ones of the first way
+    voted. Letting the examples of either way near a both-ways question answered the France one
+    (0.90), but then the out-of-scope examples of the way nobody states outvoted questions whose
+    first way is stated (0.03). Each way is now read, and the surer reading kept: 0.92, 0.64,
+    0.76, 0.82."""
     for question, right in REVERSE_FIRST.items():
         answer = answers[question]
         assert answer.answered and answer.item.id in right, seen(answer)
 
 
+@broken("refused at 0.07: no direction is read in it (the one-way mirror: 0.88)")
+def test_a_both_ways_tariff_question_naming_goods_by_origin_is_answered(answers):
+    """Refused: "Does Taiwan lower tariffs on US goods or the other way round?". "Taiwan lowers
+    tariffs on US goods" reads no flow (the goods' origin is not a party the flow starts from),
+    so there is no second way to read; asked as its first way it is a one-way question nothing
+    answers. "Does the US lower tariffs on Taiwanese goods or the other way round?" gets the
+    tariff deal (88 %)."""
+    answer = answers[TARIFF_GOODS]
+    assert answer.answered and answer.item.id in DEAL, seen(answer)
+
+
 def test_guard_a_both_ways_question_whose_first_way_is_stated_is_answered(answers):
-    """Guard: 0.95, 0.83, 0.87 (old refused it, 0.41), 0.99, 1.00."""
+    """Guard: 0.92, 0.88, 0.91 (old refused it, 0.41), 0.99, 1.00."""
     for question, right in FIRST_WAY_STATED.items():
         answer = answers[question]
         assert answer.answered and answer.item.id in right, seen(answer)
 
 
 def test_guard_a_both_ways_question_neither_way_stated_is_refused(answers):
-    """Guard: at most 0.16. Old answered three with items about other parties: the US arms for
-    China in Taiwan (0.78), the USD 15 bn for Taiwan in China (0.89) and for Korea (0.53)."""
+    """Guard: at most 0.23, either way read. Old answered three with items about other parties:
+    the US arms for China in Taiwan (0.78), the USD 15 bn for Taiwan in China (0.89) and for
+    Korea (0.53)."""
     for question in NEITHER_WAY:
         answer = answers[question]
         assert not answer.answered, seen(answer)
 
 
-@broken("answered at 0.90 (old: the USD 15 bn, 0.52); the item declares no flow")
+@broken("answered at 0.93 (old: the USD 15 bn, 0.52); the item declares no flow")
 def test_a_flowless_item_does_not_answer_which_way_it_runs(answers):
     """Answered: "Does the US supply critical minerals to Taiwan, or the other way round?" gets
     "Cooperation on critical minerals" (92 %), which says nothing of who supplies whom. The
@@ -124,7 +140,7 @@ def test_a_flowless_item_does_not_answer_which_way_it_runs(answers):
     assert not answer.answered, seen(answer)
 
 
-@broken("'sous-estimés ou le contraire ?' gets a US→Taiwan item at 0.86 (old 0.79)")
+@broken("'sous-estimés ou le contraire ?' gets a US→Taiwan item at 0.89 (old 0.79)")
 def test_the_opposite_of_a_word_is_not_the_opposite_flow(answers):
     """Any "or the opposite" / "ou le contraire" sets either_way: "higher than reported, or the
     opposite, lower?" asks about Taiwanese money in the US, yet gets "Actual US investment in
@@ -156,7 +172,7 @@ def test_guard_a_denied_reverse_is_read_one_way_and_answered(answers):
         assert answer.answered and answer.item.id == PLEDGE, seen(answer)
 
 
-@broken("refused at 0.46, 0.37, 0.46 (old: answered at 0.60, 0.54; refused at 0.17)")
+@broken("refused at 0.43, 0.48, 0.43 (old: answered at 0.60, 0.54; refused at 0.17)")
 def test_taiwanese_investment_in_france_asked_in_french_is_answered(answers):
     """Since the retrain and new threshold "Taïwan investit-il en France ?" is refused (45 %),
     "Les Taïwanais investissent-ils en France ?" too (33 %), and "… ou l'inverse ?" (45 %, old
