@@ -89,10 +89,14 @@ class Memory:
     """
 
     def __init__(
-        self, examples: Iterable[Example], readings: Sequence[Reading | None] | None = None
+        self,
+        examples: Iterable[Example],
+        readings: Sequence[Reading | None] | None = None,
+        groups: Sequence[str] | None = None,
     ) -> None:
         """``readings``: what the analysis reads in each example, where already known (None: an
-        example to read)."""
+        example to read). ``groups``: who wrote each example (in training: its batch of
+        questions), so that a question left out takes its group with it."""
         self.examples = list(examples)
         known = list(readings) if readings is not None else [None] * len(self.examples)
         if len(known) != len(self.examples):
@@ -120,6 +124,13 @@ class Memory:
         self.postings = {term: np.array(found, dtype=np.intp) for term, found in postings.items()}
         self.by_item = {item: np.array(found, dtype=np.intp) for item, found in by_item.items()}
         self.by_text = {text: np.array(found, dtype=np.intp) for text, found in by_text.items()}
+        self.groups = list(groups) if groups is not None else None
+        if self.groups is not None and len(self.groups) != len(self.examples):
+            raise ValueError(f"{len(self.groups)} groups for {len(self.examples)} examples")
+        by_group: dict[str, list[int]] = {}
+        for n, group in enumerate(self.groups or ()):
+            by_group.setdefault(group, []).append(n)
+        self.by_group = {g: np.array(found, dtype=np.intp) for g, found in by_group.items()}
         self.origins = {party: np.array(found, dtype=np.intp) for party, found in origins.items()}
         self.targets = {party: np.array(found, dtype=np.intp) for party, found in targets.items()}
         # A list of names (the parties, the partnerships) → which examples hold each
@@ -154,15 +165,15 @@ class Memory:
 
         ``weight`` gives a term's weight in the examples; ``key`` names it (the same key, the
         same weights), so that each example's total is worked out once while the key lives.
-        ``leave_out`` is the text of a question that must not meet itself (when the models are
-        trained). ``forget``: items met as if nobody had asked about them yet, as a server's own
-        items are (in training). ``flow``: the question's direction; an example asking about the
-        other way round ("US companies in Taiwan" for "Taiwan in the US") is not close to it (a
-        question asking both ways is read as its first way; an example asking both ways is against
-        no flow). Nor
-        is one about other parties ("Taiwan in Germany" for "Taiwan in the US"), or about another
-        partnership named in one word ("the EPPD" for "the AMI"; ``partnerships``: every such
-        name, ``named``: those the question says). Parties and partnerships are told apart: an
+        ``leave_out`` is the text of a question that must not meet itself, nor the examples of its
+        group (when the models are trained: see ``left_out``). ``forget``: items met as if nobody
+        had asked about them yet, as a server's own items are (in training). ``flow``: the
+        question's direction; an example asking about the other way round ("US companies in
+        Taiwan" for "Taiwan in the US") is not close to it (a question asking both ways is read
+        one way at a time; an example asking both ways is against no flow). Nor is one about other
+        parties ("Taiwan in Germany" for "Taiwan in the US"), or about another partnership named
+        in one word ("the EPPD" for "the AMI"; ``partnerships``: every such name, ``named``:
+        those the question says). Parties and partnerships are told apart: an
         example naming the EPPD's parties ("the US–Taiwan talks") is about the EPPD all the same.
         """
         totals = self._totals.get(key) if key is not None else None
@@ -183,8 +194,8 @@ class Memory:
                 sharing = True
         if not sharing:  # no example holds a word of the question: none is close to it
             return Closeness(shared, self.by_item, 0.0, {}, 0.0, forget)
-        if leave_out is not None and leave_out in self.by_text:
-            met[self.by_text[leave_out]] = False
+        if leave_out is not None:
+            met[self.left_out(leave_out)] = False
         for item in forget:
             if item in self.by_item:
                 met[self.by_item[item]] = False
@@ -221,18 +232,30 @@ class Memory:
     ) -> tuple[float, ...]:
         """For each term, the share of the examples holding it that nothing answers, drawn
         towards the share among all examples (LEAN_PRIOR examples' worth: a word of one example
-        says little); the question itself (``leave_out``, in training) not counted."""
-        own: list[int] = list(self.by_text.get(leave_out, ())) if leave_out is not None else []
+        says little); the question itself and its group (``leave_out``, in training) not
+        counted."""
+        own = self.left_out(leave_out) if leave_out is not None else np.zeros(0, dtype=np.intp)
         rates = []
         for term in terms:
             held, outside = self.term_counts.get(term, (0, 0))
-            for n in own:
-                if term in self.readings[n].terms:
-                    held -= 1
-                    if not self.examples[n].items:
-                        outside -= 1
+            if held and len(own):
+                holding = own[np.isin(own, self.postings[term])]
+                held -= len(holding)
+                outside -= int(np.isin(holding, self.outside).sum())
             rates.append((outside + LEAN_PRIOR * self.outside_share) / (held + LEAN_PRIOR))
         return tuple(rates)
+
+    def left_out(self, text: str) -> np.ndarray:
+        """The examples a question of the examples may not meet when the models learn from it:
+        itself, and the others of its group. A writer's questions are often alike (the same fact
+        asked five ways); a member's question meets no example written beside it."""
+        own = self.by_text.get(text)
+        if own is None:
+            return np.zeros(0, dtype=np.intp)
+        if self.groups is None:
+            return own
+        found = [self.by_group[g] for g in sorted({self.groups[n] for n in own})]
+        return np.unique(np.concatenate([own, *found]))
 
     def _other_names(self, named: Iterable[str], names: frozenset[str]) -> np.ndarray:
         """Which examples name one of ``names`` the question does not, and lack one it names

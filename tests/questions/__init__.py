@@ -30,6 +30,7 @@ class Question:
     kind: str  # for the test set: paraphrase, direction, typo, …, out_of_scope
     expect: frozenset[str]  # item ids that answer it; empty: out of scope
     unmapped: bool = False  # it names facts that no seed item states
+    batch: str = ""  # the file it comes from: one writer's questions, often alike
 
 
 def _load(path: Path) -> dict:
@@ -40,7 +41,7 @@ def dev() -> list[Question]:
     """Everything we may study and train on: ``dev.toml`` (questions with the items that answer
     them) and the batches of ``train/`` (written from the source documents, naming facts)."""
     own = [
-        Question(q["q"], q["lang"], "dev", frozenset(q["expect"]))
+        Question(q["q"], q["lang"], "dev", frozenset(q["expect"]), batch="dev")
         for q in _load(HERE / "dev.toml")["question"]
     ]
     return own + _by_facts(sorted((HERE / "train").glob("*.toml")))
@@ -72,10 +73,11 @@ def _by_facts(paths: list[Path]) -> list[Question]:
     those facts to."""
     items = {f["key"]: f["items"] for f in _load(HERE / "test" / "answers.toml")["fact"]}
     questions = []
-    for q in (q for path in paths for q in _load(path)["question"]):
-        expect = frozenset(i for key in q["facts"] for i in items[key])
-        unmapped = bool(q["facts"]) and not expect
-        questions.append(Question(q["q"], q["lang"], q["kind"], expect, unmapped))
+    for path in paths:
+        for q in _load(path)["question"]:
+            expect = frozenset(i for key in q["facts"] for i in items[key])
+            unmapped = bool(q["facts"]) and not expect
+            questions.append(Question(q["q"], q["lang"], q["kind"], expect, unmapped, path.stem))
     return questions
 
 

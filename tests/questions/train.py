@@ -55,7 +55,19 @@ class Example:
 
 
 def remembered(questions: list[sets.Question]) -> memory.Memory:
-    return memory.Memory(memory.Example(q.text, q.expect) for q in questions)
+    """The questions as examples, each with its batch: in training a question meets no example
+    of its own batch, as a member's question meets none written beside it."""
+    return memory.Memory(
+        (memory.Example(q.text, q.expect) for q in questions),
+        groups=[q.batch for q in questions],
+    )
+
+
+def folds_of(questions: list[sets.Question], folds: int) -> list[int]:
+    """Each question's fold, a batch at a time: a held-out question meets no example written
+    beside it either."""
+    batches = {batch: n % folds for n, batch in enumerate(sorted({q.batch for q in questions}))}
+    return [batches[q.batch] for q in questions]
 
 
 async def examples(
@@ -250,11 +262,10 @@ def fit_rank_trees(groups: list[Example], weights: np.ndarray) -> model.Trees:
     return boost(Binned.of(x), x @ weights, gradients, RANK_TREES, RANK_DEPTH)
 
 
-def held_probabilities(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Each row's probability from trees fitted on the other folds: trees fit the questions they
-    learn from too closely for those to set a threshold."""
+def held_probabilities(x: np.ndarray, y: np.ndarray, fold: np.ndarray) -> np.ndarray:
+    """Each row's probability from trees fitted on the other folds (``fold``: each row's): trees
+    fit the questions they learn from too closely for those to set a threshold."""
     found = np.zeros(len(x))
-    fold = np.arange(len(x)) % CALIBRATION_FOLDS
     for f in range(CALIBRATION_FOLDS):
         trees, bias = fit_trees(x[fold != f], y[fold != f])
         found[fold == f] = 1 / (1 + np.exp(-(bias + trees.scores(x[fold == f]))))
@@ -307,7 +318,7 @@ def fit(train: list[Example], rank_only: list[Example] = ()) -> model.Model:
         rank_weights=tuple(float(v) for v in weights),
         rank_trees=fit_rank_trees(groups, weights),
     )
-    rows, labels, outside = [], [], []
+    rows, labels, outside, asked = [], [], [], []
     for ex in train:
         found = best_of(ex, ranking)
         if found is None:
@@ -316,9 +327,10 @@ def fit(train: list[Example], rank_only: list[Example] = ()) -> model.Model:
         rows.append(row)
         labels.append(1.0 if ex.right[top] else 0.0)
         outside.append(not ex.question.expect)
+        asked.append(ex.question)
     x, y = np.array(rows), np.array(labels)
     trees, bias = fit_trees(x, y)
-    held = held_probabilities(x, y)
+    held = held_probabilities(x, y, np.array(folds_of(asked, CALIBRATION_FOLDS)))
     # Questions without any candidate are refused whatever the threshold.
     total_out = sum(1 for ex in train if not ex.question.expect)
     threshold = refusing(
@@ -407,9 +419,10 @@ def held_out(questions: list[sets.Question], folds: int) -> dict[str, float]:
     totals = dict.fromkeys(("right", "first", "refused", "new", "new_refused"), 0.0)
     totals |= {"answerable": 0, "outside": 0}
     pooled: list[Outcome] = []
+    fold_of = folds_of(questions, folds)
     for fold in range(folds):
-        train = [q for i, q in enumerate(questions) if i % folds != fold]
-        held = [q for i, q in enumerate(questions) if i % folds == fold]
+        train = [q for q, f in zip(questions, fold_of, strict=True) if f != fold]
+        held = [q for q, f in zip(questions, fold_of, strict=True) if f == fold]
         known = remembered(train)
         fitted, _ = fitted_on(train, known)
         found = outcomes(fitted, asyncio.run(examples(held, known)))
@@ -458,7 +471,7 @@ def main() -> None:
         )
     known = remembered(questions)
     fitted, data = fitted_on(questions, known)
-    print(report("dev, fitted on all of it (each question without itself)", score(fitted, data)))
+    print(report("dev, fitted on all of it (each question without its batch)", score(fitted, data)))
     print(f"threshold {fitted.threshold:.3f}; features: {', '.join(REFUSE_FEATURES)}")
     if not args.dry_run:
         MODEL.write_text(fitted.as_toml(), encoding="utf-8")

@@ -90,6 +90,10 @@ def answers():
     return asyncio.run(_ask_all())
 
 
+@broken(
+    "'Will French companies invest in Taiwan, or the other way round?' gets TSMC in Europe first "
+    "at 0.53, below the threshold (0.606) of training without each question's batch"
+)
 def test_a_both_ways_question_whose_second_way_is_stated_is_answered(answers):
     """Were refused: "Does France invest in Taiwan or the other way round?" (13 %), while "Does
     Taiwan invest in France or the other way round?" got TSMC in Europe (95 %): the same question
@@ -172,11 +176,11 @@ def test_guard_a_denied_reverse_is_read_one_way_and_answered(answers):
         assert answer.answered and answer.item.id == PLEDGE, seen(answer)
 
 
-@broken("refused at 0.43, 0.48, 0.43 (old: answered at 0.60, 0.54; refused at 0.17)")
 def test_taiwanese_investment_in_france_asked_in_french_is_answered(answers):
-    """Since the retrain and new threshold "Taïwan investit-il en France ?" is refused (45 %),
-    "Les Taïwanais investissent-ils en France ?" too (33 %), and "… ou l'inverse ?" (45 %, old
-    17 %); old gave TSMC in Europe. The English "Does Taiwan invest in France …" answers (95 %)."""
+    """Were refused after one refit: "Taïwan investit-il en France ?" (45 %), "Les Taïwanais
+    investissent-ils en France ?" (33 %), and "… ou l'inverse ?" (45 %, old 17 %); old gave TSMC
+    in Europe, as the English "Does Taiwan invest in France …" does. Answered again since
+    training leaves each question's batch out of the examples."""
     for question in IN_FRANCE:
         answer = answers[question]
         assert answer.answered and answer.item.id == TSMC, seen(answer)

@@ -13,6 +13,7 @@ from bot.answer import memory, model
 from bot.answer.features import RANK_FEATURES, REFUSE_FEATURES
 from bot.answer.normalize import normalize
 from bot.answer.structure import direction
+from tests import questions as sets
 from tests.questions import train
 
 WIDTH = len(REFUSE_FEATURES)
@@ -268,6 +269,46 @@ def test_words_lean_to_questions_nothing_answers_by_the_examples_not_counting_th
     assert alone < lean[university]
     prior = memory.LEAN_PRIOR
     assert alone == pytest.approx((1 + prior * found.outside_share) / (1 + prior))
+
+
+def test_a_question_left_out_in_training_takes_its_batch_with_it():
+    """One writer asks one thing several ways; a member's question meets none of those. A
+    question left out (in training) meets no example of its group, in closeness and in the lean
+    of its words; another group's example still counts. Without groups, only itself is left."""
+    examples = [
+        memory.Example("what university did Helberg attend", frozenset()),
+        memory.Example("which university did Helberg go to", frozenset()),
+        memory.Example("Helberg university degree", frozenset({"eppd-leaders"})),
+    ]
+    asked_text = examples[0].text
+    asked = {t.forms[0]: 1.0 for t in normalize(asked_text).terms}
+    university = normalize("university").terms[0].forms[0]
+    grouped = memory.Memory(examples, groups=["b1", "b1", "b2"])
+    near = grouped.closeness(asked, lambda term: 1.0, leave_out=asked_text)
+    assert near.outside == 0.0 and near.of("eppd-leaders") > 0.0
+    prior, share = memory.LEAN_PRIOR, grouped.outside_share
+    (lean,) = grouped.outside_rates([university], leave_out=asked_text)
+    assert lean == pytest.approx((0 + prior * share) / (1 + prior))
+    alone = memory.Memory(examples)
+    assert alone.closeness(asked, lambda term: 1.0, leave_out=asked_text).outside > 0.4
+    (lean,) = alone.outside_rates([university], leave_out=asked_text)
+    assert lean == pytest.approx((1 + prior * share) / (2 + prior))
+    assert list(grouped.left_out("a question nobody asked")) == []
+
+
+def test_held_out_folds_and_calibration_folds_take_whole_batches():
+    """A held-out question meets no question of its batch among those the models learnt from,
+    in the figures of ``--folds`` and in the folds that set the threshold."""
+    questions = [
+        sets.Question(f"q{n}", "en", "dev", frozenset(), batch=f"train-{n % 7}") for n in range(70)
+    ]
+    fold_of = train.folds_of(questions, 5)
+    by_batch: dict[str, set[int]] = {}
+    for question, fold in zip(questions, fold_of, strict=True):
+        by_batch.setdefault(question.batch, set()).add(fold)
+    assert all(len(folds) == 1 for folds in by_batch.values())
+    assert set(fold_of) == set(range(5))
+    assert {q.batch for q in sets.dev()} >= {"dev", "train-a", "train-bh"}
 
 
 def test_an_example_naming_a_partnerships_parties_stays_close_to_its_one_word_name():

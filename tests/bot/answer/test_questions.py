@@ -25,7 +25,7 @@ ASKED = QUESTIONS[::7]  # asked end to end: a sample, the whole set is scored by
 ANSWERABLE = [q for q in QUESTIONS if q.expect]
 OUT_OF_SCOPE = [q for q in QUESTIONS if not q.expect]
 
-# What the trained models reach on dev, each question without itself among the examples
+# What the trained models reach on dev, each question without its batch among the examples
 # (tests/questions/train.py): a guard against regressions, not the goal. The threshold keeps
 # REFUSED (94 %) of out-of-scope dev questions refused.
 ANSWERED_RIGHT_BAR = 0.945
@@ -46,8 +46,9 @@ def test_the_question_set_is_big_and_balanced():
 @pytest.fixture(scope="module")
 def trained():
     """The models fitted on dev as `make train` fits them, with their figures on dev: each
-    question is scored without itself among the examples (leave-one-out), since a question
-    meeting itself there would be a sure answer. `make train` also gives figures on folds held
+    question is scored without itself and the other questions of its batch among the examples,
+    since a question meeting itself, or its writer's other ways of asking it, would be a sure
+    answer. `make train` also gives figures on folds held
     out of the fit."""
     from tests.questions import train
 
@@ -126,13 +127,13 @@ def _report(failures: list[str]) -> str:
 
 def test_answerable_questions_get_the_right_item(trained):
     right = trained[2]["right"]
-    print(f"answered right, each question without itself: {right:.1%}")
+    print(f"answered right, each question without its batch: {right:.1%}")
     assert right >= ANSWERED_RIGHT_BAR
 
 
 def test_out_of_scope_questions_are_refused(trained):
     refused = trained[2]["refused"]
-    print(f"refused, each question without itself: {refused:.1%}")
+    print(f"refused, each question without its batch: {refused:.1%}")
     assert refused >= REFUSED_BAR
 
 
