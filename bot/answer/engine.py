@@ -63,6 +63,7 @@ from bot.answer.structure import (
     direction,
     elsewhere,
     one_word_names,
+    states,
 )
 from store import items as items_sql
 from store import search as search_sql
@@ -479,20 +480,25 @@ class AnswerEngine:
         guild_id: int | None = None,
         kind: str | None = None,
         leave_out: str | None = None,
+        leave_group: str | None = None,
         forget: frozenset[str] = frozenset(),
-        second_way: bool = False,
     ) -> tuple[Query, list[tuple[search_sql.Candidate, list[float]]]]:
         """The question as analysed, and its candidates with their ranking features.
 
-        ``leave_out``: an example of the memory the question may not meet (itself, in training);
-        ``forget``: items met as if they had just been added, with no examples (in training);
-        ``second_way``: a question asked both ways ("…, or the other way round?") read its second
-        way.
+        A question asked both ways ("does France invest in Taiwan, or the other way round?") is
+        read its first way, unless no candidate runs that way and one runs the second way: the
+        knowledge may state only the second. Each reading is strict (the other way counts
+        against), so a flow stated neither way is not answered by either reading.
+
+        ``leave_out``: an example of the memory the question may not meet (itself, in training),
+        nor the examples of ``leave_group`` (its batch); ``forget``: items met as if they had just
+        been added, with no examples (in training).
         """
         vocab = await self.vocabulary(guild_id)
         query = vocab.query(text)
-        if second_way:
-            query = dataclasses.replace(query, direction=query.direction.reversed())
+        both_ways = query.direction.either_way
+        if both_ways:
+            query = dataclasses.replace(query, direction=query.direction.one_way())
         if says_nothing(query.normalized.terms):
             return query, []
         selected, ranked = select_terms(query, vocab)
@@ -513,15 +519,41 @@ class AnswerEngine:
         # with the examples here: the search has only to be handed over first.
         try:
             await asyncio.sleep(0)
-            close = self._closeness(query, vocab, leave_out=leave_out, forget=forget)
+            left = {"leave_out": leave_out, "leave_group": leave_group, "forget": forget}
+            close = self._closeness(query, vocab, **left)
             found = await search
         finally:
             search.cancel()  # when this question is called off or fails (a no-op once found)
         if not found:
             return query, []
         rates = self.memory.outside_rates(
-            [term.forms[0] for term in query.terms], leave_out=leave_out
+            [term.forms[0] for term in query.terms], leave_out=leave_out, leave_group=leave_group
         )
+        rows = self._rows(query, vocab, found, close, rates, forget)
+        if both_ways and not self._stated(query, vocab, found):
+            other = dataclasses.replace(query, direction=query.direction.reversed())
+            if self._stated(other, vocab, found):
+                close = self._closeness(other, vocab, **left)
+                return other, self._rows(other, vocab, found, close, rates, forget)
+        return query, rows
+
+    @staticmethod
+    def _stated(query: Query, vocab: _Vocabulary, found: list[search_sql.Candidate]) -> bool:
+        """Whether a candidate states the flow the question reads, end to end (its profile was
+        built by ``_rows``, just before)."""
+        profiles = (vocab.profiles.get(c.item_id) for c in found)
+        return any(p is not None and states(query.direction, p.direction) for p in profiles)
+
+    def _rows(
+        self,
+        query: Query,
+        vocab: _Vocabulary,
+        found: list[search_sql.Candidate],
+        close: memory.Closeness,
+        rates: tuple[float, ...],
+        forget: frozenset[str],
+    ) -> list[tuple[search_sql.Candidate, list[float]]]:
+        """Each candidate with its ranking features."""
         rows = []
         for cand in found:
             item = vocab.profiles.get(cand.item_id)
@@ -547,10 +579,16 @@ class AnswerEngine:
                 outside_rates=rates,
             )
             rows.append((cand, row))
-        return query, rows
+        return rows
 
     def _closeness(
-        self, query: Query, vocab: _Vocabulary, *, leave_out: str | None, forget: frozenset[str]
+        self,
+        query: Query,
+        vocab: _Vocabulary,
+        *,
+        leave_out: str | None,
+        leave_group: str | None,
+        forget: frozenset[str],
     ) -> memory.Closeness:
         """How close the question comes to the examples of each item, and to those of none."""
         unknown = UNKNOWN_WEIGHT * vocab.max_weight
@@ -563,6 +601,7 @@ class AnswerEngine:
             lambda token: shared.idf.get(token, unknown),
             key=shared,
             leave_out=leave_out,
+            leave_group=leave_group,
             forget=forget,
             flow=query.direction,
             partnerships=vocab.partnerships,
@@ -594,31 +633,12 @@ class AnswerEngine:
     async def _ranked(
         self, text: str, *, guild_id: int | None, kind: str | None
     ) -> tuple[Query, list[tuple[float, search_sql.Candidate, list[float]]]]:
-        """Candidates with their log-odds, best first. A question asked both ways ("does France
-        invest in Taiwan, or the other way round?") is read each way, and the reading whose best
-        candidate is the surer kept: the knowledge may state only the second way."""
+        """Candidates with their log-odds, best first."""
         query, rows = await self.candidates(text, guild_id=guild_id, kind=kind)
-        ranked = self._ordered(rows)
-        if query.direction.either_way and query.direction:
-            other, rows = await self.candidates(text, guild_id=guild_id, kind=kind, second_way=True)
-            reversed_ranked = self._ordered(rows)
-            if self._surest(other, reversed_ranked) > self._surest(query, ranked):
-                return other, reversed_ranked
-        return query, ranked
-
-    def _ordered(
-        self, rows: list[tuple[search_sql.Candidate, list[float]]]
-    ) -> list[tuple[float, search_sql.Candidate, list[float]]]:
         logits = self.model.logits([row for _, row in rows])
         ranked = [(logit, cand, row) for logit, (cand, row) in zip(logits, rows, strict=True)]
         ranked.sort(key=lambda entry: model.rank_key(entry[0], entry[2]))
-        return ranked
-
-    def _surest(
-        self, query: Query, ranked: list[tuple[float, search_sql.Candidate, list[float]]]
-    ) -> float:
-        """The probability that the best candidate answers the question (0 without any)."""
-        return self._scored(query, ranked, ranked[:1])[0].score if ranked else 0.0
+        return query, ranked
 
     def _scored(
         self,

@@ -124,12 +124,15 @@ class Memory:
         self.postings = {term: np.array(found, dtype=np.intp) for term, found in postings.items()}
         self.by_item = {item: np.array(found, dtype=np.intp) for item, found in by_item.items()}
         self.by_text = {text: np.array(found, dtype=np.intp) for text, found in by_text.items()}
-        self.groups = list(groups) if groups is not None else None
-        if self.groups is not None and len(self.groups) != len(self.examples):
-            raise ValueError(f"{len(self.groups)} groups for {len(self.examples)} examples")
+        if isinstance(groups, str):
+            raise TypeError("groups: one per example, not one string")
+        found_groups = list(groups) if groups is not None else []
+        if groups is not None and len(found_groups) != len(self.examples):
+            raise ValueError(f"{len(found_groups)} groups for {len(self.examples)} examples")
         by_group: dict[str, list[int]] = {}
-        for n, group in enumerate(self.groups or ()):
-            by_group.setdefault(group, []).append(n)
+        for n, group in enumerate(found_groups):
+            if group:
+                by_group.setdefault(group, []).append(n)
         self.by_group = {g: np.array(found, dtype=np.intp) for g, found in by_group.items()}
         self.origins = {party: np.array(found, dtype=np.intp) for party, found in origins.items()}
         self.targets = {party: np.array(found, dtype=np.intp) for party, found in targets.items()}
@@ -155,6 +158,7 @@ class Memory:
         *,
         key: object = None,
         leave_out: str | None = None,
+        leave_group: str | None = None,
         forget: frozenset[str] = frozenset(),
         flow: Direction | None = None,
         partnerships: frozenset[str] = frozenset(),
@@ -165,16 +169,17 @@ class Memory:
 
         ``weight`` gives a term's weight in the examples; ``key`` names it (the same key, the
         same weights), so that each example's total is worked out once while the key lives.
-        ``leave_out`` is the text of a question that must not meet itself, nor the examples of its
-        group (when the models are trained: see ``left_out``). ``forget``: items met as if nobody
-        had asked about them yet, as a server's own items are (in training). ``flow``: the
-        question's direction; an example asking about the other way round ("US companies in
-        Taiwan" for "Taiwan in the US") is not close to it (a question asking both ways is read
-        one way at a time; an example asking both ways is against no flow). Nor is one about other
-        parties ("Taiwan in Germany" for "Taiwan in the US"), or about another partnership named
-        in one word ("the EPPD" for "the AMI"; ``partnerships``: every such name, ``named``:
-        those the question says). Parties and partnerships are told apart: an
-        example naming the EPPD's parties ("the US–Taiwan talks") is about the EPPD all the same.
+        ``leave_out`` is the text of a question that must not meet itself, nor the examples of
+        ``leave_group``, its batch (when the models are trained: see ``left_out``). ``forget``:
+        items met as if nobody had asked about them yet, as a server's own items are (in
+        training). ``flow``: the question's direction; an example asking about the other way
+        round ("US companies in Taiwan" for "Taiwan in the US") is not close to it (a question
+        asking both ways is read one way at a time; an example asking both ways is against no
+        flow). Nor is one about other parties ("Taiwan in Germany" for "Taiwan in the US"), or
+        about another partnership named in one word ("the EPPD" for "the AMI"; ``partnerships``:
+        every such name, ``named``: those the question says). Parties and partnerships are told
+        apart: an example naming the EPPD's parties ("the US–Taiwan talks") is about the EPPD
+        all the same.
         """
         totals = self._totals.get(key) if key is not None else None
         if totals is None:
@@ -195,7 +200,7 @@ class Memory:
         if not sharing:  # no example holds a word of the question: none is close to it
             return Closeness(shared, self.by_item, 0.0, {}, 0.0, forget)
         if leave_out is not None:
-            met[self.left_out(leave_out)] = False
+            met[self.left_out(leave_out, leave_group)] = False
         for item in forget:
             if item in self.by_item:
                 met[self.by_item[item]] = False
@@ -228,13 +233,17 @@ class Memory:
         return Closeness(similarity, self.by_item, outside, votes, outside_votes, forget)
 
     def outside_rates(
-        self, terms: Sequence[str], *, leave_out: str | None = None
+        self, terms: Sequence[str], *, leave_out: str | None = None, leave_group: str | None = None
     ) -> tuple[float, ...]:
         """For each term, the share of the examples holding it that nothing answers, drawn
         towards the share among all examples (LEAN_PRIOR examples' worth: a word of one example
         says little); the question itself and its group (``leave_out``, in training) not
         counted."""
-        own = self.left_out(leave_out) if leave_out is not None else np.zeros(0, dtype=np.intp)
+        own = (
+            self.left_out(leave_out, leave_group)
+            if leave_out is not None
+            else np.zeros(0, dtype=np.intp)
+        )
         rates = []
         for term in terms:
             held, outside = self.term_counts.get(term, (0, 0))
@@ -245,17 +254,15 @@ class Memory:
             rates.append((outside + LEAN_PRIOR * self.outside_share) / (held + LEAN_PRIOR))
         return tuple(rates)
 
-    def left_out(self, text: str) -> np.ndarray:
-        """The examples a question of the examples may not meet when the models learn from it:
-        itself, and the others of its group. A writer's questions are often alike (the same fact
-        asked five ways); a member's question meets no example written beside it."""
-        own = self.by_text.get(text)
-        if own is None:
-            return np.zeros(0, dtype=np.intp)
-        if self.groups is None:
+    def left_out(self, text: str, group: str | None = None) -> np.ndarray:
+        """The examples a question may not meet when the models learn from it: its copies, and
+        the examples of its group (its batch: a writer's questions are often alike, the same fact
+        asked five ways, and a member's question meets none written beside it). No group, or an
+        empty one: only the copies."""
+        own = self.by_text.get(text, np.zeros(0, dtype=np.intp))
+        if not group or group not in self.by_group:
             return own
-        found = [self.by_group[g] for g in sorted({self.groups[n] for n in own})]
-        return np.unique(np.concatenate([own, *found]))
+        return np.union1d(own, self.by_group[group])
 
     def _other_names(self, named: Iterable[str], names: frozenset[str]) -> np.ndarray:
         """Which examples name one of ``names`` the question does not, and lack one it names

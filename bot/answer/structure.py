@@ -49,9 +49,13 @@ class Direction:
     def __bool__(self) -> bool:
         return bool(self.origin or self.target)
 
+    def one_way(self) -> Direction:
+        """This flow as asked one way: a question asked both ways is read each way in turn."""
+        return Direction(self.origin, self.target)
+
     def reversed(self) -> Direction:
-        """The same flow the other way round (a question asked both ways, read its second way)."""
-        return Direction(self.target, self.origin, self.either_way)
+        """The same flow the other way round, asked one way."""
+        return Direction(self.target, self.origin)
 
     def marks(self) -> list[str]:
         return [f"{DIRECTION_MARK}from{p}" for p in sorted(self.origin)] + [
@@ -208,16 +212,22 @@ def flow_problem(flow: tuple[str, str]) -> str | None:
 
 
 def direction_fit(asked: Direction, held: Direction) -> int:
-    """1 when an item's direction is the one asked, -1 when it runs the other way (0 when the
-    question asks either way), else 0."""
+    """1 when an item's direction is the one asked, -1 when it runs the other way, else 0. A
+    question asked both ways is read one way at a time (``Direction.one_way``)."""
     if not asked or not held:
         return 0
     wrong = bool(asked.target & held.origin and not asked.target & held.target) or bool(
         asked.origin & held.target and not asked.origin & held.origin
     )
     if wrong:
-        return 0 if asked.either_way else -1
+        return -1
     return 1 if asked.target & held.target or asked.origin & held.origin else 0
+
+
+def states(asked: Direction, held: Direction) -> bool:
+    """Whether an item's flow is the one asked end to end: each party asked at one end is at
+    that end of the item's (``direction_fit`` is content with one end)."""
+    return bool(asked) and asked.origin <= held.origin and asked.target <= held.target
 
 
 @dataclass(frozen=True)

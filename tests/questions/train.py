@@ -65,9 +65,16 @@ def remembered(questions: list[sets.Question]) -> memory.Memory:
 
 def folds_of(questions: list[sets.Question], folds: int) -> list[int]:
     """Each question's fold, a batch at a time: a held-out question meets no example written
-    beside it either."""
-    batches = {batch: n % folds for n, batch in enumerate(sorted({q.batch for q in questions}))}
-    return [batches[q.batch] for q in questions]
+    beside it either. A text written in several batches goes with the first of them, so that its
+    copies are never on both sides. With fewer batches than folds, one question at a time."""
+    batches = sorted({q.batch for q in questions})
+    if len(batches) < folds:
+        return [n % folds for n in range(len(questions))]
+    fold = {batch: n % folds for n, batch in enumerate(batches)}
+    first: dict[str, str] = {}
+    for q in questions:
+        first[q.text] = min(first.get(q.text, q.batch), q.batch)
+    return [fold[first[q.text]] for q in questions]
 
 
 async def examples(
@@ -85,6 +92,7 @@ async def examples(
             query, rows = await engine.candidates(
                 question.text,
                 leave_out=question.text,
+                leave_group=question.batch,
                 forget=forget(question) if forget else frozenset(),
             )
             matrix = np.array([row for _, row in rows], dtype=float)

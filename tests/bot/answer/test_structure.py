@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.answer.structure import Direction, direction, direction_fit
+from bot.answer.structure import Direction, direction, direction_fit, states
 
 TW, US, FR, EU = "ztaiwan", "zusa", "zfrance", "zeurope"
 
@@ -59,12 +59,19 @@ def test_no_direction_where_the_question_names_none(question):
         "Taiwan invests in the US ou l inverse",
     ],
 )
-def test_a_flow_asked_both_ways_keeps_its_first_way_and_lets_the_other_fit(question):
+def test_a_flow_asked_both_ways_keeps_its_first_way_and_is_read_each_way_strictly(question):
     asked = direction(question)
     assert asked == Direction(frozenset({TW}), frozenset({US}), either_way=True)
-    assert direction_fit(asked, flow({TW}, {US})) == 1
-    assert direction_fit(asked, flow({US}, {TW})) == 0  # not against it, as one way would be
-    assert direction_fit(direction("Taïwan investit aux États-Unis"), flow({US}, {TW})) == -1
+    first, second = asked.one_way(), asked.reversed()
+    assert (direction_fit(first, flow({TW}, {US})), direction_fit(first, flow({US}, {TW}))) == (
+        1,
+        -1,
+    )
+    assert (direction_fit(second, flow({US}, {TW})), direction_fit(second, flow({TW}, {US}))) == (
+        1,
+        -1,
+    )
+    assert states(second, flow({US}, {TW})) and not states(first, flow({US}, {TW}))
 
 
 def test_a_hyphenated_country_stays_one_party():
