@@ -29,7 +29,7 @@ OUT_OF_SCOPE = [q for q in QUESTIONS if not q.expect]
 # (tests/questions/train.py): a guard against regressions, not the goal. The threshold keeps
 # REFUSED (94 %) of out-of-scope dev questions refused.
 ANSWERED_RIGHT_BAR = 0.945
-REFUSED_BAR = 0.92
+REFUSED_BAR = 0.95
 LANGUAGE_BAR = 0.9
 
 

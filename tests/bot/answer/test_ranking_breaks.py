@@ -113,11 +113,6 @@ def test_guard_some_flows_asked_both_ways_are_answered(answers):
 # Parties named as a pair ---------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'Taiwanese investment on American soil' gets the USD 250 bn pledge first at 0.57, "
-    "below the threshold (0.606) of training without each question's batch",
-)
 def test_guard_a_pair_at_one_end_still_finds_the_flow_it_asks(answers):
     """Guard: "in France and Europe" reads no target now (the pair is silent), yet the AMI's
     Taiwanese investment item answers (0.77, 0.77); "Franco-Taiwanese" (0.81) too; "on American
