@@ -92,7 +92,7 @@ def answers():
 
 @broken(
     "'Will French companies invest in Taiwan, or the other way round?' gets TSMC in Europe first "
-    "at 0.53, below the threshold (0.606) of training without each question's batch"
+    "at 0.50, below the threshold (0.564) of the models fitted on 23,600 dev questions"
 )
 def test_a_both_ways_question_whose_second_way_is_stated_is_answered(answers):
     """Were refused: "Does France invest in Taiwan or the other way round?" (13 %), while "Does
