@@ -17,7 +17,7 @@ run: $(STAMP)
 
 # Two workers, each taking whole files: a module's fixtures (the trained models) are built once.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q --numprocesses 2 --dist loadfile
+	$(BIN)/python -m pytest -q --numprocesses 2 --dist loadfile --no-loadscope-reorder
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

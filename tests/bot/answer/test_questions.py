@@ -20,6 +20,8 @@ from store.db import Store
 from tests import questions as sets
 from tests.support import SEEDS, TODAY, read_otherwise
 
+pytestmark = pytest.mark.longest
+
 QUESTIONS = [q for q in sets.dev() if not q.unmapped]
 ASKED = QUESTIONS[::7]  # asked end to end: a sample, the whole set is scored by the models
 ANSWERABLE = [q for q in QUESTIONS if q.expect]
