@@ -529,38 +529,26 @@ class AnswerEngine:
         rates = self.memory.outside_rates(
             [term.forms[0] for term in query.terms], leave_out=leave_out, leave_group=leave_group
         )
-        rows = self._rows(query, vocab, found, close, rates, forget)
-        if both_ways and not self._stated(query, vocab, found):
+        profiled = [(cand, _profile_of(cand, vocab)) for cand in found]
+        rows = self._rows(query, profiled, close, rates, forget)
+        if both_ways and not _states_any(query, profiled):
             other = dataclasses.replace(query, direction=query.direction.reversed())
-            if self._stated(other, vocab, found):
+            if _states_any(other, profiled):
                 close = self._closeness(other, vocab, **left)
-                return other, self._rows(other, vocab, found, close, rates, forget)
+                return other, self._rows(other, profiled, close, rates, forget)
         return query, rows
-
-    @staticmethod
-    def _stated(query: Query, vocab: _Vocabulary, found: list[search_sql.Candidate]) -> bool:
-        """Whether a candidate states the flow the question reads, end to end (its profile was
-        built by ``_rows``, just before)."""
-        profiles = (vocab.profiles.get(c.item_id) for c in found)
-        return any(p is not None and states(query.direction, p.direction) for p in profiles)
 
     def _rows(
         self,
         query: Query,
-        vocab: _Vocabulary,
-        found: list[search_sql.Candidate],
+        found: list[tuple[search_sql.Candidate, Profile]],
         close: memory.Closeness,
         rates: tuple[float, ...],
         forget: frozenset[str],
     ) -> list[tuple[search_sql.Candidate, list[float]]]:
         """Each candidate with its ranking features."""
         rows = []
-        for cand in found:
-            item = vocab.profiles.get(cand.item_id)
-            if item is None:
-                item = vocab.profiles[cand.item_id] = profile(
-                    cand, vocab.shared.idf, vocab.home(cand)
-                )
+        for cand, item in found:
             # What was asked of an item of another partnership than the one a question names
             # ("who led the talks?" of the EPPD, for "who leads the AMI") says nothing of it.
             away = elsewhere(query.constraints, item.own, item.home)
@@ -731,6 +719,19 @@ class AnswerEngine:
             source=source,
             matches=matches[: 1 + ALTERNATIVES],
         )
+
+
+def _profile_of(cand: search_sql.Candidate, vocab: _Vocabulary) -> Profile:
+    """What the features read of a candidate, built once while the vocabulary lives."""
+    item = vocab.profiles.get(cand.item_id)
+    if item is None:
+        item = vocab.profiles[cand.item_id] = profile(cand, vocab.shared.idf, vocab.home(cand))
+    return item
+
+
+def _states_any(query: Query, found: list[tuple[search_sql.Candidate, Profile]]) -> bool:
+    """Whether a candidate states the flow the question reads, end to end."""
+    return any(states(query.direction, item.direction) for _, item in found)
 
 
 def select_terms(query: Query, vocab: _Vocabulary) -> tuple[list[str], bool]:
