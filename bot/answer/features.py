@@ -312,28 +312,25 @@ def refuse_row(query: Query, rank: list[float], logit: float, margin: float) -> 
 def _closest_question(query: Query, item: Profile) -> tuple[float, float]:
     """How much of the question the closest way of asking covers, and how much of that way of
     asking the question covers (both weighted by rarity)."""
-    if not item.questions:
-        return 0.0, 0.0
-    covered = [0.0] * len(item.questions)
-    found = [0.0] * len(item.questions)
     shared = query.forms & item.asking.keys()  # the only forms that add anything below
-    if shared:
-        for term, weight in zip(query.terms, query.weights, strict=True):
-            hit: set[int] = set()
-            for form in term.forms:
-                if form in shared:
-                    hit.update(item.asking[form])
-            for n in hit:
-                covered[n] += weight
+    if not item.questions or not shared:
+        return 0.0, 0.0
+    covered: dict[int, float] = {}  # the ways of asking the question meets, and their sums
+    found: dict[int, float] = {}
+    for term, weight in zip(query.terms, query.weights, strict=True):
+        hit: set[int] = set()
+        for form in term.forms:
+            if form in shared:
+                hit.update(item.asking[form])
+        for n in hit:
+            covered[n] = covered.get(n, 0.0) + weight
     for form in sorted(shared):  # in a fixed order: a float sum depends on it
         for n in item.asking[form]:
-            found[n] += query.idf.get(form, 0.5)
+            found[n] = found.get(n, 0.0) + query.idf.get(form, 0.5)
     total = query.total
-    best = max(
-        range(len(covered)),
-        key=lambda n: (covered[n], found[n] / item.asking_weight[n], -n),
-    )
-    return covered[best] / total, found[best] / item.asking_weight[best]
+    # A way of asking the question does not meet scores nothing: the best is among the others.
+    best = max(found, key=lambda n: (covered.get(n, 0.0), found[n] / item.asking_weight[n], -n))
+    return covered.get(best, 0.0) / total, found[best] / item.asking_weight[best]
 
 
 def _names_it(query: Query, item: Profile) -> float:

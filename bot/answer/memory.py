@@ -146,6 +146,8 @@ class Memory:
             term: (len(found), sum(1 for n in found if not self.examples[n].items))
             for term, found in postings.items()
         }
+        self.unanswered = np.zeros(len(self.examples), dtype=bool)  # self.outside, as a mask
+        self.unanswered[self.outside] = True
         self.outside_share = len(self.outside) / max(len(self.examples), 1)
         # Each weighting's totals per example, kept while the weighting (a server's vocabulary)
         # lives.
@@ -239,18 +241,18 @@ class Memory:
         towards the share among all examples (LEAN_PRIOR examples' worth: a word of one example
         says little); the question itself and its group (``leave_out``, in training) not
         counted."""
-        own = (
-            self.left_out(leave_out, leave_group)
-            if leave_out is not None
-            else np.zeros(0, dtype=np.intp)
-        )
+        own = None
+        if leave_out is not None:
+            own = np.zeros(len(self.examples), dtype=bool)
+            own[self.left_out(leave_out, leave_group)] = True
         rates = []
         for term in terms:
             held, outside = self.term_counts.get(term, (0, 0))
-            if held and len(own):
-                holding = own[np.isin(own, self.postings[term])]
+            if held and own is not None:
+                found = self.postings[term]
+                holding = found[own[found]]
                 held -= len(holding)
-                outside -= int(np.isin(holding, self.outside).sum())
+                outside -= int(self.unanswered[holding].sum())
             rates.append((outside + LEAN_PRIOR * self.outside_share) / (held + LEAN_PRIOR))
         return tuple(rates)
 

@@ -291,6 +291,15 @@ def best_of(ex: Example, ranking: model.Model) -> tuple[int, list[float]] | None
     return top, refuse_row(ex.query, list(ex.rows[top]), float(logits[top]), margin)
 
 
+def decision(m: model.Model, ex: Example) -> tuple[int | None, bool]:
+    """What the models do with a question: the candidate they put first, and whether they
+    answer with it."""
+    best = best_of(ex, m)
+    if best is None:
+        return None, False
+    return best[0], m.confidence(best[1]) >= m.threshold
+
+
 def fitted_on(questions: list[sets.Question], known: memory.Memory) -> tuple[model.Model, list]:
     """The models fitted on questions, and the questions' examples as the bot meets them.
 
