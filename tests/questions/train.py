@@ -176,29 +176,21 @@ def grow(data: Binned, g: np.ndarray, h: np.ndarray, depth: int) -> tuple[np.nda
     at each row are g and h: its split features, split points, leaf values (before the rate)
     and the leaf each row reaches.
 
-    At each depth every feature's split points are weighed at once: the rows' gradients are
-    summed per (node, bin) of each feature with ``bincount``, features padded to the same number
-    of bins (a padded bin holds nothing, so it never splits)."""
+    At each depth every feature's split points are weighed at once, from the sums of the rows'
+    gradients, Hessians and counts per (node, feature, bin): see ``_sums``."""
     count, width = data.x.shape
-    size = data.points.shape[1] + 1  # bins per feature
     inner = 2**depth - 1
     rows = np.arange(count)
     features = np.zeros(inner, dtype=np.intp)
     splits = np.full(inner, math.inf)
     node = np.zeros(count, dtype=np.intp)
+    sums = None
     for level_depth in range(depth):
         first, level = 2**level_depth - 1, 2**level_depth
-        at_node = (node - first) * size
-        sums = np.empty((3, width, level * size))
-        for j in range(width):
-            key = at_node + data.bins[j]
-            sums[0, j] = np.bincount(key, weights=g, minlength=level * size)
-            sums[1, j] = np.bincount(key, weights=h, minlength=level * size)
-            sums[2, j] = np.bincount(key, minlength=level * size)
-        sums = sums.reshape(3, width, level, size).transpose(0, 2, 1, 3)  # (node, feature, bin)
-        left = [s.cumsum(axis=2)[:, :, :-1] for s in sums]
-        total = [s.sum(axis=2, keepdims=True) for s in sums]
-        right = [tot - lft for tot, lft in zip(total, left, strict=True)]
+        sums = _sums(data, g, h, node - first, level, sums)
+        left = sums[:, :, :, :-1].cumsum(axis=3)
+        total = sums.sum(axis=3, keepdims=True)
+        right = total - left
         gain = (
             left[0] ** 2 / (left[1] + TREE_L2)
             + right[0] ** 2 / (right[1] + TREE_L2)
@@ -221,6 +213,39 @@ def grow(data: Binned, g: np.ndarray, h: np.ndarray, depth: int) -> tuple[np.nda
     g_sum = np.bincount(leaf, weights=g, minlength=inner + 1)
     h_sum = np.bincount(leaf, weights=h, minlength=inner + 1)
     return features, splits, -g_sum / (h_sum + TREE_L2), leaf
+
+
+def _sums(
+    data: Binned, g: np.ndarray, h: np.ndarray, at: np.ndarray, level: int, above: np.ndarray | None
+) -> np.ndarray:
+    """The sums of g, h and rows per (node, feature, bin) at a level of ``level`` nodes (``at``:
+    each row's node there), shaped (3, node, feature, bin), features padded to the same number
+    of bins (a padded bin holds nothing, so it never splits). Below the root only the smaller of
+    two siblings is summed from its rows: the other is its parent's sums (``above``) less its
+    own, which halves the work."""
+    width, size = data.bins.shape[0], data.points.shape[1] + 1  # size: bins per feature
+    if above is None:
+        picked, key_node, nodes = slice(None), at, level
+    else:
+        rows = np.bincount(at, minlength=level).reshape(-1, 2)
+        small = (rows[:, 1] < rows[:, 0]).astype(np.intp)  # the smaller child of each parent
+        picked = np.flatnonzero(at % 2 == small[at // 2])
+        key_node, nodes = at[picked] // 2, level // 2
+    sums = np.empty((3, width, nodes * size))
+    offset, gs, hs = key_node * size, g[picked], h[picked]
+    for j in range(width):
+        key = offset + data.bins[j, picked]
+        sums[0, j] = np.bincount(key, weights=gs, minlength=nodes * size)
+        sums[1, j] = np.bincount(key, weights=hs, minlength=nodes * size)
+        sums[2, j] = np.bincount(key, minlength=nodes * size)
+    sums = sums.reshape(3, width, nodes, size).transpose(0, 2, 1, 3)
+    if above is None:
+        return sums
+    found = np.empty((3, level, width, size))
+    parents = np.arange(nodes)
+    found[:, 2 * parents + small] = sums
+    found[:, 2 * parents + 1 - small] = above - sums
+    return found
 
 
 def boost(

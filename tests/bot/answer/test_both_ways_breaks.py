@@ -92,7 +92,7 @@ def answers():
 
 @broken(
     "'Will French companies invest in Taiwan, or the other way round?' gets TSMC in Europe first "
-    "at 0.50, below the threshold (0.564) of the models fitted on 23,600 dev questions"
+    "at 0.50, below the threshold (0.554) of the models fitted on 23,600 dev questions"
 )
 def test_a_both_ways_question_whose_second_way_is_stated_is_answered(answers):
     """Were refused: "Does France invest in Taiwan or the other way round?" (13 %), while "Does
@@ -169,8 +169,8 @@ def test_not_the_other_way_round_keeps_its_answer(answers):
 
 
 @broken(
-    "'Taiwan invests in the US and not the other way round, right?' is refused at 0.32 since the "
-    "refit on the 23,600 dev questions (threshold 0.564); the three others: 0.93, 0.94, 0.99"
+    "'Taiwan invests in the US and not the other way round, right?' is refused at 0.39 since the "
+    "refit on the 23,600 dev questions (threshold 0.554); the three others: 0.93, 0.94, 0.99"
 )
 def test_guard_a_denied_reverse_is_read_one_way_and_answered(answers):
     """Guard: no "or"/"ou" before the phrase, so one way: the pledge at 0.74, 0.85, 0.66, 0.83."""
