@@ -155,6 +155,21 @@ def test_boosted_trees_learn_what_one_feature_alone_does_not_tell():
     )
 
 
+def test_a_node_summed_as_its_parent_less_its_sibling_sums_as_its_own_rows():
+    """Growing a tree, the larger of two siblings is its parent less the smaller: the same sums
+    (to the last digits) as its rows give, for siblings of any sizes, one of them empty too."""
+    rng = np.random.default_rng(5)
+    x = rng.uniform(size=(500, 6))
+    data = train.Binned.of(x)
+    g, h = rng.normal(size=500), rng.uniform(0.1, 1.0, size=500)
+    at = rng.choice(8, size=500, p=[0.05, 0.3, 0.2, 0.2, 0.25, 0.0, 0.0, 0.0])  # 6 and 7 empty
+    parents = train._sums(data, g, h, at // 2, 4, None)
+    derived = train._sums(data, g, h, at, 8, parents)
+    direct = train._sums(data, g, h, at, 8, None)
+    assert derived == pytest.approx(direct, abs=1e-9)
+    assert derived[2].sum() == 500 * x.shape[1]  # every row counted once per feature
+
+
 def test_a_candidate_of_another_partnership_than_the_one_named_is_never_sure():
     """ "what are the EPPD's priority themes?" is not answered with the AMI's, however sure the
     trees are of them: such a candidate comes after the others, and scores 0."""
