@@ -53,6 +53,7 @@ from bot.answer.normalize import (
     normalize,
     says_nothing,
     terms,
+    visible,
 )
 from bot.answer.recent import Recent
 from bot.answer.structure import (
@@ -357,6 +358,7 @@ class _Vocabulary:
         )
 
     def query(self, text: str) -> Query:
+        text = visible(text)
         if self.acronym_plurals is not None:
             text = self.acronym_plurals.sub(r"\1", text)
         normalized = normalize(text)

@@ -59,6 +59,16 @@ _BOTH_WAYS = re.compile(
 _NOT_REVERSE = re.compile(rf"\b(?:not|pas|non)\W+{_REVERSE}{_CLAUSE_END}", re.IGNORECASE)
 
 
+# Characters that show nothing (zero-width spaces and joiners, the soft hyphen, direction marks,
+# the byte-order mark): pasted from a web page, they would split a word or a phrase in two.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def visible(text: str) -> str:
+    """The text without the characters that show nothing."""
+    return _INVISIBLE.sub("", text)
+
+
 @lru_cache(maxsize=256)  # a question is read twice (its terms, its direction)
 def both_ways(text: str) -> tuple[str, bool]:
     """The text without the phrases that ask for or deny a flow's reverse, and whether it asks
@@ -76,7 +86,7 @@ _ELIDED_PRONOUNS = frozenset({"j", "n"})  # "j'ai": "ai" is a verb here, not "AI
 @lru_cache(maxsize=256)  # a question is folded three times (terms, intents, direction)
 def fold(text: str) -> str:
     """Lowercase, without accents, apostrophes split ("l'AMI" → "l ami"), emoji dropped."""
-    text = _MENTION.sub(" ", text)
+    text = _MENTION.sub(" ", visible(text))
     # "US" and "EU" in capitals are the countries, unless a whole message of several words is
     # in capitals ("J'AI EU UN DOUTE": "eu" is French for "had"; "TELL US"). Alone, as an
     # item's keyword is, "US" is the country.

@@ -248,11 +248,10 @@ def test_a_both_ways_phrase_followed_by_more_words_is_read_each_way(answers):
         assert answer.answered and answer.item.id == TSMC, seen(answer)
 
 
-@broken("refused at 0.43: zero-width spaces hide the phrase (its pattern wants \\s between words)")
 def test_zero_width_spaces_do_not_hide_the_phrase(answers):
-    """Refused: FRANCE_BOTH_WAYS with a zero-width space before each space (pasted from a web
-    page) is read one way (43 %, the USD 15 bn offered); the words themselves are read (asked one
-    way, "Does\u200b Taiwan\u200b invest\u200b in\u200b France?" gets TSMC at 92 %)."""
+    """Were refused: FRANCE_BOTH_WAYS with a zero-width space before each space (pasted from a
+    web page) was read one way (43 %, the USD 15 bn offered), the phrase's pattern wanting
+    spaces between its words. Characters that show nothing are now dropped before reading."""
     answer = answers[ZERO_WIDTH]
     assert answer.answered and answer.item.id == TSMC, seen(answer)
 

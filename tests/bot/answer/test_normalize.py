@@ -91,6 +91,16 @@ def test_emoji_and_mentions_are_harmless():
     assert tokens[-1] == normalize("deadline").tokens[0]
 
 
+def test_characters_that_show_nothing_split_no_word():
+    """Pasted from a web page: a zero-width space, a soft hyphen or a direction mark inside a
+    word reads as the word."""
+    for hidden in ("\u200b", "\u00ad", "\u200e", "\ufeff", "\u2060"):
+        assert (
+            normalize(f"Tai{hidden}wan invest{hidden}ment").tokens
+            == normalize("Taiwan investment").tokens
+        ), repr(hidden)
+
+
 @given(st.text(max_size=3000))
 def test_normalize_never_fails_and_stays_small(text):
     result = normalize(text)
