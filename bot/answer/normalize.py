@@ -44,19 +44,20 @@ _TOKEN = re.compile(r"[a-z0-9]+|[%$€]")
 _AMOUNT = re.compile(r"(\d)(bn|b|md|mds|mrd|mrds|m|k)\b")
 _MAGNITUDES = {"m": "million", "k": "thousand"}  # the others are billions
 # The reverse of a flow, asked for ("…, or the other way round?", "… ou l'inverse ?", "and vice
-# versa?") or denied ("…, not the other way round"), at the end of a clause: "or the opposite,
-# lower?" and "the opposite side" speak of something else. The phrase holds nothing a fact
-# could: its words are no terms; the words between "or" and it ("or is it the reverse") stay.
-_REVERSE = (
-    r"(?:l[\s'’`´ʼ]+inverse|inversement|(?:dans\s+)?l[\s'’`´ʼ]+autre\s+sens|le\s+contraire"
-    r"|vice[\s‐-]versa|the\s+other\s+way(?:\s+['’]?a?round)?|the\s+reverse|the\s+opposite"
-    r"|conversely)"
-)
+# versa?") or denied ("…, not the other way round"). "Vice versa" and "the other way round" say
+# nothing else, wherever they stand ("…, or vice versa, I forget"); "the opposite" and "le
+# contraire" may be a word's opposite ("or the opposite, lower?", "the opposite side"), so they
+# count only at the end of a clause. The phrase holds nothing a fact could: its words are no
+# terms; the words between "or" and it ("or is it the reverse") stay.
 _CLAUSE_END = r"(?=\s*(?:$|[^\w\s,:]))"
-_BOTH_WAYS = re.compile(
-    rf"\b(?:ou|or|and|et)\b((?:\W+\w+){{0,5}}?)\W+{_REVERSE}{_CLAUSE_END}", re.IGNORECASE
+_REVERSE = (
+    r"(?:(?:vice[\s‐-]versa|the\s+other\s+way\s+['’]?a?round|(?:dans\s+)?l[\s'’`´ʼ]+autre\s+sens"
+    r"|inversement|conversely)\b"
+    r"|(?:l[\s'’`´ʼ]+inverse|le\s+contraire|the\s+other\s+way|the\s+reverse|the\s+opposite)"
+    rf"{_CLAUSE_END})"
 )
-_NOT_REVERSE = re.compile(rf"\b(?:not|pas|non)\W+{_REVERSE}{_CLAUSE_END}", re.IGNORECASE)
+_BOTH_WAYS = re.compile(rf"\b(?:ou|or|and|et)\b((?:\W+\w+){{0,5}}?)\W+{_REVERSE}", re.IGNORECASE)
+_NOT_REVERSE = re.compile(rf"\b(?:not|pas|non)\W+{_REVERSE}", re.IGNORECASE)
 
 
 # Characters that show nothing (zero-width spaces and joiners, the soft hyphen, direction marks,

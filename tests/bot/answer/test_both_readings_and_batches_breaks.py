@@ -231,18 +231,13 @@ def test_guard_the_phrase_alone_is_refused(answers):
         assert not answer.answered and answer.text, seen(answer)[1:]
 
 
-@broken(
-    "refused at 0.25, 0.43, 0.43, and answered with the USD 15 bn of US firms in Taiwan (0.69): "
-    "the phrase is read only at a clause's end (normalize._CLAUSE_END leaves commas out), so "
-    "these are read one way, the phrase's words as terms"
-)
 def test_a_both_ways_phrase_followed_by_more_words_is_read_each_way(answers):
-    """Refused: "Does France invest in Taiwan or the other way round, or both?" (25 %), "…, or the
-    other way round, please?" (43 %), "… or the other way round lol" (43 %); and "Does France
-    invest in Taiwan, or vice versa, I forget" gets "US firms invest USD 15 bn in Taiwan" (69 %).
-    Without what follows the phrase, TSMC in Europe (92 %). The comma is left out of a clause's
-    end for "or the opposite, lower?"; "the other way round" and "vice versa" name no word's
-    opposite."""
+    """Were refused: "Does France invest in Taiwan or the other way round, or both?" (25 %), "…,
+    or the other way round, please?" (43 %), "… or the other way round lol" (43 %); and "Does
+    France invest in Taiwan, or vice versa, I forget" got "US firms invest USD 15 bn in Taiwan"
+    (69 %): the phrase was read only at a clause's end, the comma left out of it for "or the
+    opposite, lower?". "The other way round" and "vice versa" name no word's opposite, and now
+    count wherever they stand."""
     for question in NOT_AT_THE_END:
         answer = answers[question]
         assert answer.answered and answer.item.id == TSMC, seen(answer)
@@ -360,16 +355,11 @@ async def test_guard_a_question_asked_both_ways_called_off_in_its_search_leaves_
     assert again.answered and again.item.id == TSMC, seen(again)
 
 
-@broken(
-    "answered with the USD 15 bn of US firms in Taiwan (0.69): the follow-up appends 'EPPD' "
-    "after 'or vice versa', so the phrase no longer ends the clause and the question is read one "
-    "way, the phrase's words as terms; alone it gets TSMC in Europe (0.90)"
-)
 async def test_a_both_ways_follow_up_without_a_question_mark_is_read_each_way(seeded):
-    """Answered wrong: after an answer about the EPPD, a member replies "and does France invest in
-    Taiwan, or vice versa" (no question mark). The bot asks it as "… or vice versa EPPD": the
-    phrase is followed by a word, not read, and the framed question answers "US firms invest USD
-    15 bn in Taiwan" (69 %), which wins over the question alone (TSMC in Europe, 90 %)."""
+    """Was answered wrong: after an answer about the EPPD, a member replies "and does France
+    invest in Taiwan, or vice versa" (no question mark). The bot asks it as "… or vice versa
+    EPPD": the phrase, followed by a word, was not read, and the framed question answered "US
+    firms invest USD 15 bn in Taiwan" (69 %), over the question alone (TSMC in Europe, 90 %)."""
     knowledge = Knowledge(seeded, clock=Clock())
     context = followup.Context("us-tw-eppd", "us-tw-eppd", "en")
     question = "and does France invest in Taiwan, or vice versa"
