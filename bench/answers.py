@@ -24,8 +24,7 @@ from pathlib import Path
 from bot import collector
 from bot.answer import memory, model
 from bot.answer.engine import AnswerEngine, index_for
-from bot.answer.features import common_words
-from bot.answer.normalize import lexicon
+from bot.answer.normalize import common_words, lexicon
 from bot.knowledge import load_seeds
 from store import items as items_sql
 from store import seed

@@ -33,8 +33,6 @@ from bot.answer import compose, memory, model
 from bot.answer.features import (
     Profile,
     Query,
-    common_word,
-    common_words,
     profile,
     rank_row,
     refuse_row,
@@ -44,6 +42,8 @@ from bot.answer.normalize import (
     WORD,
     Term,
     asking,
+    common_word,
+    common_words,
     detect_language,
     fold,
     index_text,

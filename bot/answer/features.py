@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from functools import cache, cached_property, lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process
-from wordfreq import get_frequency_dict, zipf_frequency
+from wordfreq import zipf_frequency
 
-from bot.answer.normalize import Normalized, Term, fold
+from bot.answer.normalize import WORDLIST, Normalized, Term, common_word, common_words
 from bot.answer.structure import (
     Constraints,
     Direction,
@@ -25,8 +25,6 @@ from bot.answer.structure import (
 )
 from store.search import Candidate
 
-COMMON_ZIPF = 3.0  # a word this frequent in French or English (wordfreq) is a real word
-WORDLIST = "best"  # wordfreq's list: its largest for each language
 SEPARATOR = " | "  # between the names, and between the questions, of one index field
 MARKS = frozenset({"when", "why", "how", "people", "figure"})  # kinds of question an item answers
 
@@ -68,29 +66,6 @@ REFUSE_FEATURES = (
     "terms",  # log of the number of content terms
 )
 MAX_MARGIN = 6.0  # a margin counts up to this: one candidate alone is not infinitely sure
-
-
-@cache
-def common_words() -> dict[str, float]:
-    """Words people commonly write in French or English (wordfreq's lists, down to COMMON_ZIPF),
-    folded as questions are (accents off: "majorité" is "majorite"), with their frequency.
-    Read once, when the engine starts: the lists take a few hundred milliseconds to load."""
-    least = 10 ** (COMMON_ZIPF - 9)  # wordfreq's zipf scale is log10 of a frequency per 10^9
-    found: dict[str, float] = {}
-    for lang in ("en", "fr"):
-        # Asked for as zipf_frequency() asks for it, so that wordfreq reads each list once (its
-        # cache tells get_frequency_dict("en") from get_frequency_dict("en", "best")).
-        for word, frequency in get_frequency_dict(lang, WORDLIST).items():
-            if frequency >= least:
-                zipf = math.log10(frequency) + 9
-                for folded in fold(word).split():
-                    found[folded] = max(zipf, found.get(folded, 0.0))
-    return found
-
-
-def common_word(word: str) -> bool:
-    """Whether a folded word is a word people commonly write in French or English."""
-    return word in common_words()
 
 
 @lru_cache(maxsize=65536)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import tomllib
 import unicodedata
@@ -24,12 +25,14 @@ from importlib import resources
 from itertools import pairwise
 
 import Stemmer
+from rapidfuzz.distance import OSA
 from stop_words import get_stop_words
+from wordfreq import get_frequency_dict
 
 # Bump by hand when a change to the code here (or to engine.index_for) gives a text other terms:
 # every item is then indexed again. Changes to lexicon.toml and the stop words are seen by
 # index_version() itself.
-NORMALISER_VERSION = 8
+NORMALISER_VERSION = 9
 MAX_QUESTION_CHARS = 500  # longer input is cut before it is normalised
 LANGS = ("fr", "en")
 
@@ -38,7 +41,8 @@ _US_UPPER = re.compile(r"\b(?:U\.?S\.?A?\.?|É\.?-?U\.?)(?=\W|$)")
 # "nous" ("help us"), and after "les" it may be customs ("les us et coutumes").
 _US_AFTER_ARTICLE = re.compile(r"\b(the|aux) us\b")
 _EU_UPPER = re.compile(r"\b(?:E\.?U\.?|U\.?E\.?)(?=\W|$)")  # "eu" is also French for "had"
-_MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>")  # Discord mentions, channels, emoji
+# Discord mentions, channels and emoji, and the pings of everyone: none is a word of the question
+_MENTION = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>|@(?:everyone|here)\b")
 _APOSTROPHES = re.compile(r"[’'`´ʼ]")
 _TOKEN = re.compile(r"[a-z0-9]+|[%$€]")
 _AMOUNT = re.compile(r"(\d)(bn|b|md|mds|mrd|mrds|m|k)\b")
@@ -60,9 +64,13 @@ _BOTH_WAYS = re.compile(rf"\b(?:ou|or|and|et)\b((?:\W+\w+){{0,5}}?)\W+{_REVERSE}
 _NOT_REVERSE = re.compile(rf"\b(?:not|pas|non)\W+{_REVERSE}", re.IGNORECASE)
 
 
-# Characters that show nothing (zero-width spaces and joiners, the soft hyphen, direction marks,
-# the byte-order mark): pasted from a web page, they would split a word or a phrase in two.
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# Characters that show nothing (zero-width spaces and joiners, the soft hyphen, direction marks
+# and isolates, the byte-order mark, variation selectors, tags, fillers): pasted from a web page,
+# they would split a word or a phrase in two.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e0fff]"
+)
 
 
 def visible(text: str) -> str:
@@ -74,7 +82,7 @@ def visible(text: str) -> str:
 def both_ways(text: str) -> tuple[str, bool]:
     """The text without the phrases that ask for or deny a flow's reverse, and whether it asks
     both ways."""
-    text = _NOT_REVERSE.sub(" ", text)
+    text = _NOT_REVERSE.sub(" ", unicodedata.normalize("NFKC", text))  # "ｖｉｃｅ ｖｅｒｓａ"
     kept, found = _BOTH_WAYS.subn(r"\1 ", text)
     return kept, found > 0
 
@@ -158,6 +166,34 @@ def stem(word: str, lang: str) -> str:
 def keys(word: str) -> frozenset[str]:
     """A word and its stems in both languages: two spellings match when they share one."""
     return frozenset((word, stem(word, "fr"), stem(word, "en")))
+
+
+COMMON_ZIPF = 3.0  # a word this frequent in French or English (wordfreq) is a real word
+WORDLIST = "best"  # wordfreq's list: its largest for each language
+TYPO_LETTERS = 5  # a phrase's word and a misspelling of it both this long at least
+
+
+@cache
+def common_words() -> dict[str, float]:
+    """Words people commonly write in French or English (wordfreq's lists, down to COMMON_ZIPF),
+    folded as questions are (accents off: "majorité" is "majorite"), with their frequency.
+    Read once, when the engine starts: the lists take a few hundred milliseconds to load."""
+    least = 10 ** (COMMON_ZIPF - 9)  # wordfreq's zipf scale is log10 of a frequency per 10^9
+    found: dict[str, float] = {}
+    for lang in ("en", "fr"):
+        # Asked for as zipf_frequency() asks for it, so that wordfreq reads each list once (its
+        # cache tells get_frequency_dict("en") from get_frequency_dict("en", "best")).
+        for word, frequency in get_frequency_dict(lang, WORDLIST).items():
+            if frequency >= least:
+                zipf = math.log10(frequency) + 9
+                for folded in fold(word).split():
+                    found[folded] = max(zipf, found.get(folded, 0.0))
+    return found
+
+
+def common_word(word: str) -> bool:
+    """Whether a folded word is a word people commonly write in French or English."""
+    return word in common_words()
 
 
 @dataclass(frozen=True)
@@ -256,7 +292,7 @@ def concepts(folded: list[str]) -> list[str | tuple[str, str]]:
             for pattern, token in lex.phrases.get(key, ()):
                 end = i + len(pattern)
                 if end <= len(folded) and all(
-                    p & keys(w) for p, w in zip(pattern, folded[i:end], strict=True)
+                    _phrase_word(p, w) for p, w in zip(pattern, folded[i:end], strict=True)
                 ):
                     out.append((token, word))
                     i = end
@@ -279,6 +315,23 @@ def concepts(folded: list[str]) -> list[str | tuple[str, str]]:
             out.append(word)
         i += 1
     return out
+
+
+def _phrase_word(pattern: frozenset[str], word: str) -> bool:
+    """Whether a question's word is a phrase's word (``pattern``: its forms): the same word or
+    stem, or one edit from it when both have five letters or more and the question's word is
+    not a common word of either language ("date limte" is "date limite"; "white horse" is no
+    "White House")."""
+    if pattern & keys(word):
+        return True
+    return (
+        len(word) >= TYPO_LETTERS
+        and not common_word(word)
+        and any(
+            len(form) >= TYPO_LETTERS and OSA.distance(word, form, score_cutoff=1) <= 1
+            for form in pattern
+        )
+    )
 
 
 def _inflected(word: str, words: dict[str, str]) -> str | None:
@@ -357,7 +410,8 @@ def normalize(text: str) -> Normalized:
 
 def detect_language(text: str) -> str:
     """'fr' or 'en', from each language's stop words and accents; English when nothing tells."""
-    words = fold(text[:MAX_QUESTION_CHARS]).split()
+    text = unicodedata.normalize("NFC", visible(text))[:MAX_QUESTION_CHARS]  # "é" as one letter
+    words = fold(text).split()
     fr_stop, en_stop = _stop_words("fr"), _stop_words("en")
     fr = sum(w in fr_stop and w not in en_stop for w in words)
     en = sum(w in en_stop and w not in fr_stop for w in words)

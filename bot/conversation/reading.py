@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.answer.normalize import visible
+
 MAX_QUESTION = 500  # as /ask: a longer question is refused, politely
 # Discord markup that is not part of a question: user, role and channel mentions, custom emoji,
 # @everyone and @here. They are shown in the question as typed, never used to find an answer.
@@ -81,7 +83,7 @@ _FRENCH_LETTERS = re.compile(r"[éèêàùçôîâœû]")
 
 def fold(text: str) -> str:
     """Lower case, no accents, apostrophes as spaces: "C'était" → "c etait"."""
-    text = unicodedata.normalize("NFKD", _APOSTROPHES.sub(" ", text.casefold()))
+    text = unicodedata.normalize("NFKD", _APOSTROPHES.sub(" ", visible(text).casefold()))
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
@@ -95,6 +97,7 @@ def clean(text: str, bot_id: int | None = None) -> str:
 
     Other mentions stay as typed (they are shown, never delivered).
     """
+    text = visible(text)  # a zero-width space pasted inside a word or a mention
     if bot_id is not None:
         text = re.sub(rf"<@!?{bot_id}>", " ", text)
     return " ".join(text.split())
@@ -135,9 +138,8 @@ def reads_as_question(text: str) -> bool:
 def question_language(text: str) -> str | None:
     """'fr' or 'en' when the words tell, else None (the caller falls back on the server's)."""
     found = words(text)
-    french = sum(word in FRENCH_WORDS for word in found) + 2 * len(
-        _FRENCH_LETTERS.findall(text.lower())
-    )
+    letters = unicodedata.normalize("NFC", text.lower())  # "é" typed as "e" and an accent
+    french = sum(word in FRENCH_WORDS for word in found) + 2 * len(_FRENCH_LETTERS.findall(letters))
     english = sum(word in ENGLISH_WORDS for word in found)
     if french > english:
         return "fr"

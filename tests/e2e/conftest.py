@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import features, memory, model
+from bot.answer import memory, model, normalize
 from fakediscord import FakeDiscord, running_bot
 from tests.e2e.support import make_bot, make_guild
 from tests.support import SchedulerPasses
@@ -14,7 +14,7 @@ from tests.support import SchedulerPasses
 def answer_data_read():
     """The word lists, shipped examples and model read before any bot starts (cached: once per
     process). Read cold by the bot's warm-up, they take 3 to 5 s of the fake's 5 s limit."""
-    features.common_words()
+    normalize.common_words()
     memory.load()
     model.load()
 

@@ -361,7 +361,7 @@ from tests.support import SEEDS, TODAY
 
 LOADERS = {
     "wordfreq lists": get_frequency_dict,
-    "common words": features.common_words,
+    "common words": normalize.common_words,
     "stop words": normalize._stop_words,
     "lexicon": normalize.lexicon,
     "examples": memory.load,

@@ -91,6 +91,18 @@ def test_emoji_and_mentions_are_harmless():
     assert tokens[-1] == normalize("deadline").tokens[0]
 
 
+def test_a_misspelt_word_of_a_phrase_still_reads_as_the_phrase():
+    """One edit in a phrase's word of five letters or more ("date limte", "supply chian") reads
+    as the phrase; a common word one edit away ("white horse") does not."""
+    for typo, right in [
+        ("date limte", "date limite"),
+        ("supply chian", "supply chain"),
+        ("droits de douanne", "droits de douane"),
+    ]:
+        assert normalize(typo).tokens == normalize(right).tokens, typo
+    assert normalize("white horse").tokens != normalize("white house").tokens
+
+
 def test_characters_that_show_nothing_split_no_word():
     """Pasted from a web page: a zero-width space, a soft hyphen or a direction mark inside a
     word reads as the word."""
