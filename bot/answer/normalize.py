@@ -32,7 +32,7 @@ from wordfreq import get_frequency_dict
 # Bump by hand when a change to the code here (or to engine.index_for) gives a text other terms:
 # every item is then indexed again. Changes to lexicon.toml and the stop words are seen by
 # index_version() itself.
-NORMALISER_VERSION = 9
+NORMALISER_VERSION = 10
 MAX_QUESTION_CHARS = 500  # longer input is cut before it is normalised
 LANGS = ("fr", "en")
 
@@ -54,12 +54,18 @@ _MAGNITUDES = {"m": "million", "k": "thousand"}  # the others are billions
 # count only at the end of a clause. The phrase holds nothing a fact could: its words are no
 # terms; the words between "or" and it ("or is it the reverse") stay.
 _CLAUSE_END = r"(?=\s*(?:$|[^\w\s,:]))"
-_REVERSE = (
-    r"(?:(?:vice[\s‐-]versa|the\s+other\s+way\s+['’]?a?round|(?:dans\s+)?l[\s'’`´ʼ]+autre\s+sens"
+_ALWAYS_REVERSE = (
+    r"(?:vice[\s‐-]versa|the\s+other\s+way\s+['’]?a?round|(?:dans\s+)?l[\s'’`´ʼ]+autre\s+sens"
     r"|inversement|conversely)\b"
+)
+_REVERSE = (
+    rf"(?:{_ALWAYS_REVERSE}"
     r"|(?:l[\s'’`´ʼ]+inverse|le\s+contraire|the\s+other\s+way|the\s+reverse|the\s+opposite)"
     rf"{_CLAUSE_END})"
 )
+# Alone ("Is it the other way round?"), the phrase asks nothing either: its words ("round") are
+# no terms wherever it stands.
+_REVERSE_ALONE = re.compile(rf"\b{_ALWAYS_REVERSE}", re.IGNORECASE)
 _BOTH_WAYS = re.compile(rf"\b(?:ou|or|and|et)\b((?:\W+\w+){{0,5}}?)\W+{_REVERSE}", re.IGNORECASE)
 _NOT_REVERSE = re.compile(rf"\b(?:not|pas|non)\W+{_REVERSE}", re.IGNORECASE)
 
@@ -84,7 +90,7 @@ def both_ways(text: str) -> tuple[str, bool]:
     both ways."""
     text = _NOT_REVERSE.sub(" ", unicodedata.normalize("NFKC", text))  # "ｖｉｃｅ ｖｅｒｓａ"
     kept, found = _BOTH_WAYS.subn(r"\1 ", text)
-    return kept, found > 0
+    return _REVERSE_ALONE.sub(" ", kept), found > 0
 
 
 _ORDINAL_DIGITS = re.compile(r"^(\d{1,2})(?:e|er|re|eme|ieme|st|nd|rd|th)$")

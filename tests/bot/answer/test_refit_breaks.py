@@ -30,9 +30,9 @@ async def test_wars_the_knowledge_does_not_speak_of_are_refused(engine):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="'what are the tariffs on Taiwanese chips?' is refused at 28 % (threshold 0.549); "
+    reason="'what are the tariffs on Taiwanese chips?' is refused at 37 % (threshold 0.568); "
     "'which governments signed the EPPD?' (65 %) and 'quels sont les droits de douane sur "
-    "taiwan' (91 %) are answered",
+    "taiwan' (89 %) are answered",
 )
 async def test_questions_answered_before_the_refit_are_still_answered(engine):
     """Answered on b6e7a6e, refused on 6d605a9: "what are the tariffs on Taiwanese chips?"

@@ -89,27 +89,27 @@ ABOUT_THE_PHRASE = {  # the question, its confidence today, before
     "Does France invest in Taiwan and the vice versa principle": (0.86, 0.01),
 }
 ELSEWHERE = {
+    # Answered with TSMC at 0.66 on 2a30e47; refused since the models of 2a30e47's successor.
     "Does France invest in Taiwan? I'm on my way to their office, is it left or the other way "
-    "round the roundabout?": "0.66 (before: refused, 0.13)",
+    "round the roundabout?": None,
     "He said and vice versa twice in his talk. Does France invest in Taiwan?": (
         "0.66 (before: the analyst's view of the AMI, 0.93)"
     ),
 }
 DENIED = "Does France invest in Taiwan? Not vice versa, I mean France into Taiwan"
-OR_A_WORD = {  # question: (what it gets, confidence; before), or None once refused
-    # Answered at 0.68 on e471491, 0.60 on dc517e6, refused on b96cac3 (0.53) and since the
-    # refit of the invisible characters (0.52, threshold 0.549).
-    "Does France invest in Taiwan or not?": None,
+OR_A_WORD = {  # question: (what it gets, confidence; before)
+    "Does France invest in Taiwan or not?": (
+        FIFTEEN,
+        "0.57, threshold 0.568 (refused on b96cac3, 0.53, and on 2a30e47, 0.52; answered on "
+        "dc517e6, 0.60, and e471491, 0.68)",
+    ),
     "Does the US invest in China or not?": (
         GROWING,
         "0.75 (refused on b96cac3, 0.53; answered since the refit of dc517e6, 0.66)",
     ),
     "Does France invest in Taiwan or viceversa?": (FIFTEEN, "0.75 (before: 0.85)"),
 }
-ALONE = {
-    "Is it the other way round?": "0.67 (before: 0.62)",
-    "the other way round?": "0.78 (before: 0.71)",
-}
+ALONE = ["Is it the other way round?", "the other way round?"]
 NOT_READ = {  # the phrase in characters that fold reads through, the pattern not
     "vice\u2011versa": "a non-breaking hyphen (U+2011, NFKC: U+2010)",
     "ｖｉｃｅ ｖｅｒｓａ": "in fullwidth letters",
@@ -313,7 +313,10 @@ def test_a_question_about_the_phrase_itself_does_not_ask_the_flow_both_ways(answ
     "question",
     [
         pytest.param(
-            question, marks=broken(f"answered with TSMC in Europe, {figures}, the reverse flow")
+            question,
+            marks=broken(f"answered with TSMC in Europe, {figures}, the reverse flow")
+            if figures
+            else (),
         )
         for question, figures in ELSEWHERE.items()
     ],
@@ -362,20 +365,14 @@ def test_or_and_a_word_after_a_one_way_question_do_not_answer_another_flow(answe
     )
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        pytest.param(question, marks=broken(f"answered with the EPPD's sixth round, {figures}"))
-        for question, figures in ALONE.items()
-    ],
-)
+@pytest.mark.parametrize("question", list(ALONE))
 def test_the_phrase_alone_without_or_is_not_about_rounds_of_talks(answers, question):
-    """A member replies "Is it the other way round?" to an answer about Taiwanese investment in
+    """A member replied "Is it the other way round?" to an answer about Taiwanese investment in
     France (the follow-up asked with "AMI" is refused, then the question alone is answered) and
-    gets "the sixth round of the EPPD talks": the phrase counts only after "or", "and" or "not",
-    and otherwise its word "round" is searched for. "The other way round" names nothing
-    wherever it stands (e471491); alone, it should be refused as "vice versa" and "The other way
-    around?" are."""
+    got "the sixth round of the EPPD talks" (0.67; "the other way round?" 0.78): the phrase
+    counted only after "or", "and" or "not", and otherwise its word "round" was searched for.
+    The phrases that name nothing else are now taken out wherever they stand: refused, as
+    "vice versa" and "The other way around?" are."""
     answer = answers[question]
     assert not answer.answered, seen(answer)
 
