@@ -259,6 +259,11 @@ def broken(reason: str) -> pytest.MarkDecorator:
     return pytest.mark.xfail(strict=True, reason=reason)
 
 
+def case(value: object, reason: str | bool | None) -> object:
+    """A parameter, a strict xfail with ``reason`` when it breaks today (none given: it holds)."""
+    return pytest.param(value, marks=broken(reason) if reason else ())
+
+
 def right(question: dict, answer) -> bool:
     """Whether an answer to a dev question is one of its items, or a refusal when none is."""
     if not question["expect"]:
@@ -312,12 +317,7 @@ def test_a_question_about_the_phrase_itself_does_not_ask_the_flow_both_ways(answ
 @pytest.mark.parametrize(
     "question",
     [
-        pytest.param(
-            question,
-            marks=broken(f"answered with TSMC in Europe, {figures}, the reverse flow")
-            if figures
-            else (),
-        )
+        case(question, figures and f"answered with TSMC in Europe, {figures}, the reverse flow")
         for question, figures in ELSEWHERE.items()
     ],
 )
@@ -343,12 +343,7 @@ def test_a_denied_reverse_in_its_own_sentence_is_not_the_answer(answers):
 @pytest.mark.parametrize(
     "question",
     [
-        pytest.param(
-            question,
-            marks=broken(f"answered with {got[0]} at {got[1]}, a flow of other parties")
-            if got
-            else (),
-        )
+        case(question, got and f"answered with {got[0]} at {got[1]}, a flow of other parties")
         for question, got in OR_A_WORD.items()
     ],
 )
@@ -380,14 +375,11 @@ def test_the_phrase_alone_without_or_is_not_about_rounds_of_talks(answers, quest
 @pytest.mark.parametrize(
     "phrase",
     [
-        pytest.param(
+        case(
             phrase,
-            marks=broken(
-                f"the phrase {how} is not read: the question is refused (0.54, US firms' "
-                "USD 15 bn offered), though fold() reads its words as 'vice versa'"
-            )
-            if "\u0301" in phrase
-            else (),
+            "\u0301" in phrase
+            and f"the phrase {how} is not read: the question is refused (0.54, US firms' "
+            "USD 15 bn offered), though fold() reads its words as 'vice versa'",
         )
         for phrase, how in NOT_READ.items()
     ],
