@@ -32,7 +32,7 @@ from wordfreq import get_frequency_dict
 # Bump by hand when a change to the code here (or to engine.index_for) gives a text other terms:
 # every item is then indexed again. Changes to lexicon.toml and the stop words are seen by
 # index_version() itself.
-NORMALISER_VERSION = 10
+NORMALISER_VERSION = 11
 MAX_QUESTION_CHARS = 500  # longer input is cut before it is normalised
 LANGS = ("fr", "en")
 
@@ -68,6 +68,11 @@ _REVERSE = (
 _REVERSE_ALONE = re.compile(rf"\b{_ALWAYS_REVERSE}", re.IGNORECASE)
 _BOTH_WAYS = re.compile(rf"\b(?:ou|or|and|et)\b((?:\W+\w+){{0,5}}?)\W+{_REVERSE}", re.IGNORECASE)
 _NOT_REVERSE = re.compile(rf"\b(?:not|pas|non)\W+{_REVERSE}", re.IGNORECASE)
+# "…, or not?", "… ou pas ?": the question asked as yes or no, which asks nothing more; its "not"
+# is no doubt of the asker's (the intent "check").
+_YES_OR_NO = re.compile(
+    r"\W*\b(?:or|ou)\s+(?:not|no|pas|non)\b(?=\s*(?:$|[^\w\s:]))", re.IGNORECASE
+)
 
 
 # Characters that show nothing (zero-width spaces and joiners, the soft hyphen, direction marks
@@ -86,11 +91,28 @@ def visible(text: str) -> str:
 
 @lru_cache(maxsize=256)  # a question is read twice (its terms, its direction)
 def both_ways(text: str) -> tuple[str, bool]:
-    """The text without the phrases that ask for or deny a flow's reverse, and whether it asks
-    both ways."""
+    """The text without the phrases that ask for or deny a flow's reverse, nor a closing "or
+    not", and whether it asks both ways."""
     text = _NOT_REVERSE.sub(" ", unicodedata.normalize("NFKC", text))  # "ｖｉｃｅ ｖｅｒｓａ"
-    kept, found = _BOTH_WAYS.subn(r"\1 ", text)
-    return _REVERSE_ALONE.sub(" ", kept), found > 0
+    text = _YES_OR_NO.sub(" ", text)
+    asked = False
+
+    def reverse(found: re.Match[str]) -> str:
+        nonlocal asked
+        asked = asked or _names_a_party(text[: found.start()])
+        return f"{found[1]} "
+
+    kept = _BOTH_WAYS.sub(reverse, text)
+    return _REVERSE_ALONE.sub(" ", kept), asked
+
+
+def _names_a_party(text: str) -> bool:
+    """Whether a text names a party: "or vice versa" reverses a flow named before it, and says
+    nothing of one named after it ("He said and vice versa twice. Does France invest…?")."""
+    parties = lexicon().parties
+    return any(
+        isinstance(entry, tuple) and entry[0] in parties for entry in concepts(fold(text).split())
+    )
 
 
 _ORDINAL_DIGITS = re.compile(r"^(\d{1,2})(?:e|er|re|eme|ieme|st|nd|rd|th)$")
@@ -409,7 +431,7 @@ def intents_of(words: tuple[str, ...], tokens: tuple[str, ...]) -> frozenset[str
 
 def normalize(text: str) -> Normalized:
     found = tuple(terms(text, limit=MAX_QUESTION_CHARS))
-    words = tuple(fold(text[:MAX_QUESTION_CHARS]).split())
+    words = tuple(fold(both_ways(text[:MAX_QUESTION_CHARS])[0]).split())
     concepts_found = tuple(t.word for t in found if t.concept)
     return Normalized(found, words, intents_of(words, concepts_found))
 

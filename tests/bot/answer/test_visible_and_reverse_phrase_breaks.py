@@ -89,27 +89,35 @@ ABOUT_THE_PHRASE = {  # the question, its confidence today, before
     "Does France invest in Taiwan and the vice versa principle": (0.86, 0.01),
 }
 ELSEWHERE = {
-    # Answered with TSMC at 0.66 on 2a30e47; refused since the models of 2a30e47's successor.
+    # Answered with TSMC at 0.66 on 2a30e47, refused on 11e79ff, answered again since the refit
+    # that drops a closing "or not" (0.58, threshold 0.558): "the other way round" counts
+    # wherever it stands, so the road's question also asks the flow the other way.
     "Does France invest in Taiwan? I'm on my way to their office, is it left or the other way "
-    "round the roundabout?": None,
-    "He said and vice versa twice in his talk. Does France invest in Taiwan?": (
-        "0.66 (before: the analyst's view of the AMI, 0.93)"
-    ),
+    "round the roundabout?": "0.58, threshold 0.558",
+    # Answered with TSMC (0.66) until the phrase needed a party named before it; now with the
+    # analyst's view of the AMI (0.78: "he said" is read as a quote), as before e471491.
+    "He said and vice versa twice in his talk. Does France invest in Taiwan?": None,
 }
 DENIED = "Does France invest in Taiwan? Not vice versa, I mean France into Taiwan"
-OR_A_WORD = {  # question: (what it gets, confidence; before)
-    "Does France invest in Taiwan or not?": (
-        FIFTEEN,
-        "0.57, threshold 0.568 (refused on b96cac3, 0.53, and on 2a30e47, 0.52; answered on "
-        "dc517e6, 0.60, and e471491, 0.68)",
-    ),
-    "Does the US invest in China or not?": (
-        GROWING,
-        "0.75 (refused on b96cac3, 0.53; answered since the refit of dc517e6, 0.66)",
-    ),
+OR_A_WORD = {  # question: (what it got, confidence; before), None once it holds
+    # Refused since "or not" closing a question is dropped: it asks nothing more, and its "not"
+    # read as a doubt of the asker's. Before, US firms' USD 15 bn at 0.57 (threshold 0.568;
+    # refused on b96cac3 and 2a30e47, answered on dc517e6 and e471491) and US investment in
+    # Taiwan growing at 0.75 (refused on b96cac3, answered since the refit of dc517e6).
+    "Does France invest in Taiwan or not?": None,
+    "Does the US invest in China or not?": None,
     "Does France invest in Taiwan or viceversa?": (FIFTEEN, "0.75 (before: 0.85)"),
 }
 ALONE = ["Is it the other way round?", "the other way round?"]
+YES_OR_NO = {  # a question asked as yes or no: the question without its "or not"
+    "Is the AMI still open or not?": "Is the AMI still open?",
+    "L'AMI est-il encore ouvert ou non ?": "L'AMI est-il encore ouvert ?",
+    "Taïwan investit-il aux États-Unis, ou pas ?": "Taïwan investit-il aux États-Unis ?",
+    "La France investit-elle à Taïwan ou pas ?": "La France investit-elle à Taïwan ?",
+    "Did the US and Taiwan sign a deal or not, I wonder?": (
+        "Did the US and Taiwan sign a deal, I wonder?"
+    ),
+}
 NOT_READ = {  # the phrase in characters that fold reads through, the pattern not
     "vice\u2011versa": "a non-breaking hyphen (U+2011, NFKC: U+2010)",
     "ｖｉｃｅ ｖｅｒｓａ": "in fullwidth letters",
@@ -234,6 +242,8 @@ QUESTIONS = [
     DENIED,
     *OR_A_WORD,
     *ALONE,
+    *YES_OR_NO,
+    *YES_OR_NO.values(),
     *(f"Does France invest in Taiwan or {phrase}?" for phrase in NOT_READ),
     *ONLY_INVISIBLE,
     *INSIDE,
@@ -324,10 +334,11 @@ def test_a_question_about_the_phrase_itself_does_not_ask_the_flow_both_ways(answ
 def test_the_phrase_in_another_sentence_about_something_else_reverses_nothing(answers, question):
     """A member asks the way to an office after the question ("… is it left or the other way
     round the roundabout?"), or quotes a talk's "and vice versa" before it: the phrase speaks of
-    a road or of a talk, yet the flow asked in another sentence is read both ways. Should be
-    refused, as ONE_WAY is (0.00)."""
+    a road or of a talk, yet the flow asked in another sentence was read both ways. A phrase
+    before any party is named now reverses nothing; the road's phrase, after the flow, still
+    does. Should not be TSMC, the reverse of the flow asked."""
     answer = answers[question]
-    assert not answer.answered, seen(answer)
+    assert not (answer.answered and answer.item.id == TSMC), seen(answer)
 
 
 def test_a_denied_reverse_in_its_own_sentence_is_not_the_answer(answers):
@@ -348,12 +359,13 @@ def test_a_denied_reverse_in_its_own_sentence_is_not_the_answer(answers):
     ],
 )
 def test_or_and_a_word_after_a_one_way_question_do_not_answer_another_flow(answers, question):
-    """The commonest way to ask yes or no, "Does France invest in Taiwan or not?", gets US
+    """The commonest way to ask yes or no, "Does France invest in Taiwan or not?", got US
     firms' USD 15 bn in Taiwan, and "Does the US invest in China or not?" that US investment in
-    Taiwan is growing: since today's refits "or not" (and "or" with a word the bot does not
-    know, such as "viceversa" written as one word) lifts a candidate that states neither
-    party's flow over the threshold, while the questions without it are refused (0.00, 0.43).
-    Should be refused, or for "viceversa" read both ways (TSMC)."""
+    Taiwan is growing: "or not" (and "or" with a word the bot does not know, such as
+    "viceversa" written as one word) lifted a candidate that states neither party's flow over
+    the threshold, while the questions without it are refused. A closing "or not" ("ou pas",
+    "ou non") now asks nothing more than the question without it. Should be refused, or for
+    "viceversa" read both ways (TSMC)."""
     answer = answers[question]
     assert not answer.answered or (question.endswith("viceversa?") and answer.item.id == TSMC), (
         seen(answer)
@@ -439,6 +451,15 @@ def test_guard_the_phrase_beside_a_question_of_no_flow_changes_nothing(answers):
     for question, plain in NO_FLOW.items():
         with_phrase, without = answers[question], answers[plain]
         assert with_phrase.answered and with_phrase.item.id == without.item.id, seen(with_phrase)
+
+
+@pytest.mark.parametrize("question", list(YES_OR_NO))
+def test_a_closing_or_not_asks_what_the_question_without_it_asks(answers, question):
+    """ "…, or not?", "… ou pas ?", "… ou non ?" asks the question as yes or no: the same answer
+    (or the same refusal) as the question without it, its "not" no doubt of the asker's."""
+    asked, plain = answers[question], answers[YES_OR_NO[question]]
+    assert asked.answered == plain.answered, seen(asked)
+    assert not plain.answered or asked.item.id == plain.item.id, seen(asked)
 
 
 @pytest.mark.parametrize("phrased", PHRASED)
