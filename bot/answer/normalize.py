@@ -32,7 +32,7 @@ from wordfreq import get_frequency_dict
 # Bump by hand when a change to the code here (or to engine.index_for) gives a text other terms:
 # every item is then indexed again. Changes to lexicon.toml and the stop words are seen by
 # index_version() itself.
-NORMALISER_VERSION = 11
+NORMALISER_VERSION = 12
 MAX_QUESTION_CHARS = 500  # longer input is cut before it is normalised
 LANGS = ("fr", "en")
 
@@ -48,14 +48,15 @@ _TOKEN = re.compile(r"[a-z0-9]+|[%$€]")
 _AMOUNT = re.compile(r"(\d)(bn|b|md|mds|mrd|mrds|m|k)\b")
 _MAGNITUDES = {"m": "million", "k": "thousand"}  # the others are billions
 # The reverse of a flow, asked for ("…, or the other way round?", "… ou l'inverse ?", "and vice
-# versa?") or denied ("…, not the other way round"). "Vice versa" and "the other way round" say
-# nothing else, wherever they stand ("…, or vice versa, I forget"); "the opposite" and "le
+# versa?") or denied ("…, not the other way round"). "Vice versa" (also run together,
+# "viceversa") and "the other way round" say nothing else, wherever they stand ("…, or vice
+# versa, I forget"); "the opposite" and "le
 # contraire" may be a word's opposite ("or the opposite, lower?", "the opposite side"), so they
 # count only at the end of a clause. The phrase holds nothing a fact could: its words are no
 # terms; the words between "or" and it ("or is it the reverse") stay.
 _CLAUSE_END = r"(?=\s*(?:$|[^\w\s,:]))"
 _ALWAYS_REVERSE = (
-    r"(?:vice[\s‐-]versa|the\s+other\s+way\s+['’]?a?round|(?:dans\s+)?l[\s'’`´ʼ]+autre\s+sens"
+    r"(?:vice[\s‐-]?versa|the\s+other\s+way\s+['’]?a?round|(?:dans\s+)?l[\s'’`´ʼ]+autre\s+sens"
     r"|inversement|conversely)\b"
 )
 _REVERSE = (
@@ -68,11 +69,19 @@ _REVERSE = (
 _REVERSE_ALONE = re.compile(rf"\b{_ALWAYS_REVERSE}", re.IGNORECASE)
 _BOTH_WAYS = re.compile(rf"\b(?:ou|or|and|et)\b((?:\W+\w+){{0,5}}?)\W+{_REVERSE}", re.IGNORECASE)
 _NOT_REVERSE = re.compile(rf"\b(?:not|pas|non)\W+{_REVERSE}", re.IGNORECASE)
-# "…, or not?", "… ou pas ?": the question asked as yes or no, which asks nothing more; its "not"
-# is no doubt of the asker's (the intent "check").
-_YES_OR_NO = re.compile(
-    r"\W*\b(?:or|ou)\s+(?:not|no|pas|non)\b(?=\s*(?:$|[^\w\s:]))", re.IGNORECASE
-)
+# "…, or not?", "… ou pas ?", "…, oui ou non ?": the question asked as yes or no, which asks
+# nothing more; its "not" is no doubt of the asker's (the intent "check"). The tag closes a
+# clause: punctuation, an emoticon, a line's end, chat filler ("or not lol") or another tag come
+# next, never a word it denies ("or not gold", "ou pas encore") nor the rest of a hyphenated word
+# ("EU or non-EU firms").
+_TAG = r"\b(?:(?:yes|oui)[^\S\n]*,?[^\S\n]*)?(?:or|ou)\s+(?:not|no|pas|non)\b(?!-)"
+
+
+@lru_cache(maxsize=1)
+def _yes_or_no() -> re.Pattern[str]:
+    filler = "|".join(sorted(map(re.escape, lexicon().filler), key=len, reverse=True))
+    after = rf"(?=[^\S\n]*(?:$|\n|[^\w\s-]|(?:{filler})\b|{_TAG}))"
+    return re.compile(rf"(?:[^\S\n]*,)?[^\S\n]*{_TAG}{after}", re.IGNORECASE)
 
 
 # Characters that show nothing (zero-width spaces and joiners, the soft hyphen, direction marks
@@ -94,12 +103,12 @@ def both_ways(text: str) -> tuple[str, bool]:
     """The text without the phrases that ask for or deny a flow's reverse, nor a closing "or
     not", and whether it asks both ways."""
     text = _NOT_REVERSE.sub(" ", unicodedata.normalize("NFKC", text))  # "ｖｉｃｅ ｖｅｒｓａ"
-    text = _YES_OR_NO.sub(" ", text)
+    text = _yes_or_no().sub(" ", text)
     asked = False
 
     def reverse(found: re.Match[str]) -> str:
         nonlocal asked
-        asked = asked or _names_a_party(text[: found.start()])
+        asked = asked or _names_a_party(text[: found.end(1)])  # up to the phrase ("And X, or…")
         return f"{found[1]} "
 
     kept = _BOTH_WAYS.sub(reverse, text)
@@ -233,6 +242,7 @@ class Lexicon:
     intents: dict[str, frozenset[str]]  # intent → cue words and concept tokens
     stop: frozenset[str]
     stop_stems: frozenset[str]
+    filler: frozenset[str] = frozenset()  # chat filler ("lol", "thanks"), folded
 
 
 CONCEPT_PREFIX = "z"  # concept tokens never meet a stem: "zcar" (voiture) is not "car(e)"
@@ -281,7 +291,8 @@ def lexicon() -> Lexicon:
         folded_cues = {" ".join(fold(cue).split()) for cue in cues}
         tokens = {concept_token(c) for c in cues if c in data["concept"]}
         intents[intent] = frozenset(folded_cues | tokens | {words.get(c, c) for c in folded_cues})
-    stop = {fold(w) for w in data["filler"]["words"]}
+    filler = frozenset(fold(w) for w in data["filler"]["words"])
+    stop = set(filler)
     # Single question words ("combien", "pourquoi") are read as intents, not searched for.
     cues = {cue for found in intents.values() for cue in found}
     stop |= {cue for cue in cues if cue.isalpha() and cue not in words}
@@ -295,6 +306,7 @@ def lexicon() -> Lexicon:
         intents=intents,
         stop=frozenset(stop),
         stop_stems=frozenset(stop_stems),
+        filler=frozenset(w for w in filler if w),
     )
 
 

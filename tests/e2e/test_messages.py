@@ -176,6 +176,7 @@ async def test_messages_of_bots_webhooks_and_itself_are_ignored(bot, fake):
 
 async def test_a_burst_of_mentions_gets_three_answers_and_one_note(bot, fake):
     questions = [await say(fake, f"{mention(fake)} deadline AMI ?") for _ in range(6)]
+    await reply_to(fake, questions[0])  # on a loaded machine the first answer may take a while
     await fake.quiet()
     replies = [replies_to(fake, q) for q in questions]
     assert [len(r) for r in replies] == [1, 1, 1, 1, 0, 0]
@@ -186,6 +187,7 @@ async def test_a_burst_of_mentions_gets_three_answers_and_one_note(bot, fake):
 async def test_another_member_is_answered_in_a_busy_channel_after_a_quiet_moment(bot, fake, clock):
     members = [FakeUser(username=f"member{i}") for i in range(6)]
     first = [await say(fake, f"{mention(fake)} deadline AMI ?", author=m) for m in members]
+    await reply_to(fake, first[0])
     await fake.quiet()
     assert sum(len(replies_to(fake, q)) for q in first) == 5 + 1  # five answers, one note
     clock.advance(seconds=3)

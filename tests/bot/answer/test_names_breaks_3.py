@@ -153,14 +153,10 @@ async def test_a_question_naming_both_partnerships_is_still_answered(engine):
         assert answer.answered and answer.item.id in expect, seen(answer)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the EPPD's overview comes first at 0.54, under the threshold (0.558) since the refit "
-    "that drops a closing 'or not'; answered at 0.64 before",
-)
 async def test_the_dev_question_naming_both_partnerships_is_answered(engine):
     """The dev question "is the EPPD a france-taiwan format or a us-taiwan one? i keep confusing
-    it with the AMI" names both partnerships: the EPPD's overview answers it."""
+    it with the AMI" names both partnerships: the EPPD's overview answers it (0.80; it stood at
+    0.54, under the threshold, with the models of 15d6bfd alone)."""
     answer = await engine.ask(
         "is the EPPD a france-taiwan format or a us-taiwan one? i keep confusing it with the AMI"
     )

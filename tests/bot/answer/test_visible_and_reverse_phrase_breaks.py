@@ -90,10 +90,11 @@ ABOUT_THE_PHRASE = {  # the question, its confidence today, before
 }
 ELSEWHERE = {
     # Answered with TSMC at 0.66 on 2a30e47, refused on 11e79ff, answered again since the refit
-    # that drops a closing "or not" (0.58, threshold 0.558): "the other way round" counts
-    # wherever it stands, so the road's question also asks the flow the other way.
+    # that drops a closing "or not" (0.58, threshold 0.558; 0.63, threshold 0.552, since "yes or
+    # no" goes too): "the other way round" counts wherever it stands, so the road's question also
+    # asks the flow the other way.
     "Does France invest in Taiwan? I'm on my way to their office, is it left or the other way "
-    "round the roundabout?": "0.58, threshold 0.558",
+    "round the roundabout?": "0.63, threshold 0.552",
     # Answered with TSMC (0.66) until the phrase needed a party named before it; now with the
     # analyst's view of the AMI (0.78: "he said" is read as a quote), as before e471491.
     "He said and vice versa twice in his talk. Does France invest in Taiwan?": None,
@@ -106,7 +107,8 @@ OR_A_WORD = {  # question: (what it got, confidence; before), None once it holds
     # Taiwan growing at 0.75 (refused on b96cac3, answered since the refit of dc517e6).
     "Does France invest in Taiwan or not?": None,
     "Does the US invest in China or not?": None,
-    "Does France invest in Taiwan or viceversa?": (FIFTEEN, "0.75 (before: 0.85)"),
+    # US firms' USD 15 bn in Taiwan (0.75) until "viceversa" in one word was read as the phrase.
+    "Does France invest in Taiwan or viceversa?": None,
 }
 ALONE = ["Is it the other way round?", "the other way round?"]
 YES_OR_NO = {  # a question asked as yes or no: the question without its "or not"

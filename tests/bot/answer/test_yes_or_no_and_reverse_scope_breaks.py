@@ -1,0 +1,541 @@
+"""Trying to break 15d6bfd: a closing "or not" / "or no" / "ou pas" / "ou non" is taken out of a
+question (``normalize._YES_OR_NO``), the intents are read from the text as ``both_ways`` leaves
+it, and a both-ways phrase ("or vice versa", "ou l'inverse") reverses a flow only when a party is
+named before it (``normalize._names_a_party``).
+
+Strict xfails fail today: each says what a member sees, with figures measured on 15d6bfd
+(threshold 0.558). Tests named "guard" are attacks that held. The questions asked of the seeded
+engine are asked once, by the module's ``answers``, and the replies to the bot's answers there
+too. Nothing here reads the frozen test set: the sample questions come from dev.toml.
+
+With no fact of French investment in Taiwan, nor of any flow between the US and China, "Does
+France invest in Taiwan?" and "Does the US invest in China?" are refused; only the reverse of the
+first, Taiwanese investment in France (TSMC), is stated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+from bot.answer.normalize import both_ways, fold, normalize
+from bot.answer.structure import Direction, declared, direction, states
+from bot.conversation import followup
+from bot.conversation.followup import Context
+from bot.knowledge import Knowledge
+from tests.questions import seeded_engine
+from tests.support import PROJECT, SEEDS, TODAY, seen
+
+TSMC = "fr-tw-ami-taiwan-investment"  # Taiwanese investment in France and Europe
+FIFTEEN = "us-tw-us-firms-invest-15bn"  # US firms invest USD 15 bn in Taiwan
+PLEDGE = "us-tw-trade-deal-investment-250bn"  # USD 250 bn of Taiwanese investment in the US
+EPPD = "us-tw-eppd"  # the EPPD, whose text gives its sixth round
+SIXTH = "us-tw-eppd-sixth-round"
+
+
+def _flows() -> dict[str, Direction]:
+    """The flow each seed item declares, by item id (the store does not keep it)."""
+    found = {}
+    for path in sorted(SEEDS.glob("*.toml")):
+        for table in tomllib.loads(path.read_text(encoding="utf-8")).values():
+            for item in table if isinstance(table, list) else ():
+                if isinstance(item, dict) and item.get("flow"):
+                    found[item["id"]] = declared(tuple(item["flow"]))
+    return found
+
+
+FLOWS = _flows()
+
+
+def _dev() -> list[dict]:
+    path = PROJECT / "tests" / "questions" / "dev.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))["question"]
+
+
+SAMPLE = _dev()[1::4]  # 68 questions with the items that answer them (none: out of scope)
+TAGGED = {  # a closing tag added to a dev question, in its language
+    "or not?": lambda q: q["q"].rstrip(" ?") + (" or not?" if q["lang"] == "en" else " ou pas ?"),
+    ", or not?": lambda q: (
+        q["q"].rstrip(" ?") + (", or not?" if q["lang"] == "en" else ", ou non ?")
+    ),
+}
+
+# Breaks of the yes-or-no tag ------------------------------------------------------------------
+MORE_WORDS = {  # the tag with words after it: (the question without the tag, what happens now)
+    "Does France invest in Taiwan or not according to the article?": (
+        "Does France invest in Taiwan according to the article?",
+        "answered with US firms' USD 15 bn in Taiwan (0.73), a flow of other parties; refused "
+        "without the tag (0.10)",
+    ),
+    "Does France invest in Taiwan or not in 2025?": (
+        "Does France invest in Taiwan in 2025?",
+        "answered with US firms' USD 15 bn in Taiwan (0.78); refused without the tag (0.10)",
+    ),
+    "La France investit à Taïwan ou pas selon l'article ?": (
+        "La France investit à Taïwan selon l'article ?",
+        "answered with TSMC in Europe (0.64), the reverse of the flow asked; refused without "
+        "the tag (0.09)",
+    ),
+    # Held since the tag may be followed by chat filler, an emoticon, a line's end or another
+    # tag; on 15d6bfd each got US firms' USD 15 bn in Taiwan (0.73; China: 0.93) or, in French,
+    # TSMC in Europe (0.74), the reverse of the flow asked.
+    "Does France invest in Taiwan or not lol": ("Does France invest in Taiwan lol", None),
+    "Does China invest in Taiwan or not lol": ("Does China invest in Taiwan lol", None),
+    "Does France invest in Taiwan or not :)": ("Does France invest in Taiwan :)", None),
+    "Est-ce que la France investit à Taïwan ou pas mdr": (
+        "Est-ce que la France investit à Taïwan mdr",
+        None,
+    ),
+    "Does France invest in Taiwan or not or not?": ("Does France invest in Taiwan?", None),
+    "Does France invest in Taiwan or not\nthanks": ("Does France invest in Taiwan\nthanks", None),
+}
+YES_OR_NO_WORDS = {  # "yes or no", "oui ou non": (the question without it, its item, what now)
+    # Held since "yes" / "oui" go with the tag; on 15d6bfd the first was refused (0.45, TSMC at
+    # 0.76 without the tag), the second answered with US investment in Taiwan growing (0.73).
+    "Taïwan investit-il en France, oui ou non ?": ("Taïwan investit-il en France ?", TSMC, None),
+    "US investment in China, yes or no?": ("US investment in China?", None, None),
+}
+CHECKED = {  # a statement checked with "or not": (checked otherwise, its item, what happens now)
+    "The last EPPD round was the fifth, or not?": (
+        "The last EPPD round was the fifth, wasn't it?",
+        EPPD,
+        "refused (0.02), the intent 'check' lost with the tag; the EPPD (its sixth round) at "
+        "0.75 with 'wasn't it?'",
+    ),
+    "C'était le cinquième cycle de l'EPPD, ou pas ?": (
+        "C'était le cinquième cycle de l'EPPD, non ?",
+        SIXTH,
+        "refused (0.29), the intent 'check' lost with the tag; the sixth round at 0.96 with "
+        "', non ?'",
+    ),
+}
+REPLY_AFTER_EPPD = "does the US invest in China or not"  # replied to an answer about the EPPD
+
+# Breaks of the party named before the phrase -------------------------------------------------
+OPENING_WORD = {  # "and"/"et" opening the question: (the question without it, what happens now)
+    # Held since the party is looked for up to the phrase, not up to the "and" its match starts
+    # at; on 15d6bfd each was refused (0.24, 0.24, 0.01), read one way.
+    "And French investment in Taiwan, or vice versa?": (
+        "French investment in Taiwan, or vice versa?",
+        None,
+    ),
+    "And France invests in Taiwan, or vice versa?": (
+        "France invests in Taiwan, or vice versa?",
+        None,
+    ),
+    "Et Paris investit à Taïwan ou l'inverse ?": ("Paris investit à Taïwan ou l'inverse ?", None),
+}
+REPLY_AFTER_TSMC = "and French investment in Taiwan, or vice versa?"
+QUOTED = {  # the phrase quoted in a sentence naming a party, the flow asked after
+    "The French minister said and vice versa twice in his talk. Does France invest in Taiwan?": (
+        "answered with TSMC in Europe (0.79), the reverse of the flow asked: 'French' names a "
+        "party before the quoted phrase"
+    ),
+    "I live in France. My teacher says and vice versa a lot. Does France invest in Taiwan?": (
+        "answered with TSMC in Europe (0.95), the reverse of the flow asked: 'France' is named "
+        "in the sentence before the quoted phrase"
+    ),
+}
+
+# Guards ---------------------------------------------------------------------------------------
+DRESSED = [  # closing tags in every dress, added to a one-way question
+    " or not?!?",
+    " or not…",
+    " or not 🤔",
+    " OR NOT?",
+    " or not @everyone",
+    " or not <@123>",
+    " or\u200b not?",
+    " ｏｒ ｎｏｔ？",
+    " or not, or not?",
+    ", or not? or not?",
+    " or not? " + "lol " * 1_500,  # 6,009 characters after the question
+]
+STATED = "Does Taiwan invest in France"  # TSMC (0.96)
+UNSTATED = "Does France invest in Taiwan"  # refused (0.00)
+PADDED = "\u200b" * 6_000 + UNSTATED + " or not?"
+NOT_A_TAG = [  # "or not", "ou pas" that say more than yes or no: nothing taken out
+    "Is it gold or not gold?",
+    "Does Taiwan invest in France or nothing?",
+    "Is the AMI still open or not yet?",
+    "L'AMI est-il encore ouvert ou pas encore ?",
+    "L'AMI est-il encore ouvert ou pas du tout ?",
+    "Does the AMI close on 15 May or no later than 20 May?",
+    "Taïwan investit-il en France ou bien pas ?",
+]
+SAME_ITEM = {  # question: the question without its words that are no tag
+    "Is the AMI still open or not yet?": "Is the AMI still open?",
+    "Does the AMI close on 15 May or no later than 20 May?": "Does the AMI close on 15 May?",
+    "Taïwan investit-il en France ou bien pas ?": "Taïwan investit-il en France ?",
+}
+STILL_CHECKS = {  # a check whose tag goes, its doubt staying: the item that corrects it
+    "It was the sixth round of the EPPD, not the fifth, or not?": EPPD,
+    "C'était le cinquième cycle de l'EPPD, non ?": SIXTH,
+}
+PARTY_BEFORE = {  # the flow named before the phrase, in every dress: the flow stated either way
+    "Does the U.S. invest in Taiwan or vice versa?": FIFTEEN,
+    "Does Taiwan invest in the U.S. or vice versa?": PLEDGE,
+    "#France invests in #Taiwan or vice versa?": TSMC,
+    "@France invests in @Taiwan or vice versa?": TSMC,
+    "I read about France. Does it invest in Taiwan, or vice versa?": TSMC,
+    "Does France invest in Taiwan, or vice versa, ou l'inverse ?": TSMC,
+    "Does France invest in Taiwan or not?! Or vice versa?": TSMC,
+    "Les investissements français à Taïwan, ou l'inverse ?": TSMC,
+    "French investment in Taiwan, or vice versa?": TSMC,
+}
+ONLY_ADJECTIVE = [  # a party named before the phrase by its adjective only
+    "Taiwanese firms in France or vice versa?",
+    "Do French firms invest in Taiwan or vice versa?",
+    "Les investissements français à Taïwan, ou l'inverse ?",
+]
+PARTIES_EN = ["France", "Taiwan", "the US", "China"]
+PARTIES_FR = {  # subject and verb, and where to
+    "France": ("la France", "investit", "en France"),
+    "Taiwan": ("Taïwan", "investit", "à Taïwan"),
+    "US": ("les États-Unis", "investissent", "aux États-Unis"),
+    "China": ("la Chine", "investit", "en Chine"),
+}
+CLOSINGS_EN = ["?", " or not?", ", or not?", " OR NOT?", " or not 🤔"]
+CLOSINGS_FR = [" ?", " ou pas ?", ", ou non ?"]
+
+
+def _flow_questions() -> list[str]:
+    """A flow between two of four parties asked one way, plainly or with a closing tag."""
+    found = []
+    for x, y in itertools.permutations(PARTIES_EN, 2):
+        for closing in CLOSINGS_EN:
+            found.append(f"Does {x} invest in {y}{closing}")
+            found.append(f"{x[0].upper()}{x[1:]} investment in {y}{closing}")
+    for x, y in itertools.permutations(PARTIES_FR, 2):
+        (subject, verb, _), (_, _, where) = PARTIES_FR[x], PARTIES_FR[y]
+        found += [f"Est-ce que {subject} {verb} {where}{closing}" for closing in CLOSINGS_FR]
+    return found
+
+
+FLOW_QUESTIONS = _flow_questions()  # 156
+
+QUESTIONS = [
+    *MORE_WORDS,
+    *(plain for plain, _ in MORE_WORDS.values()),
+    *YES_OR_NO_WORDS,
+    *(value[0] for value in YES_OR_NO_WORDS.values()),
+    *CHECKED,
+    *(value[0] for value in CHECKED.values()),
+    *OPENING_WORD,
+    *(plain for plain, _ in OPENING_WORD.values()),
+    *QUOTED,
+    STATED + "?",
+    UNSTATED + "?",
+    *(base + tag for base in (STATED, UNSTATED) for tag in DRESSED),
+    PADDED,
+    *SAME_ITEM,
+    *SAME_ITEM.values(),
+    *STILL_CHECKS,
+    *PARTY_BEFORE,
+    *FLOW_QUESTIONS,
+]
+REPLIES = {  # (reply, the answer replied to: item, partnership)
+    REPLY_AFTER_EPPD: (EPPD, EPPD),
+    REPLY_AFTER_EPPD + "?": (EPPD, EPPD),
+    "does the US invest in China": (EPPD, EPPD),
+    REPLY_AFTER_TSMC: (TSMC, "fr-tw-ami"),
+}
+
+
+def broken(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+def breaks(cases: dict) -> list:
+    """Each case a parameter, a strict xfail with the reason (its value's last element) when it
+    has one: None once it holds."""
+    found = []
+    for key, value in cases.items():
+        reason = value if isinstance(value, str) else value[-1]
+        found.append(pytest.param(key, marks=broken(reason) if reason else ()))
+    return found
+
+
+def right(question: dict, answer) -> bool:
+    """Whether an answer to a dev question is one of its items, or a refusal when none is."""
+    if not question["expect"]:
+        return not answer.answered
+    return answer.answered and answer.item.id in question["expect"]
+
+
+def same(answer, plain) -> bool:
+    """The same answer (the same item) or the same refusal."""
+    if answer.answered != plain.answered:
+        return False
+    return not plain.answered or answer.item.id == plain.item.id
+
+
+async def _ask_all() -> dict:
+    async with seeded_engine() as engine:
+        found = {q: await engine.ask(q) for q in dict.fromkeys(QUESTIONS)}
+        for question in SAMPLE:
+            found[question["q"]] = await engine.ask(question["q"])
+            for name, tag in TAGGED.items():
+                found[name, question["q"]] = await engine.ask(tag(question))
+        knowledge = Knowledge(engine.store, clock=lambda: TODAY)
+        for reply, (item, partnership) in REPLIES.items():
+            context = Context(item, partnership, "en")
+            found["reply", reply] = await followup.ask(
+                knowledge, reply, context=context, lang="en", guild_id=None
+            )
+        return found
+
+
+@pytest.fixture(scope="module")
+def answers() -> dict:
+    return asyncio.run(_ask_all())
+
+
+# The yes-or-no tag ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", breaks(MORE_WORDS))
+def test_or_not_with_words_after_it_asks_what_the_question_without_it_asks(answers, question):
+    """A member does not always end on the tag: "… or not according to the article?", "… ou pas
+    selon l'article ?" (as questions of examples.toml do), "or not lol", "ou pas mdr", an
+    emoticon starting with a colon, the tag typed twice, a thank-you on the next line. The tag
+    was dropped only right before punctuation or the end, so "or" stayed a term and "not" the
+    intent 'check', and a question refused without the tag got another flow, or the reverse of
+    the one asked. Chat filler, an emoticon, a line's end and another tag now close it; words
+    that may be what "not" denies ("according to the article", "in 2025") still keep it. Should
+    be the answer (here the refusal) of the question without the tag."""
+    answer, plain = answers[question], answers[MORE_WORDS[question][0]]
+    assert not plain.answered
+    assert same(answer, plain), seen(answer)
+
+
+@pytest.mark.parametrize("question", breaks(YES_OR_NO_WORDS))
+def test_yes_or_no_asks_what_the_question_without_it_asks(answers, question):
+    """ "…, oui ou non ?" and "…, yes or no?" are the tag too: "ou non" / "or no" went and
+    "oui" / "yes" stayed a term of the question, which lost TSMC (0.76 → 0.45) or got a flow of
+    other parties. The whole "yes or no" now goes: the answer of the question without it."""
+    answer, plain = answers[question], answers[YES_OR_NO_WORDS[question][0]]
+    assert same(answer, plain), seen(answer)
+
+
+@pytest.mark.parametrize("question", breaks(CHECKED))
+def test_a_statement_checked_with_or_not_is_answered_as_a_check(answers, question):
+    """After a statement ("The last EPPD round was the fifth, or not?", "C'était le cinquième
+    cycle, ou pas ?") the tag checks what the asker believes, as "wasn't it?" and ", non ?" do.
+    Dropping it drops the intent 'check', and the fifth round the asker got wrong now counts
+    against the item that corrects it: refused. Should be the item the check gets."""
+    answer, checked = answers[question], answers[CHECKED[question][0]]
+    assert checked.answered
+    assert same(answer, checked), seen(answer)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="answered with US investment in Taiwan growing (0.68), a flow of other parties: the "
+    "reply is asked as 'does the US invest in China or not EPPD', the tag no longer closing it; "
+    "refused without the tag (0.54) or with '?' (0.54)",
+)
+def test_a_reply_ending_on_or_not_is_read_without_the_tag(answers):
+    """bot/conversation/followup.py asks a reply to the bot's answer as "<reply> <subject>": a
+    reply with no question mark, "does the US invest in China or not", after an answer about
+    the EPPD, ends on "EPPD", not on the tag. Should be refused, as the reply without the tag
+    and the reply with a question mark are."""
+    assert not answers["reply", "does the US invest in China"].answered
+    assert not answers["reply", REPLY_AFTER_EPPD + "?"].answered
+    answer = answers["reply", REPLY_AFTER_EPPD]
+    assert not answer.answered, seen(answer)
+
+
+def test_guard_the_questions_the_breaks_are_measured_against_are_answered_as_they_say(answers):
+    """Guard: what the strict xfails here compare with holds, so that each fails for its break
+    alone: the questions without the tag refused, or answered with TSMC, the EPPD and its sixth
+    round; the replies without the tag or with "?" refused; the questions without "And" / "Et"
+    answered with TSMC; the question alone after the quoted phrase refused."""
+    for plain, _ in MORE_WORDS.values():
+        assert not answers[plain].answered, seen(answers[plain])
+    expected = {plain: item for plain, item, _ in (*YES_OR_NO_WORDS.values(), *CHECKED.values())}
+    expected |= {plain: TSMC for plain, _ in OPENING_WORD.values()}
+    expected[UNSTATED + "?"] = None
+    for plain, item in expected.items():
+        answer = answers[plain]
+        assert (answer.item.id if answer.answered else None) == item, seen(answer)
+    for reply in ("does the US invest in China", REPLY_AFTER_EPPD + "?"):
+        assert not answers["reply", reply].answered, seen(answers["reply", reply])
+
+
+def test_guard_the_tag_in_every_dress_asks_nothing_more(answers):
+    """Guard: "or not?!?", "or not…", "or not 🤔", "OR NOT?", before @everyone or a mention,
+    with a zero-width space, in fullwidth letters, twice with a comma or a question mark
+    between, followed by 6,000 characters, or after 6,000 zero-width spaces: the answer of the
+    question without it (TSMC for the flow stated, refused for its reverse), no error."""
+    for base in (STATED, UNSTATED):
+        plain = answers[base + "?"]
+        for tag in DRESSED:
+            answer = answers[base + tag]
+            assert same(answer, plain), (tag, seen(answer))
+    assert answers[STATED + "?"].answered and answers[STATED + "?"].item.id == TSMC
+    assert not answers[PADDED].answered, seen(answers[PADDED])
+
+
+def test_guard_or_not_that_says_more_is_kept(answers):
+    """Guard: "or not gold", "or nothing", "or not yet", "ou pas encore", "ou pas du tout",
+    "or no later than", "ou bien pas": nothing is taken out of the text, and the questions
+    answered are answered with the item of the question without those words."""
+    for question in NOT_A_TAG:
+        kept, _ = both_ways(question)
+        assert fold(kept) == fold(question), question
+    for question, plain in SAME_ITEM.items():
+        answer, without = answers[question], answers[plain]
+        assert without.answered and same(answer, without), seen(answer)
+
+
+def test_guard_a_check_keeps_its_doubt_when_the_tag_goes(answers):
+    """Guard: "It was the sixth round of the EPPD, not the fifth, or not?" (its "not the fifth"
+    stays) and "C'était le cinquième cycle de l'EPPD, non ?" (no "ou"): read as checks, and
+    answered with the item that says the sixth round."""
+    for question, item in STILL_CHECKS.items():
+        assert "check" in normalize(question).intents, question
+        answer = answers[question]
+        assert answer.answered and answer.item.id == item, seen(answer)
+
+
+@pytest.mark.parametrize("tag", TAGGED)
+def test_guard_a_closing_tag_never_makes_a_dev_answer_wrong(answers, tag):
+    """Guard: 68 dev questions (every fourth, from the second) with " or not?" / " ou pas ?" or
+    ", or not?" / ", ou non ?" in place of their question mark: every one answered right, or
+    rightly refused, stays so."""
+    worse = [
+        (question["q"], seen(answers[tag, question["q"]]))
+        for question in SAMPLE
+        if right(question, answers[question["q"]])
+        and not right(question, answers[tag, question["q"]])
+    ]
+    assert sum(right(q, answers[q["q"]]) for q in SAMPLE) >= 60
+    assert worse == []
+
+
+def test_guard_a_flow_asked_one_way_is_answered_with_that_flow_or_refused(answers):
+    """Guard: each flow between France, Taiwan, the US and China, asked one way in English (two
+    ways of asking) and in French, plainly or with "or not?", ", or not?", "OR NOT?", "or not
+    🤔", "ou pas ?", ", ou non ?" (156 questions): never answered with an item stating another
+    flow or its reverse; Taiwan into France and the US, and the US into Taiwan, are answered."""
+    answered = set()
+    for question in FLOW_QUESTIONS:
+        answer = answers[question]
+        if answer.answered and answer.item.id in FLOWS:
+            assert states(direction(question), FLOWS[answer.item.id]), seen(answer)
+            answered.add(answer.item.id)
+    assert {TSMC, FIFTEEN, PLEDGE} <= answered
+
+
+# The party named before the phrase ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", breaks(OPENING_WORD))
+def test_a_question_opening_on_and_is_read_both_ways(answers, question):
+    """ "And French investment in Taiwan, or vice versa?", a second question in a talk: the
+    pattern of the phrase starts at the first "and", "or", "et" or "ou" up to five words before
+    it, so here at "And", and ``_names_a_party`` read the text before that word, which is
+    empty. It now reads up to the phrase. Read both ways, as the question without "And" is:
+    TSMC."""
+    answer, plain = answers[question], answers[OPENING_WORD[question][0]]
+    assert plain.answered and plain.item.id == TSMC
+    assert answer.answered and answer.item.id == TSMC, seen(answer)
+
+
+def test_a_reply_opening_on_and_is_read_both_ways(answers):
+    """A member who got TSMC's investment in Europe replies "and French investment in Taiwan,
+    or vice versa?", asked as "… or vice versa? AMI": refused (0.19) on 15d6bfd, read one way.
+    TSMC, as the question alone without "and" is (0.98)."""
+    answer = answers["reply", REPLY_AFTER_TSMC]
+    assert answer.answered and answer.item.id == TSMC, seen(answer)
+
+
+@pytest.mark.parametrize("question", breaks(QUOTED))
+def test_a_phrase_quoted_after_a_party_does_not_reverse_a_later_question(answers, question):
+    """The example of 15d6bfd, "He said and vice versa twice in his talk. Does France invest in
+    Taiwan?", with the speaker French ("The French minister said…") or France named in the
+    sentence before: any party before the phrase counts, though no flow is named before it.
+    Should not be TSMC, the reverse of the flow asked (refused, as the question alone is)."""
+    answer = answers[question]
+    assert not (answer.answered and answer.item.id == TSMC), seen(answer)
+
+
+def test_guard_a_flow_named_before_the_phrase_is_read_both_ways(answers):
+    """Guard: "U.S." with dots either way, parties as hashtags or "@" words, the subject named in
+    the sentence before ("I read about France. Does it…"), the phrase in both languages, after
+    a tag with "?!", French "investissements français", English "French investment": each
+    answered with the flow stated the other way."""
+    for question, item in PARTY_BEFORE.items():
+        answer = answers[question]
+        assert answer.answered and answer.item.id == item, seen(answer)
+
+
+def test_guard_a_party_named_by_its_adjective_before_the_phrase_counts():
+    """Guard: "Taiwanese firms in France or vice versa?", "Do French firms…", "Les
+    investissements français à Taïwan, ou l'inverse ?": asked both ways."""
+    for question in ONLY_ADJECTIVE:
+        assert both_ways(question)[1], question
+        assert direction(question).either_way, question
+
+
+# The command line -----------------------------------------------------------------------------
+
+CLI_LINES = [
+    STATED + " or not?!?",
+    UNSTATED + " or not lol",
+    "or not",
+    "ou pas ?",
+    "OR NOT",
+    "or not " * 900,
+    "x" + " or not?" * 800,
+    "ｏｒ ｎｏｔ？",
+    "or\u200b not <@123> @everyone",
+    "!" * 6_000 + " or not?",
+    "And French investment in Taiwan, or vice versa?",
+    "Taïwan investit-il en France, oui ou non ?",
+]
+ANSWER_KEYS = {"question", "answered", "lang", "text", "confidence", "matches", "sources"}
+
+
+@pytest.fixture(scope="module")
+def cli_output(tmp_path_factory) -> subprocess.CompletedProcess:
+    environ = {**os.environ, "DATABASE_PATH": str(tmp_path_factory.mktemp("cli") / "db.sqlite3")}
+    environ.pop("DISCORD_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "-"],
+        input="\n".join(CLI_LINES) + "\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        cwd=PROJECT,
+        env=environ,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_guard_the_command_line_keeps_its_keys_for_tags_and_phrases(cli_output):
+    """Guard: `python -m bot ask --json -` with tags in every dress, the tag alone, 900 and 800
+    times, 6,000 exclamation marks before it, a broken mention, the breaks above: one JSON
+    object per line with the keys it always had and the question as typed; no error."""
+    done = cli_output
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    lines = done.stdout.splitlines()
+    assert len(lines) == len(CLI_LINES)
+    for line, question in zip(lines, CLI_LINES, strict=True):
+        answer = json.loads(line)
+        assert set(answer) == ANSWER_KEYS
+        assert answer["question"] == question
+        assert all(set(match) == {"id", "kind", "title", "score"} for match in answer["matches"])
+    first = json.loads(lines[0])
+    assert first["answered"] and first["matches"][0]["id"] == TSMC
