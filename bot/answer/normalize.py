@@ -32,7 +32,7 @@ from wordfreq import get_frequency_dict
 # Bump by hand when a change to the code here (or to engine.index_for) gives a text other terms:
 # every item is then indexed again. Changes to lexicon.toml and the stop words are seen by
 # index_version() itself.
-NORMALISER_VERSION = 12
+NORMALISER_VERSION = 13
 MAX_QUESTION_CHARS = 500  # longer input is cut before it is normalised
 LANGS = ("fr", "en")
 
@@ -69,19 +69,37 @@ _REVERSE = (
 _REVERSE_ALONE = re.compile(rf"\b{_ALWAYS_REVERSE}", re.IGNORECASE)
 _BOTH_WAYS = re.compile(rf"\b(?:ou|or|and|et)\b((?:\W+\w+){{0,5}}?)\W+{_REVERSE}", re.IGNORECASE)
 _NOT_REVERSE = re.compile(rf"\b(?:not|pas|non)\W+{_REVERSE}", re.IGNORECASE)
-# "…, or not?", "… ou pas ?", "…, oui ou non ?": the question asked as yes or no, which asks
-# nothing more; its "not" is no doubt of the asker's (the intent "check"). The tag closes a
-# clause: punctuation, an emoticon, a line's end, chat filler ("or not lol") or another tag come
-# next, never a word it denies ("or not gold", "ou pas encore") nor the rest of a hyphenated word
-# ("EU or non-EU firms").
-_TAG = r"\b(?:(?:yes|oui)[^\S\n]*,?[^\S\n]*)?(?:or|ou)\s+(?:not|no|pas|non)\b(?!-)"
+# "…, or not?", "… ou pas du tout ?", "…, oui ou non ?", "… or not according to the article?":
+# the question asked as yes or no, which asks nothing more; its "not" is no doubt of the asker's
+# (the intent "check"). Unless "not" denies a word said before it ("is it gold or not gold?"), or
+# the rest of a hyphenated word follows ("EU or non-EU firms"); "or no" is the tag only where a
+# clause ends (before punctuation, an emoticon, a line's end, chat filler or another tag), not in
+# "or no later than".
+_TAG = re.compile(
+    r"(?:[^\S\n]*,)?[^\S\n]*\b(?:(?:yes|oui)[^\S\n]*,?[^\S\n]*)?(?:or|ou)\s+(not|no|pas|non)\b(?!-)"
+    r"(?:[^\S\n]+(?:at\s+all|du\s+tout)\b)?",
+    re.IGNORECASE,
+)
+DENIED_LETTERS = 4  # "in" of "… invest in Taiwan or not in 2025?" is no word "not" denies
+_NEXT_WORD = re.compile(r"[^\S\n]*(\w+)")
 
 
-@lru_cache(maxsize=1)
-def _yes_or_no() -> re.Pattern[str]:
-    filler = "|".join(sorted(map(re.escape, lexicon().filler), key=len, reverse=True))
-    after = rf"(?=[^\S\n]*(?:$|\n|[^\w\s-]|(?:{filler})\b|{_TAG}))"
-    return re.compile(rf"(?:[^\S\n]*,)?[^\S\n]*{_TAG}{after}", re.IGNORECASE)
+def _without_tags(text: str) -> str:
+    """The text without its yes-or-no tags."""
+
+    def drop(found: re.Match[str]) -> str:
+        following = _NEXT_WORD.match(text, found.end())
+        if following is None:
+            return " "
+        word = following[1].casefold()
+        if _TAG.match(text, following.start(1)):  # "or not or not?"
+            return " "
+        if found[1].casefold() == "no":
+            return " " if word in lexicon().filler else found[0]
+        said = {w.casefold() for w in WORD.findall(text, 0, found.start())}
+        return found[0] if len(word) >= DENIED_LETTERS and word in said else " "
+
+    return _TAG.sub(drop, text)
 
 
 # Characters that show nothing (zero-width spaces and joiners, the soft hyphen, direction marks
@@ -103,7 +121,7 @@ def both_ways(text: str) -> tuple[str, bool]:
     """The text without the phrases that ask for or deny a flow's reverse, nor a closing "or
     not", and whether it asks both ways."""
     text = _NOT_REVERSE.sub(" ", unicodedata.normalize("NFKC", text))  # "ｖｉｃｅ ｖｅｒｓａ"
-    text = _yes_or_no().sub(" ", text)
+    text = _without_tags(text)
     asked = False
 
     def reverse(found: re.Match[str]) -> str:

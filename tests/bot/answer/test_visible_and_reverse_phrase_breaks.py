@@ -89,12 +89,12 @@ ABOUT_THE_PHRASE = {  # the question, its confidence today, before
     "Does France invest in Taiwan and the vice versa principle": (0.86, 0.01),
 }
 ELSEWHERE = {
-    # Answered with TSMC at 0.66 on 2a30e47, refused on 11e79ff, answered again since the refit
-    # that drops a closing "or not" (0.58, threshold 0.558; 0.63, threshold 0.552, since "yes or
-    # no" goes too): "the other way round" counts wherever it stands, so the road's question also
-    # asks the flow the other way.
+    # "The other way round" counts wherever it stands, so the road's question also asks the flow
+    # the other way, and TSMC comes first near the threshold: answered at 0.66 on 2a30e47, 0.58
+    # on 15d6bfd, 0.63 on a0f64b7, refused on 11e79ff and since the refit that drops "or not"
+    # whatever follows it. It flips with refits.
     "Does France invest in Taiwan? I'm on my way to their office, is it left or the other way "
-    "round the roundabout?": "0.63, threshold 0.552",
+    "round the roundabout?": None,
     # Answered with TSMC (0.66) until the phrase needed a party named before it; now with the
     # analyst's view of the AMI (0.78: "he said" is read as a quote), as before e471491.
     "He said and vice versa twice in his talk. Does France invest in Taiwan?": None,

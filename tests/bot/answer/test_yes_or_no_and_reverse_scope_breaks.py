@@ -69,19 +69,17 @@ TAGGED = {  # a closing tag added to a dev question, in its language
 
 # Breaks of the yes-or-no tag ------------------------------------------------------------------
 MORE_WORDS = {  # the tag with words after it: (the question without the tag, what happens now)
+    # Held since the tag goes whatever follows unless "not" denies a word said before it; on
+    # 15d6bfd US firms' USD 15 bn in Taiwan (0.73, 0.78) and TSMC in Europe (0.64), the reverse
+    # of the flow asked.
     "Does France invest in Taiwan or not according to the article?": (
         "Does France invest in Taiwan according to the article?",
-        "answered with US firms' USD 15 bn in Taiwan (0.73), a flow of other parties; refused "
-        "without the tag (0.10)",
+        None,
     ),
-    "Does France invest in Taiwan or not in 2025?": (
-        "Does France invest in Taiwan in 2025?",
-        "answered with US firms' USD 15 bn in Taiwan (0.78); refused without the tag (0.10)",
-    ),
+    "Does France invest in Taiwan or not in 2025?": ("Does France invest in Taiwan in 2025?", None),
     "La France investit à Taïwan ou pas selon l'article ?": (
         "La France investit à Taïwan selon l'article ?",
-        "answered with TSMC in Europe (0.64), the reverse of the flow asked; refused without "
-        "the tag (0.09)",
+        None,
     ),
     # Held since the tag may be followed by chat filler, an emoticon, a line's end or another
     # tag; on 15d6bfd each got US firms' USD 15 bn in Taiwan (0.73; China: 0.93) or, in French,
@@ -164,14 +162,13 @@ PADDED = "\u200b" * 6_000 + UNSTATED + " or not?"
 NOT_A_TAG = [  # "or not", "ou pas" that say more than yes or no: nothing taken out
     "Is it gold or not gold?",
     "Does Taiwan invest in France or nothing?",
-    "Is the AMI still open or not yet?",
-    "L'AMI est-il encore ouvert ou pas encore ?",
-    "L'AMI est-il encore ouvert ou pas du tout ?",
     "Does the AMI close on 15 May or no later than 20 May?",
     "Taïwan investit-il en France ou bien pas ?",
 ]
-SAME_ITEM = {  # question: the question without its words that are no tag
+SAME_ITEM = {  # question: the question without its words that are no tag, or without the tag
     "Is the AMI still open or not yet?": "Is the AMI still open?",
+    "L'AMI est-il encore ouvert ou pas encore ?": "L'AMI est-il encore ouvert ?",
+    "L'AMI est-il encore ouvert ou pas du tout ?": "L'AMI est-il encore ouvert ?",
     "Does the AMI close on 15 May or no later than 20 May?": "Does the AMI close on 15 May?",
     "Taïwan investit-il en France ou bien pas ?": "Taïwan investit-il en France ?",
 }
@@ -336,17 +333,12 @@ def test_a_statement_checked_with_or_not_is_answered_as_a_check(answers, questio
     assert same(answer, checked), seen(answer)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="answered with US investment in Taiwan growing (0.68), a flow of other parties: the "
-    "reply is asked as 'does the US invest in China or not EPPD', the tag no longer closing it; "
-    "refused without the tag (0.54) or with '?' (0.54)",
-)
 def test_a_reply_ending_on_or_not_is_read_without_the_tag(answers):
     """bot/conversation/followup.py asks a reply to the bot's answer as "<reply> <subject>": a
     reply with no question mark, "does the US invest in China or not", after an answer about
-    the EPPD, ends on "EPPD", not on the tag. Should be refused, as the reply without the tag
-    and the reply with a question mark are."""
+    the EPPD, ends on "EPPD", not on the tag, and got US investment in Taiwan growing (0.68) on
+    15d6bfd. The tag goes whatever follows it now: refused, as the reply without the tag and
+    the reply with a question mark are."""
     assert not answers["reply", "does the US invest in China"].answered
     assert not answers["reply", REPLY_AFTER_EPPD + "?"].answered
     answer = answers["reply", REPLY_AFTER_EPPD]
@@ -385,9 +377,9 @@ def test_guard_the_tag_in_every_dress_asks_nothing_more(answers):
 
 
 def test_guard_or_not_that_says_more_is_kept(answers):
-    """Guard: "or not gold", "or nothing", "or not yet", "ou pas encore", "ou pas du tout",
-    "or no later than", "ou bien pas": nothing is taken out of the text, and the questions
-    answered are answered with the item of the question without those words."""
+    """Guard: "or not gold", "or nothing", "or no later than", "ou bien pas": nothing is taken
+    out of the text; those answered, and "or not yet", "ou pas encore", "ou pas du tout" (whose
+    tag goes), are answered with the item of the question without those words."""
     for question in NOT_A_TAG:
         kept, _ = both_ways(question)
         assert fold(kept) == fold(question), question
