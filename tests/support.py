@@ -8,6 +8,10 @@ Fixtures live in conftest.py files; tests import helpers from here, never from a
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -190,6 +194,41 @@ async def features_of(
     _, rows = await engine.candidates(question, guild_id=guild_id)
     (row,) = [row for cand, row in rows if cand.item_id == item_id]
     return dict(zip(RANK_FEATURES, row, strict=True))
+
+
+ANSWER_KEYS = {"question", "answered", "lang", "text", "confidence", "matches", "sources"}
+
+
+def ask_json(lines: list[str], database: Path) -> subprocess.CompletedProcess:
+    """`python -m bot ask --json -` answering one question per line, without a token."""
+    environ = {**os.environ, "DATABASE_PATH": str(database)}
+    environ.pop("DISCORD_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "-"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        cwd=PROJECT,
+        env=environ,
+        check=False,
+    )
+
+
+def json_answers(done: subprocess.CompletedProcess, lines: list[str]) -> list[dict]:
+    """The answers `ask --json -` printed, once checked against its contract: no error, one
+    object per question, the keys it always had, the question as typed."""
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    printed = done.stdout.splitlines()
+    assert len(printed) == len(lines)
+    answers = [json.loads(line) for line in printed]
+    for answer, question in zip(answers, lines, strict=True):
+        assert set(answer) == ANSWER_KEYS
+        assert answer["question"] == question
+        assert all(set(match) == {"id", "kind", "title", "score"} for match in answer["matches"])
+    return answers
 
 
 def seen(answer) -> tuple:

@@ -16,10 +16,7 @@ from dev.toml.
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import subprocess
-import sys
 import tempfile
 import tomllib
 import unicodedata
@@ -34,7 +31,7 @@ from bot.conversation.service import Conversations, Kind
 from bot.knowledge import Knowledge, load_seeds
 from store.db import Store
 from tests.questions import seeded_engine, train
-from tests.support import PROJECT, SEEDS, TODAY, Clock, seen
+from tests.support import PROJECT, SEEDS, TODAY, Clock, ask_json, json_answers, seen
 
 TSMC = "fr-tw-ami-taiwan-investment"  # Taiwanese investment in France and Europe
 FIFTEEN = "us-tw-us-firms-invest-15bn"  # US firms invest USD 15 bn in Taiwan
@@ -652,24 +649,11 @@ CLI_LINES = [
     "Ｄｏｅｓ Ｆｒａｎｃｅ ｉｎｖｅｓｔ ｉｎ Ｔａｉｗａｎ ｏｒ ｖｉｃｅ ｖｅｒｓａ？",
     "ﬁgures ﬂow vice versa et inversement \u0301\u0301\u0301",
 ]
-ANSWER_KEYS = {"question", "answered", "lang", "text", "confidence", "matches", "sources"}
 
 
 @pytest.fixture(scope="module")
 def cli_output(tmp_path_factory) -> subprocess.CompletedProcess:
-    environ = {**os.environ, "DATABASE_PATH": str(tmp_path_factory.mktemp("cli") / "db.sqlite3")}
-    environ.pop("DISCORD_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json", "-"],
-        input="\n".join(CLI_LINES) + "\n",
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        cwd=PROJECT,
-        env=environ,
-        check=False,
-    )
+    return ask_json(CLI_LINES, tmp_path_factory.mktemp("cli") / "db.sqlite3")
 
 
 @pytest.mark.slow
@@ -678,17 +662,8 @@ def test_guard_the_command_line_keeps_its_keys_for_hostile_questions(cli_output)
     6,000 zero-width spaces, a broken mention and @everyone, a right-to-left override,
     fullwidth letters, ligatures and lone combining accents: one JSON object per line, each with
     the keys it always had and the question as typed; no error on stderr."""
-    done = cli_output
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
-    lines = done.stdout.splitlines()
-    assert len(lines) == len(CLI_LINES)
-    for line, question in zip(lines, CLI_LINES, strict=True):
-        answer = json.loads(line)
-        assert set(answer) == ANSWER_KEYS
-        assert answer["question"] == question
-        assert all(set(match) == {"id", "kind", "title", "score"} for match in answer["matches"])
-    assert json.loads(lines[0])["answered"] and json.loads(lines[0])["matches"][0]["id"] == TSMC
+    first = json_answers(cli_output, CLI_LINES)[0]
+    assert first["answered"] and first["matches"][0]["id"] == TSMC
 
 
 # Trees grown from a parent's sums (dc517e6) ---------------------------------------------------

@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
-import os
 import subprocess
-import sys
 import tomllib
 
 import pytest
@@ -31,7 +28,7 @@ from bot.conversation import followup
 from bot.conversation.followup import Context
 from bot.knowledge import Knowledge
 from tests.questions import seeded_engine
-from tests.support import PROJECT, SEEDS, TODAY, seen
+from tests.support import PROJECT, SEEDS, TODAY, ask_json, json_answers, seen
 
 TSMC = "fr-tw-ami-taiwan-investment"  # Taiwanese investment in France and Europe
 FIFTEEN = "us-tw-us-firms-invest-15bn"  # US firms invest USD 15 bn in Taiwan
@@ -494,24 +491,11 @@ CLI_LINES = [
     "And French investment in Taiwan, or vice versa?",
     "Taïwan investit-il en France, oui ou non ?",
 ]
-ANSWER_KEYS = {"question", "answered", "lang", "text", "confidence", "matches", "sources"}
 
 
 @pytest.fixture(scope="module")
 def cli_output(tmp_path_factory) -> subprocess.CompletedProcess:
-    environ = {**os.environ, "DATABASE_PATH": str(tmp_path_factory.mktemp("cli") / "db.sqlite3")}
-    environ.pop("DISCORD_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json", "-"],
-        input="\n".join(CLI_LINES) + "\n",
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        cwd=PROJECT,
-        env=environ,
-        check=False,
-    )
+    return ask_json(CLI_LINES, tmp_path_factory.mktemp("cli") / "db.sqlite3")
 
 
 @pytest.mark.slow
@@ -519,15 +503,5 @@ def test_guard_the_command_line_keeps_its_keys_for_tags_and_phrases(cli_output):
     """Guard: `python -m bot ask --json -` with tags in every dress, the tag alone, 900 and 800
     times, 6,000 exclamation marks before it, a broken mention, the breaks above: one JSON
     object per line with the keys it always had and the question as typed; no error."""
-    done = cli_output
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
-    lines = done.stdout.splitlines()
-    assert len(lines) == len(CLI_LINES)
-    for line, question in zip(lines, CLI_LINES, strict=True):
-        answer = json.loads(line)
-        assert set(answer) == ANSWER_KEYS
-        assert answer["question"] == question
-        assert all(set(match) == {"id", "kind", "title", "score"} for match in answer["matches"])
-    first = json.loads(lines[0])
+    first = json_answers(cli_output, CLI_LINES)[0]
     assert first["answered"] and first["matches"][0]["id"] == TSMC
