@@ -50,10 +50,10 @@ _MAGNITUDES = {"m": "million", "k": "thousand"}  # the others are billions
 # The reverse of a flow, asked for ("…, or the other way round?", "… ou l'inverse ?", "and vice
 # versa?") or denied ("…, not the other way round"). "Vice versa" (also run together,
 # "viceversa") and "the other way round" say nothing else, wherever they stand ("…, or vice
-# versa, I forget"); "the opposite" and "le
-# contraire" may be a word's opposite ("or the opposite, lower?", "the opposite side"), so they
-# count only at the end of a clause. The phrase holds nothing a fact could: its words are no
-# terms; the words between "or" and it ("or is it the reverse") stay.
+# versa, I forget"); "the opposite" and "le contraire" may be a word's opposite ("or the
+# opposite, lower?", "the opposite side"), so they count only at the end of a clause. The phrase
+# holds nothing a fact could: its words are no terms; the words between "or" and it ("or is it
+# the reverse") stay.
 _CLAUSE_END = r"(?=\s*(?:$|[^\w\s,:]))"
 _ALWAYS_REVERSE = (
     r"(?:vice[\s‐-]?versa|the\s+other\s+way\s+['’]?a?round|(?:dans\s+)?l[\s'’`´ʼ]+autre\s+sens"
@@ -116,10 +116,10 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
-@lru_cache(maxsize=256)  # a question is read twice (its terms, its direction)
+@lru_cache(maxsize=256)  # a question is read three times (its terms, intents and direction)
 def both_ways(text: str) -> tuple[str, bool]:
-    """The text without the phrases that ask for or deny a flow's reverse, nor a closing "or
-    not", and whether it asks both ways."""
+    """The text without the phrases that ask for or deny a flow's reverse, nor its yes-or-no
+    tags, and whether it asks both ways."""
     text = _NOT_REVERSE.sub(" ", unicodedata.normalize("NFKC", text))  # "ｖｉｃｅ ｖｅｒｓａ"
     text = _without_tags(text)
     asked = False
@@ -309,7 +309,7 @@ def lexicon() -> Lexicon:
         folded_cues = {" ".join(fold(cue).split()) for cue in cues}
         tokens = {concept_token(c) for c in cues if c in data["concept"]}
         intents[intent] = frozenset(folded_cues | tokens | {words.get(c, c) for c in folded_cues})
-    filler = frozenset(fold(w) for w in data["filler"]["words"])
+    filler = frozenset(folded for w in data["filler"]["words"] if (folded := fold(w)))
     stop = set(filler)
     # Single question words ("combien", "pourquoi") are read as intents, not searched for.
     cues = {cue for found in intents.values() for cue in found}
@@ -324,7 +324,7 @@ def lexicon() -> Lexicon:
         intents=intents,
         stop=frozenset(stop),
         stop_stems=frozenset(stop_stems),
-        filler=frozenset(w for w in filler if w),
+        filler=filler,
     )
 
 
