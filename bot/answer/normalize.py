@@ -32,7 +32,7 @@ from wordfreq import get_frequency_dict
 # Bump by hand when a change to the code here (or to engine.index_for) gives a text other terms:
 # every item is then indexed again. Changes to lexicon.toml and the stop words are seen by
 # index_version() itself.
-NORMALISER_VERSION = 14
+NORMALISER_VERSION = 13
 MAX_QUESTION_CHARS = 500  # longer input is cut before it is normalised
 LANGS = ("fr", "en")
 
@@ -88,19 +88,16 @@ def _without_tags(text: str) -> str:
     """The text without its yes-or-no tags."""
 
     def drop(found: re.Match[str]) -> str:
-        # After a claim of a figure ("The last round was the fifth, or not?") the tag checks it,
-        # as "wasn't it?" does: "non" keeps that intent and is no term.
-        gone = " non " if _states_a_figure(_sentence_before(text, found.start())) else " "
         following = _NEXT_WORD.match(text, found.end())
         if following is None:
-            return gone
+            return " "
         word = following[1].casefold()
         if _TAG.match(text, following.start(1)):  # "or not or not?"
-            return gone
+            return " "
         if found[1].casefold() == "no":
-            return gone if word in lexicon().filler else found[0]
+            return " " if word in lexicon().filler else found[0]
         said = {w.casefold() for w in WORD.findall(text, 0, found.start())}
-        return found[0] if len(word) >= DENIED_LETTERS and word in said else gone
+        return found[0] if len(word) >= DENIED_LETTERS and word in said else " "
 
     return _TAG.sub(drop, text)
 
@@ -129,58 +126,19 @@ def both_ways(text: str) -> tuple[str, bool]:
 
     def reverse(found: re.Match[str]) -> str:
         nonlocal asked
-        before = text[: found.end(1)]  # up to the phrase ("And X, or…"), not up to its "And"
-        if _ends_its_clause(text, found.end()):
-            asked = asked or bool(_parties(before))
-        else:  # "He said and vice versa twice": quoted, unless its sentence names a flow
-            asked = asked or len(_parties(_sentence_before(before, len(before)))) >= 2
+        asked = asked or _names_a_party(text[: found.end(1)])  # up to the phrase ("And X, or…")
         return f"{found[1]} "
 
     kept = _BOTH_WAYS.sub(reverse, text)
     return _REVERSE_ALONE.sub(" ", kept), asked
 
 
-def _parties(text: str) -> set[str]:
-    """The parties a text names: "or vice versa" reverses a flow named before it, and says
+def _names_a_party(text: str) -> bool:
+    """Whether a text names a party: "or vice versa" reverses a flow named before it, and says
     nothing of one named after it ("He said and vice versa twice. Does France invest…?")."""
     parties = lexicon().parties
-    return {
-        entry[0]
-        for entry in concepts(fold(text).split())
-        if isinstance(entry, tuple) and entry[0] in parties
-    }
-
-
-def _ends_its_clause(text: str, at: int) -> bool:
-    """Whether nothing but punctuation, an emoji, a mention, chat filler, another both-ways
-    phrase ("or vice versa ou l'inverse ?") or the end follows."""
-    following = _NEXT_WORD.match(text, at)
-    return (
-        following is None
-        or following[1].casefold() in lexicon().filler
-        or _BOTH_WAYS.match(text, following.start(1)) is not None
-        or _REVERSE_ALONE.match(text, following.start(1)) is not None
-    )
-
-
-_ABBREVIATED = re.compile(r"\b(?:[A-ZÀ-Þ]\.-?){2,}")  # "U.S.", "É.-U." end no sentence
-
-
-def _sentence_before(text: str, at: int) -> str:
-    """The sentence that ``at`` is in, up to it."""
-    before = _ABBREVIATED.sub(lambda found: found[0].replace(".", ""), text[:at])
-    start = max(before.rfind(mark) for mark in _SENTENCE_END)
-    return before[start + 1 :]
-
-
-def _states_a_figure(text: str) -> bool:
-    """Whether a text holds a number or an ordinal ("the fifth", "le 6e")."""
-    if any(ch.isdigit() for ch in text):
-        return True
-    ordinal = concept_token("ord")
     return any(
-        isinstance(entry, tuple) and entry[0].startswith(ordinal)
-        for entry in concepts(fold(text).split())
+        isinstance(entry, tuple) and entry[0] in parties for entry in concepts(fold(text).split())
     )
 
 

@@ -199,22 +199,7 @@ async def test_leds_are_not_who_led_the_talks(engine):
         assert not (answer.answered and answer.item.id == "us-tw-eppd-leaders"), seen(answer)
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "La France et Taïwan sont-ils amis ?",
-        pytest.param(
-            "Taïwan a-t-il des amis en Europe ?",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="answered with the Taiwanese investment expected in Europe at 0.59 "
-                "(threshold 0.557) with NORMALISER_VERSION 14; refused with 13. Near the "
-                "threshold, it flips with refits",
-            ),
-        ),
-    ],
-)
-async def test_friends_are_not_the_france_taiwan_call(engine, question):
+async def test_friends_are_not_the_france_taiwan_call(engine):
     """ "amis" (friends, one of the commonest French words) is now the plural of "ami", and so
     the concept of the AMI, the France–Taiwan call. "La France et Taïwan sont-ils amis ?" is
     answered with the call's overview (fr-tw-ami) at 76 % (refused, 3 %, before); "Taïwan
@@ -222,5 +207,6 @@ async def test_friends_are_not_the_france_taiwan_call(engine, question):
     (refused, 18 %). France as Taiwan's strategic ally, or the geopolitical context of allies,
     answers them; so would "I don't know"."""
     allies = {"fr-tw-ami-taiwan-gains", "fr-tw-ami-geopolitics"}
-    answer = await engine.ask(question)
-    assert not answer.answered or answer.item.id in allies, seen(answer)
+    for question in ["La France et Taïwan sont-ils amis ?", "Taïwan a-t-il des amis en Europe ?"]:
+        answer = await engine.ask(question)
+        assert not answer.answered or answer.item.id in allies, seen(answer)

@@ -3,7 +3,6 @@ from hypothesis import strategies as st
 
 from bot.answer.normalize import (
     asking,
-    both_ways,
     detect_language,
     fold,
     index_text,
@@ -161,22 +160,3 @@ def test_names_are_capitalised_words_inside_a_sentence_not_greetings():
     assert names_in("Hello Kevin, how much is it?") == frozenset()
     assert names_in("what did ASML say") == {"asml"}
     assert names_in("WHAT DID ASML SAY") == frozenset()  # all in capitals: no telling
-
-
-def test_a_yes_or_no_tag_after_a_figure_still_checks_it():
-    """ "…, or not?" after a claim of a figure checks it, as ", non ?" does; after a question
-    without one it asks nothing more."""
-    assert "check" in normalize("The last EPPD round was the fifth, or not?").intents
-    assert "check" in normalize("Le délai était le 15 mai, ou pas ?").intents
-    assert "check" not in normalize("Does France invest in Taiwan or not?").intents
-    # The figure of an earlier sentence is not the one checked.
-    earlier = normalize("I read it in 2025. Does France invest in Taiwan or not?")
-    assert "check" not in earlier.intents
-
-
-def test_a_both_ways_phrase_followed_by_words_counts_when_its_sentence_names_the_flow():
-    assert both_ways("Does the U.S. invest in Taiwan or vice versa in 2025?")[1]
-    assert both_ways("Les É.-U. investissent à Taïwan et vice versa en 2025 ?")[1]
-    assert both_ways("Does France invest in Taiwan, or vice versa, or not?")[1]
-    assert not both_ways("The French PM said and vice versa twice. Does France invest?")[1]
-    assert not both_ways("I live in France. He says vice versa a lot. Does France invest?")[1]

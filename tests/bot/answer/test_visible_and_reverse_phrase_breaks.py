@@ -80,11 +80,9 @@ PHRASED = {
 }
 
 # The phrase about something else than the flow asked ----------------------------------------
-ABOUT_THE_PHRASE = {  # the question, its confidence today, before; None once it holds
+ABOUT_THE_PHRASE = {  # the question, its confidence today, before
     "Does France invest in Taiwan, and what does vice versa mean?": (0.84, 0.03),
-    # Refused (0.04) since a phrase followed by words in its clause needs its own sentence to
-    # name the flow: this one's sentence names no party.
-    "La France investit-elle à Taïwan ? Et vice-versa ça prend un tiret ?": None,
+    "La France investit-elle à Taïwan ? Et vice-versa ça prend un tiret ?": (0.89, 0.04),
     "Does France invest in Taiwan and the vice versa principle": (0.86, 0.01),
 }
 ELSEWHERE = {
@@ -307,14 +305,11 @@ def answers() -> dict:
         pytest.param(
             question,
             marks=broken(
-                f"answered with TSMC in Europe ({figures[0]:.2f}), the reverse of the flow asked; "
-                f"before e471491 refused ({figures[1]:.2f}): the phrase, followed by words, was "
-                "not read"
-            )
-            if figures
-            else (),
+                f"answered with TSMC in Europe ({now:.2f}), the reverse of the flow asked; "
+                f"before e471491 refused ({then:.2f}): the phrase, followed by words, was not read"
+            ),
         )
-        for question, figures in ABOUT_THE_PHRASE.items()
+        for question, (now, then) in ABOUT_THE_PHRASE.items()
     ],
 )
 def test_a_question_about_the_phrase_itself_does_not_ask_the_flow_both_ways(answers, question):

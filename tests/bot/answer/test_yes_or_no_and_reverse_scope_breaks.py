@@ -101,16 +101,14 @@ CHECKED = {  # a statement checked with "or not": (checked otherwise, its item, 
     "The last EPPD round was the fifth, or not?": (
         "The last EPPD round was the fifth, wasn't it?",
         EPPD,
-        "refused (0.29; 0.02 while the tag took the intent 'check' with it): the check is read "
-        "now, but 'wasn't it' adds words the models lean on; the EPPD (its sixth round) at "
-        "0.76 with 'wasn't it?'",
+        "refused (0.02), the intent 'check' lost with the tag; the EPPD (its sixth round) at "
+        "0.75 with 'wasn't it?'",
     ),
-    # The sixth round (0.95) since a tag after a figure is read as ", non ?": refused (0.29)
-    # while the tag took the intent 'check' with it.
     "C'était le cinquième cycle de l'EPPD, ou pas ?": (
         "C'était le cinquième cycle de l'EPPD, non ?",
         SIXTH,
-        None,
+        "refused (0.29), the intent 'check' lost with the tag; the sixth round at 0.96 with "
+        "', non ?'",
     ),
 }
 REPLY_AFTER_EPPD = "does the US invest in China or not"  # replied to an answer about the EPPD
@@ -131,15 +129,13 @@ OPENING_WORD = {  # "and"/"et" opening the question: (the question without it, w
 }
 REPLY_AFTER_TSMC = "and French investment in Taiwan, or vice versa?"
 QUOTED = {  # the phrase quoted in a sentence naming a party, the flow asked after
-    # Refused (0.16) since a phrase followed by words in its clause needs its own sentence to
-    # name two parties; answered with TSMC in Europe (0.79) while 'French' before it was enough.
     "The French minister said and vice versa twice in his talk. Does France invest in Taiwan?": (
-        None
+        "answered with TSMC in Europe (0.79), the reverse of the flow asked: 'French' names a "
+        "party before the quoted phrase"
     ),
     "I live in France. My teacher says and vice versa a lot. Does France invest in Taiwan?": (
-        "answered with TSMC in Europe (0.95), the reverse of the flow asked. The phrase is no "
-        "longer read (its sentence names no party), but 'I live in France' is read as a flow "
-        "into France, so the question's flow has no origin: the same without the phrase"
+        "answered with TSMC in Europe (0.95), the reverse of the flow asked: 'France' is named "
+        "in the sentence before the quoted phrase"
     ),
 }
 
@@ -256,7 +252,7 @@ def breaks(cases: dict) -> list:
     has one: None once it holds."""
     found = []
     for key, value in cases.items():
-        reason = value if value is None or isinstance(value, str) else value[-1]
+        reason = value if isinstance(value, str) else value[-1]
         found.append(pytest.param(key, marks=broken(reason) if reason else ()))
     return found
 
