@@ -18,16 +18,20 @@ nor of any flow between the US and China: those flows are refused, whatever figu
 from __future__ import annotations
 
 import asyncio
-import tomllib
 
 import pytest
 
 from bot.answer.normalize import both_ways
-from bot.conversation import followup
-from bot.conversation.followup import Context
-from bot.knowledge import Knowledge
-from tests.questions import seeded_engine
-from tests.support import PROJECT, TODAY, seen
+from tests.bot.answer.attacks import (
+    TAGGED,
+    all_broken,
+    ask_all,
+    breaks,
+    dev_questions,
+    made_worse,
+    right,
+)
+from tests.support import seen
 
 TSMC = "fr-tw-ami-taiwan-investment"  # Taiwanese investment in France and Europe
 FIFTEEN = "us-tw-us-firms-invest-15bn"  # US firms invest USD 15 bn in Taiwan
@@ -282,18 +286,7 @@ LONG = {  # 6,000 characters or more: the items they may get (none: refused)
 }
 
 
-def _dev() -> list[dict]:
-    path = PROJECT / "tests" / "questions" / "dev.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))["question"]
-
-
-DEV = _dev()  # 271 questions with the items that answer them (none: out of scope)
-TAGGED = {  # a closing tag in place of a dev question's question mark, in its language
-    "or not?": lambda q: q["q"].rstrip(" ?") + (" or not?" if q["lang"] == "en" else " ou pas ?"),
-    ", or not?": lambda q: (
-        q["q"].rstrip(" ?") + (", or not?" if q["lang"] == "en" else ", ou non ?")
-    ),
-}
+DEV = dev_questions()  # 271 questions with the items that answer them (none: out of scope)
 
 BREAKS_WITH_PLAIN = {
     **FIGURE_IN_A_QUESTION,
@@ -328,50 +321,13 @@ REPLIES = {  # reply: the answer replied to (its item, its partnership, the EPPD
 }
 
 
-def broken(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
-def breaks(cases: dict) -> list:
-    """Each case a parameter, a strict xfail with its reason (its value's last element) unless
-    that is None."""
-    found = []
-    for key, value in cases.items():
-        reason = value if value is None or isinstance(value, str) else value[-1]
-        found.append(pytest.param(key, marks=broken(reason) if reason else ()))
-    return found
-
-
-def right(question: dict, answer) -> bool:
-    """Whether an answer to a dev question is one of its items, or a refusal when none is."""
-    if not question["expect"]:
-        return not answer.answered
-    return answer.answered and answer.item.id in question["expect"]
-
-
 def item_of(answer) -> str | None:
     return answer.item.id if answer.answered else None
 
 
-async def _ask_all() -> dict:
-    async with seeded_engine() as engine:
-        found = {q: await engine.ask(q) for q in dict.fromkeys(QUESTIONS)}
-        for question in DEV:
-            found[question["q"]] = await engine.ask(question["q"])
-            for name, tag in TAGGED.items():
-                found[name, question["q"]] = await engine.ask(tag(question))
-        knowledge = Knowledge(engine.store, clock=lambda: TODAY)
-        for reply, (item, partnership) in REPLIES.items():
-            context = Context(item, partnership, "en")
-            found["reply", reply] = await followup.ask(
-                knowledge, reply, context=context, lang="en", guild_id=None
-            )
-        return found
-
-
 @pytest.fixture(scope="module")
 def answers() -> dict:
-    return asyncio.run(_ask_all())
+    return asyncio.run(ask_all(QUESTIONS, DEV, REPLIES))
 
 
 # The tag after a figure -----------------------------------------------------------------------
@@ -478,14 +434,8 @@ def test_guard_a_closing_tag_never_makes_a_dev_answer_wrong(answers, tag):
     """Guard: all 271 dev questions, those with a figure among them, with " or not?" / " ou pas
     ?" or ", or not?" / ", ou non ?" in place of their question mark: every one answered right,
     or rightly refused, stays so (as on 857db27)."""
-    worse = [
-        (question["q"], seen(answers[tag, question["q"]]))
-        for question in DEV
-        if right(question, answers[question["q"]])
-        and not right(question, answers[tag, question["q"]])
-    ]
     assert sum(right(q, answers[q["q"]]) for q in DEV) >= 260
-    assert worse == []
+    assert made_worse(answers, DEV, tag) == []
 
 
 # The phrase followed by words -----------------------------------------------------------------
@@ -515,62 +465,31 @@ def test_guard_an_abbreviation_between_the_flow_and_the_phrase_ends_no_sentence(
 @pytest.mark.parametrize(
     "question",
     [
-        pytest.param(
-            q,
-            marks=broken(
-                "answered with TSMC (0.77; 0.67 in French), the reverse of the flow asked: "
-                "'French' before the phrase is enough for it to ask the flow both ways"
-            ),
-        )
-        for q in QUOTED_IN_MARKS
+        *all_broken(
+            QUOTED_IN_MARKS,
+            "answered with TSMC (0.77; 0.67 in French), the reverse of the flow asked: "
+            "'French' before the phrase is enough for it to ask the flow both ways",
+        ),
+        *all_broken(
+            QUOTED_AT_ITS_END,
+            "answered with TSMC (0.72, 0.68), the reverse of the flow asked: one party "
+            "before the phrase is enough, and 'French' of 'The French minister' is one",
+        ),
+        *all_broken(
+            QUOTED_NEAR_TWO_PARTIES,
+            "answered with TSMC (0.76, 0.76), the reverse of the flow asked: the quoting "
+            "sentence names France and Taiwan ('the France-Taiwan talk'), which is taken "
+            "for a flow, though no flow is asked in it",
+        ),
     ],
 )
-def test_a_phrase_quoted_in_marks_does_not_reverse_a_later_question(answers, question):
+def test_a_phrase_quoted_before_the_question_does_not_reverse_it(answers, question):
     """The example of 9334010 with the phrase quoted as people quote: in quotation marks
-    (straight, curly, French), brackets, asterisks, or set off by commas. Should not be TSMC:
-    refused, as the example without marks and "Does France invest in Taiwan?" are."""
+    (straight, curly, French), brackets, asterisks, set off by commas, at its sentence's end
+    ("The French minister keeps saying and vice versa."), or in a sentence naming two parties
+    that asks no flow ("In the France-Taiwan talk the minister said and vice versa twice.").
+    Should not be TSMC: refused, as "Does France invest in Taiwan?" is."""
     assert not answers["Does France invest in Taiwan?"].answered
-    answer = answers[question]
-    assert item_of(answer) != TSMC, seen(answer)
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        pytest.param(
-            q,
-            marks=broken(
-                "answered with TSMC (0.72, 0.68), the reverse of the flow asked: one party "
-                "before the phrase is enough, and 'French' of 'The French minister' is one"
-            ),
-        )
-        for q in QUOTED_AT_ITS_END
-    ],
-)
-def test_a_phrase_quoted_at_its_sentence_end_does_not_reverse_a_later_question(answers, question):
-    """ "The French minister keeps saying and vice versa. Does France invest in Taiwan?": the
-    quotation ends its sentence, the flow is asked in the next. Should not be TSMC."""
-    answer = answers[question]
-    assert item_of(answer) != TSMC, seen(answer)
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        pytest.param(
-            q,
-            marks=broken(
-                "answered with TSMC (0.76, 0.76), the reverse of the flow asked: the quoting "
-                "sentence names France and Taiwan ('the France-Taiwan talk'), which is taken "
-                "for a flow, though no flow is asked in it"
-            ),
-        )
-        for q in QUOTED_NEAR_TWO_PARTIES
-    ],
-)
-def test_a_phrase_quoted_near_two_parties_does_not_reverse_a_later_question(answers, question):
-    """ "In the France-Taiwan talk the minister said and vice versa twice. Does France invest in
-    Taiwan?": two parties in the quoting sentence are no flow asked. Should not be TSMC."""
     answer = answers[question]
     assert item_of(answer) != TSMC, seen(answer)
 

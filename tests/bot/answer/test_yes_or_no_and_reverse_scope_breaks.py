@@ -24,11 +24,8 @@ import pytest
 
 from bot.answer.normalize import both_ways, fold, normalize
 from bot.answer.structure import Direction, declared, direction, states
-from bot.conversation import followup
-from bot.conversation.followup import Context
-from bot.knowledge import Knowledge
-from tests.questions import seeded_engine
-from tests.support import PROJECT, SEEDS, TODAY, ask_json, json_answers, seen
+from tests.bot.answer.attacks import TAGGED, ask_all, breaks, dev_questions, made_worse, right
+from tests.support import SEEDS, ask_json, json_answers, seen
 
 TSMC = "fr-tw-ami-taiwan-investment"  # Taiwanese investment in France and Europe
 FIFTEEN = "us-tw-us-firms-invest-15bn"  # US firms invest USD 15 bn in Taiwan
@@ -51,18 +48,7 @@ def _flows() -> dict[str, Direction]:
 FLOWS = _flows()
 
 
-def _dev() -> list[dict]:
-    path = PROJECT / "tests" / "questions" / "dev.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))["question"]
-
-
-SAMPLE = _dev()[1::4]  # 68 questions with the items that answer them (none: out of scope)
-TAGGED = {  # a closing tag added to a dev question, in its language
-    "or not?": lambda q: q["q"].rstrip(" ?") + (" or not?" if q["lang"] == "en" else " ou pas ?"),
-    ", or not?": lambda q: (
-        q["q"].rstrip(" ?") + (", or not?" if q["lang"] == "en" else ", ou non ?")
-    ),
-}
+SAMPLE = dev_questions()[1::4]  # 68 questions with their items (none: out of scope)
 
 # Breaks of the yes-or-no tag ------------------------------------------------------------------
 MORE_WORDS = {  # the tag with words after it: (the question without the tag, what happens now)
@@ -243,27 +229,6 @@ REPLIES = {  # (reply, the answer replied to: item, partnership)
 }
 
 
-def broken(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
-def breaks(cases: dict) -> list:
-    """Each case a parameter, a strict xfail with the reason (its value's last element) when it
-    has one: None once it holds."""
-    found = []
-    for key, value in cases.items():
-        reason = value if isinstance(value, str) else value[-1]
-        found.append(pytest.param(key, marks=broken(reason) if reason else ()))
-    return found
-
-
-def right(question: dict, answer) -> bool:
-    """Whether an answer to a dev question is one of its items, or a refusal when none is."""
-    if not question["expect"]:
-        return not answer.answered
-    return answer.answered and answer.item.id in question["expect"]
-
-
 def same(answer, plain) -> bool:
     """The same answer (the same item) or the same refusal."""
     if answer.answered != plain.answered:
@@ -271,25 +236,9 @@ def same(answer, plain) -> bool:
     return not plain.answered or answer.item.id == plain.item.id
 
 
-async def _ask_all() -> dict:
-    async with seeded_engine() as engine:
-        found = {q: await engine.ask(q) for q in dict.fromkeys(QUESTIONS)}
-        for question in SAMPLE:
-            found[question["q"]] = await engine.ask(question["q"])
-            for name, tag in TAGGED.items():
-                found[name, question["q"]] = await engine.ask(tag(question))
-        knowledge = Knowledge(engine.store, clock=lambda: TODAY)
-        for reply, (item, partnership) in REPLIES.items():
-            context = Context(item, partnership, "en")
-            found["reply", reply] = await followup.ask(
-                knowledge, reply, context=context, lang="en", guild_id=None
-            )
-        return found
-
-
 @pytest.fixture(scope="module")
 def answers() -> dict:
-    return asyncio.run(_ask_all())
+    return asyncio.run(ask_all(QUESTIONS, SAMPLE, REPLIES))
 
 
 # The yes-or-no tag ----------------------------------------------------------------------------
@@ -400,14 +349,8 @@ def test_guard_a_closing_tag_never_makes_a_dev_answer_wrong(answers, tag):
     """Guard: 68 dev questions (every fourth, from the second) with " or not?" / " ou pas ?" or
     ", or not?" / ", ou non ?" in place of their question mark: every one answered right, or
     rightly refused, stays so."""
-    worse = [
-        (question["q"], seen(answers[tag, question["q"]]))
-        for question in SAMPLE
-        if right(question, answers[question["q"]])
-        and not right(question, answers[tag, question["q"]])
-    ]
     assert sum(right(q, answers[q["q"]]) for q in SAMPLE) >= 60
-    assert worse == []
+    assert made_worse(answers, SAMPLE, tag) == []
 
 
 def test_guard_a_flow_asked_one_way_is_answered_with_that_flow_or_refused(answers):
