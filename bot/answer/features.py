@@ -162,7 +162,7 @@ class Query:
     names: frozenset[str] = frozenset()  # words written as names (normalize.names_in)
     focus: frozenset[str] = frozenset()  # words of the sentences that ask (normalize.asking)
 
-    @property
+    @cached_property
     def total(self) -> float:
         return sum(self.weights) or 1.0
 

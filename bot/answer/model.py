@@ -59,14 +59,20 @@ class Trees:
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         """For each row of a matrix, the sum of the leaves it reaches, one per tree (every tree
-        at once)."""
-        trees = np.arange(len(self.values))
-        node = np.zeros((len(rows), len(trees)), dtype=np.intp)
-        at = np.arange(len(rows))[:, None]
+        at once). Flat arrays throughout: a node is ``tree * inner + node`` in ``features`` and
+        ``cuts``, a row's value ``row * width + feature``; one index per lookup costs half what
+        pairs of indices do."""
+        count, inner = self.cuts.shape
+        trees = np.arange(count)
+        features, cuts = self.features.ravel(), self.cuts.ravel()
+        flat = np.ascontiguousarray(rows, dtype=np.float64).ravel()
+        starts = (np.arange(len(rows)) * rows.shape[1])[:, None]
+        node = np.zeros((len(rows), count), dtype=np.intp)
+        first = trees * inner
         for _ in range(self.depth):
-            right = rows[at, self.features[trees, node]] > self.cuts[trees, node]
-            node = 2 * node + 1 + right
-        return self.values[trees, node - self.cuts.shape[1]].sum(axis=1)
+            at = node + first
+            node = 2 * node + 1 + (flat[starts + features[at]] > cuts[at])
+        return self.values.ravel()[node - inner + trees * (inner + 1)].sum(axis=1)
 
     @classmethod
     def none(cls) -> Trees:
