@@ -1,8 +1,11 @@
 from hypothesis import given
 from hypothesis import strategies as st
+from wordfreq import get_frequency_dict
 
 from bot.answer.normalize import (
+    WORDLIST,
     asking,
+    common_word,
     detect_language,
     fold,
     index_text,
@@ -16,6 +19,21 @@ from bot.answer.normalize import (
 
 def test_fold_removes_case_accents_and_punctuation():
     assert fold("Quand FERME l'AMI ? Échéance !") == "quand ferme l ami echeance"
+
+
+def test_common_words_are_the_word_lists_folded_as_questions_are():
+    """common_words() leaves plain lowercase words unfolded: fold must leave every one of them
+    as it is, and fold the others ("majorité" is the common "majorite")."""
+    for lang in ("en", "fr"):
+        plain = [
+            w
+            for w in get_frequency_dict(lang, WORDLIST)
+            if w.isascii() and w.isalpha() and w.islower()
+        ]
+        changed = [w for w in plain if fold(w) != w]
+        assert not changed, changed[:10]
+    assert common_word("majorite") and common_word("echeance")
+    assert not common_word("majorité")
 
 
 def concepts_and_numbers(text: str) -> tuple[str, ...]:
