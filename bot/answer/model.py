@@ -53,6 +53,12 @@ class Trees:
     cuts: np.ndarray  # (trees, 2**depth - 1)
     values: np.ndarray  # (trees, 2**depth)
 
+    def __post_init__(self) -> None:
+        # The walk reads a row's value at ``row * width + feature``: a negative feature would
+        # read the row before it, silently.
+        if self.features.size and self.features.min() < 0:
+            raise ValueError("a tree splits on a negative feature")
+
     @property
     def depth(self) -> int:
         return int(self.values.shape[1]).bit_length() - 1
@@ -65,9 +71,13 @@ class Trees:
         count, inner = self.cuts.shape
         trees = np.arange(count)
         features, cuts = self.features.ravel(), self.cuts.ravel()
-        flat = np.ascontiguousarray(rows, dtype=np.float64).ravel()
-        starts = (np.arange(len(rows)) * rows.shape[1])[:, None]
-        node = np.zeros((len(rows), count), dtype=np.intp)
+        matrix = np.ascontiguousarray(rows, dtype=np.float64)
+        size, width = matrix.shape
+        if features.size and features.max() >= width:  # it would read the next row's values
+            raise ValueError(f"a tree splits on feature {features.max()} of rows of {width}")
+        flat = matrix.ravel()
+        starts = (np.arange(size) * width)[:, None]
+        node = np.zeros((size, count), dtype=np.intp)
         first = trees * inner
         for _ in range(self.depth):
             at = node + first
