@@ -507,15 +507,27 @@ class AnswerEngine:
         if not selected:
             return query, []
         match = " OR ".join(f'"{form}"' for form in selected)
-        found = await search_sql.candidates(
-            self.store.reader, match, limit=CANDIDATES, guild_id=guild_id, kind=kind, ranked=ranked
+        search = asyncio.create_task(
+            search_sql.candidates(
+                self.store.reader,
+                match,
+                limit=CANDIDATES,
+                guild_id=guild_id,
+                kind=kind,
+                ranked=ranked,
+            )
         )
+        # SQLite searches in its own thread (the GIL let go) while the question is compared
+        # with the examples here: the search has only to be handed over first.
+        try:
+            await asyncio.sleep(0)
+            left = {"leave_out": leave_out, "leave_group": leave_group, "forget": forget}
+            close = self._closeness(query, vocab, **left)
+            found = await search
+        finally:
+            search.cancel()  # when this question is called off or fails (a no-op once found)
         if not found:
             return query, []
-        # After the search, not beside it: the two in parallel fought over the GIL, and took
-        # longer than one after the other.
-        left = {"leave_out": leave_out, "leave_group": leave_group, "forget": forget}
-        close = self._closeness(query, vocab, **left)
         rates = self.memory.outside_rates(
             [term.forms[0] for term in query.terms], leave_out=leave_out, leave_group=leave_group
         )
