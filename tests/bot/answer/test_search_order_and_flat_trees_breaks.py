@@ -1,6 +1,7 @@
 """Trying to break two speed changes: the SQLite search awaited before the comparison with the
-examples (d85e01a, instead of a task run beside it and cancelled in a ``finally``), and the
-regression trees walked on flat arrays, with a question's total weight cached (a6ca904).
+examples (d85e01a, instead of a task run beside it and cancelled in a ``finally``; reverted since,
+as slower on a quiet machine: the engine guards hold on both), and the regression trees walked on
+flat arrays, with a question's total weight cached (a6ca904).
 
 Questions called off while their search runs, fifty asked at once, two servers with items of
 their own, the store changed or write-locked by another connection under a question, questions
