@@ -697,15 +697,19 @@ class AnswerEngine:
         ]
         item = held.get(best.item_id) if confident else None
         if item is None:
+            confidence = best.score if best else 0.0
             if confident:  # the answer was deleted since it was found
                 matches = [m for m in matches if m.item_id != best.item_id]
+                # A refusal is never sure: the best of what is left, below the threshold.
+                left = max((m.score for m in matches), default=0.0)
+                confidence = min(left, math.nextafter(self.model.threshold, 0.0))
             suggestions = [m.title for m in matches[:ALTERNATIVES]]
             return Answer(
                 question=question,
                 lang=lang,
                 answered=False,
                 text=compose.unknown_text(lang, suggestions),
-                confidence=best.score if best else 0.0,
+                confidence=confidence,
                 matches=matches[:ALTERNATIVES],
             )
         source = await self.source(item.source_id)
