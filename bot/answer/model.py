@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -53,11 +53,14 @@ class Trees:
     cuts: np.ndarray  # (trees, 2**depth - 1)
     values: np.ndarray  # (trees, 2**depth)
 
+    widest: int = field(init=False, repr=False)  # the last feature a tree splits on
+
     def __post_init__(self) -> None:
-        # The walk reads a row's value at ``row * width + feature``: a negative feature would
-        # read the row before it, silently.
+        # The walk reads a row's value at ``row * width + feature``: a feature out of the row
+        # would read the row before or after it, silently.
         if self.features.size and self.features.min() < 0:
             raise ValueError("a tree splits on a negative feature")
+        object.__setattr__(self, "widest", int(self.features.max()) if self.features.size else -1)
 
     @property
     def depth(self) -> int:
@@ -73,8 +76,8 @@ class Trees:
         features, cuts = self.features.ravel(), self.cuts.ravel()
         matrix = np.ascontiguousarray(rows, dtype=np.float64)
         size, width = matrix.shape
-        if features.size and features.max() >= width:  # it would read the next row's values
-            raise ValueError(f"a tree splits on feature {features.max()} of rows of {width}")
+        if self.widest >= width:
+            raise ValueError(f"a tree splits on feature {self.widest} of rows of {width}")
         flat = matrix.ravel()
         starts = (np.arange(size) * width)[:, None]
         node = np.zeros((size, count), dtype=np.intp)
