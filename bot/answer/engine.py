@@ -614,9 +614,8 @@ class AnswerEngine:
         if shown:
             return self._scored(query, ranked, shown)
         query, apart = await self._ranked(text, guild_id=guild_id, kind=kind)
-        below = math.nextafter(self.model.threshold, 0.0)
         return [
-            dataclasses.replace(s, score=min(s.score, below))
+            dataclasses.replace(s, score=self.unsure(s.score))
             for s in self._scored(query, apart, apart[:limit])
         ]
 
@@ -655,6 +654,10 @@ class AnswerEngine:
     def confident(self, scored: Scored) -> bool:
         """Whether a ranked item is a sure enough answer to give."""
         return scored.score >= self.model.threshold
+
+    def unsure(self, score: float) -> float:
+        """A probability kept just below the threshold: offered, never given as the answer."""
+        return min(score, math.nextafter(self.model.threshold, 0.0))
 
     async def ask(
         self,
@@ -701,8 +704,7 @@ class AnswerEngine:
             if confident:  # the answer was deleted since it was found
                 matches = [m for m in matches if m.item_id != best.item_id]
                 # A refusal is never sure: the best of what is left, below the threshold.
-                left = max((m.score for m in matches), default=0.0)
-                confidence = min(left, math.nextafter(self.model.threshold, 0.0))
+                confidence = self.unsure(max((m.score for m in matches), default=0.0))
             suggestions = [m.title for m in matches[:ALTERNATIVES]]
             return Answer(
                 question=question,
