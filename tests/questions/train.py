@@ -105,10 +105,14 @@ async def examples(
 def fit_rank(groups: list[Example], l2: float = RANK_L2, steps: int = 50) -> np.ndarray:
     """A conditional logit by Newton's method: the softmax over each question's candidates puts
     its weight on the right ones. Every question's candidates at once: their rows stacked, each
-    question's sums taken with ``reduceat`` from where its rows start."""
+    question's sums taken with ``reduceat`` from where its rows start.
+
+    A full Newton step can overshoot when one feature nearly decides alone (its weights then run
+    off to thousands): each step is halved until the loss falls."""
     x, right, starts, owner = _stacked(groups)
     size = x.shape[1]
     w = np.zeros(size)
+    loss = _rank_loss(x @ w, right, starts, owner) + 0.5 * l2 * w @ w
     for _ in range(steps):
         p, q = _softmax(x @ w, right, starts, owner)
         grad = l2 * w + x.T @ (p - q)
@@ -116,10 +120,38 @@ def fit_rank(groups: list[Example], l2: float = RANK_L2, steps: int = 50) -> np.
         mean = np.add.reduceat(weighted, starts)  # each question's expected row
         hess = l2 * np.eye(size) + weighted.T @ x - mean.T @ mean
         step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
+        scale = 1.0
+        while True:
+            tried = w - scale * step
+            found = _rank_loss(x @ tried, right, starts, owner) + 0.5 * l2 * tried @ tried
+            if found <= loss - 1e-4 * scale * (grad @ step) or scale < 1e-4:
+                break
+            scale /= 2
+        w, gain, loss = tried, loss - found, found
+        if np.abs(scale * step).max() < 1e-8 or gain < 1e-12 * max(1.0, abs(loss)):
             break
     return w
+
+
+def _rank_loss(score: np.ndarray, right: np.ndarray, starts: np.ndarray, owner: np.ndarray):
+    """The conditional logit's loss: minus the log of each question's softmax weight on its right
+    candidates, summed."""
+    return float((_log_sum(score, starts, owner) - _log_sum(score, starts, owner, right)).sum())
+
+
+def _log_sum(
+    score: np.ndarray,
+    starts: np.ndarray,
+    owner: np.ndarray,
+    among: np.ndarray | None = None,
+) -> np.ndarray:
+    """Each question's log of the sum of exp(score) over its candidates, or only those where
+    ``among`` is 1."""
+    if among is not None:
+        score = np.where(among > 0, score, -np.inf)
+    top = np.maximum.reduceat(score, starts)
+    shifted = np.exp(score - top[owner])  # exp(-inf) is 0: the candidates left out
+    return np.log(np.add.reduceat(shifted, starts)) + top
 
 
 def _stacked(groups: list[Example]) -> tuple[np.ndarray, ...]:
@@ -134,10 +166,10 @@ def _stacked(groups: list[Example]) -> tuple[np.ndarray, ...]:
 
 def _softmax(score: np.ndarray, right: np.ndarray, starts: np.ndarray, owner: np.ndarray):
     """Each question's softmax over its candidates (p), and the same over its right ones (q)."""
-    p = np.exp(score - np.maximum.reduceat(score, starts)[owner])
-    p /= np.add.reduceat(p, starts)[owner]
-    q = p * right
-    q /= np.add.reduceat(q, starts)[owner]
+    p = np.exp(score - _log_sum(score, starts, owner)[owner])
+    # Over the right ones from their own largest score: their share of p may underflow to 0.
+    among = right > 0
+    q = np.exp(np.where(among, score - _log_sum(score, starts, owner, right)[owner], -np.inf))
     return p, q
 
 
