@@ -567,6 +567,8 @@ class AnswerEngine:
                 outside_vote=close.outside_votes,
                 remembered=not away and close.remembered(cand.item_id),
                 outside_rates=rates,
+                likely=(0.0, 0.0) if away else close.likelihood(cand.item_id),
+                outside_likely=close.outside_likely,
             )
             rows.append((cand, row))
         return rows
@@ -596,6 +598,7 @@ class AnswerEngine:
             flow=query.direction,
             partnerships=vocab.partnerships,
             named=query.constraints.partnerships,
+            pairs=memory.pairs_of([term.forms[0] for term in query.terms]),
         )
 
     async def rank(

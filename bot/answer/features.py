@@ -52,6 +52,9 @@ RANK_FEATURES = (
     "outside_vote",  # the same for the out-of-scope examples: alike for every candidate
     "remembered",  # 1 when the item has examples at all (a server's own items have none)
     "outside_words",  # the most any word the item lacks leans to questions nothing answers
+    "likely",  # the item's probability from its examples' words (naive Bayes, memory.py)
+    "likely_behind",  # how near its log-likelihood comes to the likeliest's, in [0, 1]
+    "outside_likely",  # the same probability for the out-of-scope examples: alike for all
 )
 # The refusal model's inputs: the ranking's log-odds for the best candidate, its margin over the
 # second, the best candidate's features, and what weighs against any answer.
@@ -207,6 +210,8 @@ def rank_row(
     outside_vote: float = 0.0,
     remembered: bool = False,
     outside_rates: tuple[float, ...] = (),
+    likely: tuple[float, float] = (0.0, 0.0),
+    outside_likely: float = 0.0,
 ) -> list[float]:
     """The RANK_FEATURES of one candidate."""
     total = query.total
@@ -266,6 +271,8 @@ def rank_row(
         outside_vote,
         float(remembered),
         outside_words,
+        *likely,
+        outside_likely,
     ]
 
 

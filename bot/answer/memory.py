@@ -1,19 +1,22 @@
 """Questions people asked, with the items that answered them (or none: out of scope).
 
 The ranking and refusal models compare a new question with these examples: how close it comes to
-a question that one candidate answered, and to one that nothing in the knowledge answers. The
-examples are the dev questions, written to ``examples.toml`` by ``python -m tests.questions.train``
-with the coefficients they were trained with, and with what the analysis reads in each (its
-terms, the flow it asks about): reading 19,000 questions again took four seconds of every start.
+a question that one candidate answered, and to one that nothing in the knowledge answers; and
+how likely each item is given the question's words, each item's examples taken as one bag of
+words (naive Bayes). The examples are the dev questions, written to ``examples.toml`` by
+``python -m tests.questions.train`` with the coefficients they were trained with, and with what
+the analysis reads in each (its terms, the flow it asks about): reading 19,000 questions again
+took four seconds of every start.
 """
 
 from __future__ import annotations
 
+import itertools
 import sys
 import tomllib
 import weakref
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -27,6 +30,9 @@ from bot.answer.structure import Direction, direction
 NEAREST = 7  # examples that vote for the items a question is about
 LEAN_PRIOR = 5.0  # examples' worth of the share among all examples a word's own share starts from
 NAME_LISTS = 8  # lists of names kept with the examples holding each (parties, partnerships)
+SMOOTHING = 0.1  # examples' worth each word is given in every item's count, for naive Bayes
+LIKELY_FLOOR = -20.0  # how far below the likeliest an item's log-likelihood counts
+PAIR_MIN = 2  # examples a pair of neighbouring terms is found in, for naive Bayes to count it
 
 
 @dataclass(frozen=True)
@@ -40,19 +46,28 @@ NOBODY: frozenset[str] = frozenset()  # the parties of a flow an example does no
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """What the analysis reads in an example: its terms, and the flow it asks about (none when it
-    asks both ways: it then runs against no question's flow)."""
+    """What the analysis reads in an example: its terms, the flow it asks about (none when it
+    asks both ways: it then runs against no question's flow), and its pairs of neighbouring
+    terms (``pairs_of``)."""
 
     terms: frozenset[str]
     origin: frozenset[str] = NOBODY
     target: frozenset[str] = NOBODY
+    pairs: frozenset[str] = NOBODY
 
 
 def read(text: str) -> Reading:
     flow = direction(text)
     if flow.either_way:
         flow = Direction()
-    return Reading(frozenset(t.forms[0] for t in normalize(text).terms), flow.origin, flow.target)
+    forms = [t.forms[0] for t in normalize(text).terms]
+    return Reading(frozenset(forms), flow.origin, flow.target, pairs_of(forms))
+
+
+def pairs_of(forms: Sequence[str]) -> frozenset[str]:
+    """Each term with the next, as one word for naive Bayes: "us+firm" is not "firm+us", and
+    "real+amount" says more than its two words apart."""
+    return frozenset(f"{a}+{b}" for a, b in itertools.pairwise(forms))
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,9 @@ class Closeness:
     votes: dict[str, float]  # each item's nearest examples' similarity, summed, over NEAREST
     outside_votes: float  # the same for the out-of-scope examples
     forgotten: frozenset[str] = frozenset()  # items met as if they had no examples
+    likely: dict[str, float] = field(default_factory=dict)  # the examples' words: P(item)
+    behind: dict[str, float] = field(default_factory=dict)  # its log-likelihood's gap to the best
+    outside_likely: float = 0.0  # P(nothing answers it)
 
     def remembered(self, item_id: str) -> bool:
         """Whether anyone has asked about the item among the examples (a server's own items:
@@ -80,6 +98,14 @@ class Closeness:
 
     def vote(self, item_id: str) -> float:
         return self.votes.get(item_id, 0.0)
+
+    def likelihood(self, item_id: str) -> tuple[float, float]:
+        """How likely the item is, from the words of the examples it answered (naive Bayes),
+        and how near its log-likelihood comes to the likeliest's, in [0, 1]: (0, 0) for an
+        item without examples."""
+        if item_id not in self.likely:
+            return 0.0, 0.0
+        return self.likely[item_id], self.behind[item_id]
 
 
 class Memory:
@@ -149,6 +175,7 @@ class Memory:
         self.unanswered = np.zeros(len(self.examples), dtype=bool)  # self.outside, as a mask
         self.unanswered[self.outside] = True
         self.outside_share = len(self.outside) / max(len(self.examples), 1)
+        self._count_words()
         # Each weighting's totals per example, kept while the weighting (a server's vocabulary)
         # lives.
         self._totals: weakref.WeakKeyDictionary[object, np.ndarray] = weakref.WeakKeyDictionary()
@@ -165,6 +192,7 @@ class Memory:
         flow: Direction | None = None,
         partnerships: frozenset[str] = frozenset(),
         named: frozenset[str] = frozenset(),
+        pairs: Iterable[str] = (),
     ) -> Closeness:
         """Weighted Jaccard similarity of the question's terms (``asked``: term → weight) with
         each example's, the best per item and the best out of scope.
@@ -181,8 +209,13 @@ class Memory:
         about another partnership named in one word ("the EPPD" for "the AMI"; ``partnerships``:
         every such name, ``named``: those the question says). Parties and partnerships are told
         apart: an example naming the EPPD's parties ("the US–Taiwan talks") is about the EPPD
-        all the same.
+        all the same. Beside the similarities, how likely each item is given the question's words
+        and ``pairs`` of neighbouring words (``likelihoods``).
         """
+        apart = np.zeros(len(self.examples), dtype=bool)  # the question's own, in training
+        if leave_out is not None:
+            apart[self.left_out(leave_out, leave_group)] = True
+        likely = self.likelihoods([*asked, *pairs], apart=apart, forget=forget)
         totals = self._totals.get(key) if key is not None else None
         if totals is None:
             # In a fixed order: a float sum depends on it, and ties among examples on the sum.
@@ -200,9 +233,8 @@ class Memory:
                 met[found] = True
                 sharing = True
         if not sharing:  # no example holds a word of the question: none is close to it
-            return Closeness(shared, self.by_item, 0.0, {}, 0.0, forget)
-        if leave_out is not None:
-            met[self.left_out(leave_out, leave_group)] = False
+            return Closeness(shared, self.by_item, 0.0, {}, 0.0, forget, *likely)
+        met &= ~apart
         for item in forget:
             if item in self.by_item:
                 met[self.by_item[item]] = False
@@ -232,7 +264,107 @@ class Memory:
                 outside_votes += s / NEAREST
             for item in example.items:
                 votes[item] = votes.get(item, 0.0) + s / NEAREST
-        return Closeness(similarity, self.by_item, outside, votes, outside_votes, forget)
+        return Closeness(similarity, self.by_item, outside, votes, outside_votes, forget, *likely)
+
+    def likelihoods(
+        self,
+        terms: Iterable[str],
+        *,
+        apart: np.ndarray | None = None,
+        forget: frozenset[str] = frozenset(),
+    ) -> tuple[dict[str, float], dict[str, float], float]:
+        """Naive Bayes over the examples' words: per item, the probability that the question is
+        one of its examples' kind, and how near its log-likelihood comes to the likeliest's (in
+        [0, 1], 0 at LIKELY_FLOOR or below); and the probability that nothing answers it.
+
+        Each item's examples count as one bag of words (their terms and the pairs of them found
+        in PAIR_MIN examples or more), the out-of-scope examples as another; a word in no example
+        tells nothing. ``apart``: a mask of the examples not counted (in training, the question's
+        own and its batch's); ``forget``: items given no examples."""
+        if not self.examples:
+            return {}, {}, 0.0
+        if apart is not None and (apart.dtype != bool or apart.shape != (len(self.examples),)):
+            raise ValueError(f"apart: one bool per example ({len(self.examples)}), not {apart!r}")
+        rows = [self.word_row[term] for term in sorted(set(terms)) if term in self.word_row]
+        examples, words = self.class_examples, self.class_words
+        counts = self.word_counts[rows]
+        if apart is not None and apart.any():
+            # The counts without the examples set apart, for the question's words only.
+            width = len(self.classes) + 2  # the last: a place where no class is
+            gone = apart[self._member_example]
+            examples = examples - np.bincount(self._member_class, gone, minlength=width)[:-1]
+            gone = gone * self.sizes[self._member_example]
+            words = words - np.bincount(self._member_class, gone, minlength=width)[:-1]
+            held = [self._bag[self.words[row]] for row in rows]
+            cells = [
+                self._classes_of[found[apart[found]]].ravel() + n * width
+                for n, found in enumerate(held)
+            ]
+            away = np.bincount(
+                np.concatenate([np.zeros(0, np.intp), *cells]), minlength=len(rows) * width
+            )
+            counts = counts - away.reshape(len(rows), width)[:, :-1]
+            counts = counts[counts.sum(axis=1) > 0]
+        fit = np.log(counts + SMOOTHING).sum(axis=0)
+        fit -= len(counts) * np.log(words + SMOOTHING * max(len(self.words), 1))
+        with np.errstate(divide="ignore"):  # an item with no example left: never likely
+            fit = fit + np.log(examples / max(examples.sum(), 1.0))
+        for item in forget:
+            if item in self.column:
+                fit[self.column[item]] = -np.inf
+        if not np.isfinite(fit).any():
+            return {}, {}, 0.0
+        fit -= fit.max()
+        chance = np.exp(fit)
+        chance /= chance.sum()
+        near = np.maximum(fit, LIKELY_FLOOR) / -LIKELY_FLOOR + 1.0
+        likely = {item: float(chance[n]) for n, item in enumerate(self.classes)}
+        behind = {item: float(near[n]) for n, item in enumerate(self.classes)}
+        for item in forget:
+            likely.pop(item, None)
+            behind.pop(item, None)
+        return likely, behind, float(chance[-1])
+
+    def _count_words(self) -> None:
+        """For naive Bayes: per item, and for the out-of-scope examples (the last column), how
+        many of its examples hold each word, how many words they hold, and how many examples it
+        has."""
+        self.classes = sorted(self.by_item)
+        self.column = {item: n for n, item in enumerate(self.classes)}
+        out_of_scope, nowhere = len(self.classes), len(self.classes) + 1
+        classes_of = [
+            sorted(self.column[item] for item in example.items) or [out_of_scope]
+            for example in self.examples
+        ]
+        # Each example's classes, a row each, filled up with ``nowhere``; and as (example, class).
+        most = max((len(found) for found in classes_of), default=1)
+        self._classes_of = np.full((len(self.examples), most), nowhere, dtype=np.intp)
+        for n, found in enumerate(classes_of):
+            self._classes_of[n, : len(found)] = found
+        self._member_example, self._member_class = np.nonzero(self._classes_of != nowhere)
+        self._member_class = self._classes_of[self._member_example, self._member_class]
+        paired: dict[str, list[int]] = {}
+        for n, reading in enumerate(self.readings):
+            for pair in reading.pairs:
+                paired.setdefault(pair, []).append(n)
+        self._bag = dict(self.postings)  # word → the examples holding it
+        for pair, found in paired.items():
+            if len(found) >= PAIR_MIN:
+                self._bag[pair] = np.array(found, dtype=np.intp)
+        self.words = list(self._bag)
+        # Each example's words in the bag: its terms and its pairs counted
+        sizes = [len(r.terms) + sum(p in self._bag for p in r.pairs) for r in self.readings]
+        self.sizes = np.array(sizes, dtype=np.float64)
+        self.word_row = {word: n for n, word in enumerate(self.words)}
+        width = nowhere + 1
+        rows = np.repeat(np.arange(len(self.words)), [len(self._bag[w]) for w in self.words])
+        holders = np.concatenate([self._bag[w] for w in self.words] or [np.zeros(0, np.intp)])
+        cells = (self._classes_of[holders] + (rows * width)[:, None]).ravel()
+        counts = np.bincount(cells, minlength=len(self.words) * width)
+        self.word_counts = counts.reshape(len(self.words), width)[:, :-1].astype(np.float32)
+        self.class_examples = np.bincount(self._member_class, minlength=width)[:-1].astype(float)
+        member_sizes = self.sizes[self._member_example]
+        self.class_words = np.bincount(self._member_class, member_sizes, minlength=width)[:-1]
 
     def outside_rates(
         self, terms: Sequence[str], *, leave_out: str | None = None, leave_group: str | None = None
@@ -338,9 +470,9 @@ def parse(text: str, name: str = "examples.toml") -> tuple[list[Example], list[R
 def _reading(entry: dict) -> Reading:
     """An example's reading as the file gives it: words in strings, each word kept once in the
     process (as the analysis keeps each stem once)."""
-    words = [entry["terms"], entry.get("from", ""), entry.get("to", "")]
+    words = [entry["terms"], entry.get("from", ""), entry.get("to", ""), entry.get("pairs", "")]
     if not all(isinstance(w, str) for w in words):
-        raise TypeError(f"terms, from and to are words in a string: {entry!r}")
+        raise TypeError(f"terms, from, to and pairs are words in a string: {entry!r}")
     return Reading(*(frozenset(map(sys.intern, w.split())) if w else NOBODY for w in words))
 
 
@@ -357,9 +489,13 @@ def as_toml(known: Memory) -> str:
         items = ", ".join(f'"{i}"' for i in sorted(example.items))
         lines += ["", "[[example]]", f"q = {_string(example.text)}", f"items = [{items}]"]
         lines.append(f"terms = {_string(' '.join(sorted(reading.terms)))}")
-        for key, parties in (("from", reading.origin), ("to", reading.target)):
-            if parties:
-                lines.append(f"{key} = {_string(' '.join(sorted(parties)))}")
+        for key, words in (
+            ("from", reading.origin),
+            ("to", reading.target),
+            ("pairs", reading.pairs),
+        ):
+            if words:
+                lines.append(f"{key} = {_string(' '.join(sorted(words)))}")
     return "\n".join(lines) + "\n"
 
 

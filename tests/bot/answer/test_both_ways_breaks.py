@@ -135,11 +135,11 @@ def test_guard_a_both_ways_question_neither_way_stated_is_refused(answers):
         assert not answer.answered, seen(answer)
 
 
-@broken("answered at 0.93 (old: the USD 15 bn, 0.52); the item declares no flow")
 def test_a_flowless_item_does_not_answer_which_way_it_runs(answers):
-    """Answered: "Does the US supply critical minerals to Taiwan, or the other way round?" gets
-    "Cooperation on critical minerals" (92 %), which says nothing of who supplies whom. The
-    one-way question gets 0.92 on both commits."""
+    """Was answered: "Does the US supply critical minerals to Taiwan, or the other way round?"
+    got "Cooperation on critical minerals" (92 %), which says nothing of who supplies whom. The
+    one-way question got 0.92 on both commits. Refused since the naive Bayes refit (0.19, the
+    item offered)."""
     answer = answers[MINERALS]
     assert not answer.answered, seen(answer)
 
@@ -178,6 +178,11 @@ def test_guard_a_denied_reverse_is_read_one_way_and_answered(answers):
         assert answer.answered and answer.item.id == PLEDGE, seen(answer)
 
 
+@broken(
+    "'Les Taïwanais investissent-ils en France ?' is refused at 0.20 (threshold 0.420), TSMC "
+    "offered, since the naive Bayes refit; answered with TSMC at 0.62 before; the two others "
+    "still get TSMC (0.44)"
+)
 def test_taiwanese_investment_in_france_asked_in_french_is_answered(answers):
     """Were refused after one refit: "Taïwan investit-il en France ?" (45 %), "Les Taïwanais
     investissent-ils en France ?" (33 %), and "… ou l'inverse ?" (45 %, old 17 %); old gave TSMC
@@ -188,6 +193,12 @@ def test_taiwanese_investment_in_france_asked_in_french_is_answered(answers):
         assert answer.answered and answer.item.id == TSMC, seen(answer)
 
 
+@broken(
+    "'IS US INVESTMENT IN TAIWAN GROWING, OR THE OTHER WAY ROUND?' (0.87) and the 4,138-character "
+    "question (0.79) are answered with US firms' USD 15 bn in Taiwan since the naive Bayes refit, "
+    "US investment growing second; they got US investment growing before (0.74, 0.81), as the "
+    "three others still do (0.79)"
+)
 def test_guard_noise_around_the_phrase_changes_nothing(answers):
     """Guard: a mention, emoji, capitals, a newline, "’round", a dash, "vice-versa", and 4,000
     characters of repeated phrases after the question: "US investment in Taiwan is growing",

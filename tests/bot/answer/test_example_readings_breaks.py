@@ -95,8 +95,9 @@ def test_odd_example_texts_come_back_from_the_file_as_they_were_read():
     """Guard: quotes, backslashes, control characters, U+0085/U+2028 (line breaks to
     str.splitlines, not to TOML), emoji, empty and termless questions, 6,000 characters, a text
     that looks like TOML, and examples asked both ways (no flow stored) come back from the file
-    with the reading the analysis gives, and a Memory built from them indexes what one reading
-    them again does."""
+    with the reading the analysis gives (its pairs of neighbouring terms too, in their order),
+    and a Memory built from them indexes what one reading them again does, the words naive Bayes
+    counts included."""
     examples = [
         Example(text, frozenset({f"item-{n % 3}"} if n % 2 else ()))
         for n, text in enumerate(ODD_TEXTS)
@@ -105,13 +106,17 @@ def test_odd_example_texts_come_back_from_the_file_as_they_were_read():
     parsed, readings = memory.parse(memory.as_toml(again))
     assert parsed == examples
     assert readings == [memory.read(text) for text in ODD_TEXTS]
-    assert readings_of(Memory(parsed, readings)) == readings_of(again)
+    rebuilt = Memory(parsed, readings)
+    assert readings_of(rebuilt) == readings_of(again)
+    counted = [dict(zip(m.words, m.word_counts.tolist(), strict=True)) for m in (rebuilt, again)]
+    assert counted[0] == counted[1]
     both_ways = ODD_TEXTS.index("Taiwanese investment in the US, or the other way round?")
     assert readings[both_ways].origin == readings[both_ways].target == frozenset()
     assert readings[ODD_TEXTS.index("investissements taïwanais en France")] == Reading(
         frozenset({"en", "zfrance", "zinvestment", "ztaiwan"}),
         frozenset({"ztaiwan"}),
         frozenset({"zfrance"}),
+        frozenset({"zinvestment+ztaiwan", "ztaiwan+en", "en+zfrance"}),
     )
 
 

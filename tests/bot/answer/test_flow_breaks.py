@@ -12,8 +12,6 @@ with the confidence on 085b617 in brackets; "Guard:" tests held from the start.
 
 from __future__ import annotations
 
-import pytest
-
 from bot.answer.structure import declared
 from bot.knowledge import ensure_seeds
 from store import seed
@@ -87,12 +85,6 @@ async def test_guard_reversed_flows_with_no_item_are_refused(engine):
 # Flows asked the right way round ---------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'how much have American groups invested in Taiwan?' (47 %) and 'tariffs on Taiwanese "
-    "goods exported to the US' (56 %) are refused (threshold 0.568); 'investissement des "
-    "États-Unis vers Taïwan' (91 %) is answered",
-)
 async def test_flows_asked_the_right_way_round_are_answered(engine):
     """Asked the way the items state the flow, and refused. "how much have American groups
     invested in Taiwan?" was answered with the USD 15 billion of Nvidia, AMD and Micron (45 %);
@@ -102,7 +94,8 @@ async def test_flows_asked_the_right_way_round_are_answered(engine):
     first with direction +1, while its French twin "droits de douane sur les produits taïwanais
     exportés vers les États-Unis" is answered with the trade deal at 95 %. On 6af757f (the
     ranking trees, the pairs that say no direction): 39 %, answered at 97 %, and 18 %. After
-    the training batches bg and bh: 47 %, 94 %, 13 %."""
+    the training batches bg and bh: 47 %, 94 %, 13 %. All three answered since the naive Bayes
+    refit: 42 % (threshold 0.420), 96 %, 49 %."""
     for question, right in [
         ("how much have American groups invested in Taiwan?", US_INTO_TAIWAN),
         ("investissement des États-Unis vers Taïwan", US_INTO_TAIWAN),

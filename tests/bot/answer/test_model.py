@@ -348,3 +348,80 @@ def test_the_nearest_examples_vote_with_how_close_they_are():
     far = closeness(examples, "when does the Zorblax summit registration close")
     assert near.vote("ami") == pytest.approx(near.of("ami") / memory.NEAREST)
     assert 0 < far.vote("ami") < near.vote("ami")
+
+
+def terms_of(text: str) -> list[str]:
+    return [t.forms[0] for t in normalize(text).terms]
+
+
+LIKELY_EXAMPLES = [
+    memory.Example("when does the AMI call close", frozenset({"deadline"})),
+    memory.Example("AMI closing date", frozenset({"deadline"})),
+    memory.Example("how much do US firms invest in Taiwan", frozenset({"invest"})),
+    memory.Example("US investment in Taiwan amount", frozenset({"invest"})),
+    memory.Example("what is the weather in Paris", frozenset()),
+]
+
+
+def test_the_words_of_an_items_examples_make_it_likely():
+    """Naive Bayes over the examples: a question in the words of one item's examples makes that
+    item the likeliest, the others far behind; the probabilities, out of scope included, add
+    up to one."""
+    found = memory.Memory(LIKELY_EXAMPLES)
+    likely, behind, outside = found.likelihoods(terms_of("when does the AMI close"))
+    assert likely["deadline"] > 0.9 > 0.05 > likely["invest"]
+    assert behind["deadline"] == 1.0 > behind["invest"] >= 0.0
+    assert sum(likely.values()) + outside == pytest.approx(1.0)
+    asked = dict.fromkeys(terms_of("Paris weather"), 1.0)
+    close = found.closeness(asked, lambda term: 1.0)
+    assert close.outside_likely > 0.5 > close.likelihood("deadline")[0]
+    assert close.likelihood("an item nobody asked about") == (0.0, 0.0)
+
+
+def test_a_question_in_no_examples_words_gets_the_items_shares_of_the_examples():
+    found = memory.Memory(LIKELY_EXAMPLES)
+    likely, behind, outside = found.likelihoods(terms_of("zorblax quux"))
+    assert likely == {"deadline": pytest.approx(0.4), "invest": pytest.approx(0.4)}
+    assert behind == {"deadline": 1.0, "invest": 1.0}
+    assert outside == pytest.approx(0.2)
+    assert memory.Memory([]).likelihoods(terms_of("AMI")) == ({}, {}, 0.0)
+
+
+def test_likelihoods_in_training_count_no_example_left_out(monkeypatch):
+    """A question learnt from (its batch left out) is scored as if those examples were not
+    there (the words counted aside: pairs of words are not counted here, so that the examples
+    left out bring no new one); an item forgotten (as a server's new item) is never likely."""
+    monkeypatch.setattr(memory, "PAIR_MIN", 100)
+    extra = memory.Example("AMI call close date", frozenset({"deadline"}))  # no new word
+    grouped = memory.Memory([*LIKELY_EXAMPLES, extra], groups=["a"] * 5 + ["b"])
+    left = np.zeros(6, dtype=bool)
+    left[grouped.left_out(extra.text, "b")] = True
+    asked = terms_of("when is the AMI closing")
+    without = memory.Memory(LIKELY_EXAMPLES).likelihoods(asked)
+    for mine, theirs in zip(grouped.likelihoods(asked, apart=left), without, strict=True):
+        assert mine == pytest.approx(theirs)
+    assert grouped.likelihoods(asked)[0] != pytest.approx(without[0])
+    likely, behind, outside = grouped.likelihoods(asked, forget=frozenset({"deadline"}))
+    assert "deadline" not in likely and "deadline" not in behind
+    assert likely["invest"] + outside == pytest.approx(1.0)
+    close = grouped.closeness(dict.fromkeys(asked, 1.0), lambda t: 1.0, forget={"deadline"})
+    assert close.likelihood("deadline") == (0.0, 0.0)
+
+
+def test_the_order_of_words_tells_items_apart():
+    """Pairs of neighbouring words count: the same words in another order ("Taiwan firms in
+    the US", "US firms in Taiwan") make another item likely."""
+    examples = [
+        memory.Example("US firms invest in Taiwan chips", frozenset({"us-in-taiwan"})),
+        memory.Example("how much do US firms invest in Taiwan", frozenset({"us-in-taiwan"})),
+        memory.Example("Taiwan firms invest in US chips", frozenset({"taiwan-in-us"})),
+        memory.Example("how much do Taiwan firms invest in US", frozenset({"taiwan-in-us"})),
+    ]
+    found = memory.Memory(examples)
+
+    def likely(question: str) -> dict[str, float]:
+        terms = terms_of(question)
+        return found.likelihoods([*terms, *memory.pairs_of(terms)])[0]
+
+    assert likely("do US firms invest in Taiwan")["us-in-taiwan"] > 0.8
+    assert likely("do Taiwan firms invest in US")["taiwan-in-us"] > 0.8

@@ -80,11 +80,13 @@ PHRASED = {
 }
 
 # The phrase about something else than the flow asked ----------------------------------------
-ABOUT_THE_PHRASE = {  # the question, its confidence today, before
-    "Does France invest in Taiwan, and what does vice versa mean?": (0.84, 0.03),
-    "La France investit-elle à Taïwan ? Et vice-versa ça prend un tiret ?": (0.89, 0.04),
-    "Does France invest in Taiwan and the vice versa principle": (0.86, 0.01),
-}
+ABOUT_THE_PHRASE = [
+    # Answered with TSMC in Europe from e471491 (0.84, 0.89, 0.86; refused before it: 0.03, 0.04,
+    # 0.01) until the naive Bayes refit; refused since (0.34, 0.02, 0.24).
+    "Does France invest in Taiwan, and what does vice versa mean?",
+    "La France investit-elle à Taïwan ? Et vice-versa ça prend un tiret ?",
+    "Does France invest in Taiwan and the vice versa principle",
+]
 ELSEWHERE = {
     # "The other way round" counts wherever it stands, so the road's question also asks the flow
     # the other way, and TSMC comes first near the threshold: answered at 0.66 on 2a30e47, 0.58
@@ -103,7 +105,12 @@ OR_A_WORD = {  # question: (what it got, confidence; before), None once it holds
     # refused on b96cac3 and 2a30e47, answered on dc517e6 and e471491) and US investment in
     # Taiwan growing at 0.75 (refused on b96cac3, answered since the refit of dc517e6).
     "Does France invest in Taiwan or not?": None,
-    "Does the US invest in China or not?": None,
+    # Answered again since the naive Bayes refit, as without "or not" (threshold 0.420).
+    "Does the US invest in China or not?": (
+        "US firms' USD 15 bn in Taiwan",
+        "0.57, as without 'or not' (threshold 0.420; both refused at 0.43 before the naive "
+        "Bayes refit)",
+    ),
     # US firms' USD 15 bn in Taiwan (0.75) until "viceversa" in one word was read as the phrase.
     "Does France invest in Taiwan or viceversa?": None,
 }
@@ -299,26 +306,14 @@ def answers() -> dict:
 # The phrase wherever it stands (e471491) -----------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        pytest.param(
-            question,
-            marks=broken(
-                f"answered with TSMC in Europe ({now:.2f}), the reverse of the flow asked; "
-                f"before e471491 refused ({then:.2f}): the phrase, followed by words, was not read"
-            ),
-        )
-        for question, (now, then) in ABOUT_THE_PHRASE.items()
-    ],
-)
+@pytest.mark.parametrize("question", ABOUT_THE_PHRASE)
 def test_a_question_about_the_phrase_itself_does_not_ask_the_flow_both_ways(answers, question):
     """A member asks a flow one way and, in the same message, about the words "vice versa"
     (what they mean, whether they take a hyphen, "the vice versa principle"): "and … vice versa"
     reads as asking the reverse too. The knowledge states only the reverse, so Taiwanese
-    investment in France is given for a question on French investment in Taiwan that is refused
+    investment in France was given for a question on French investment in Taiwan that is refused
     without the aside (0.00; "La France investit-elle à Taïwan ?" too), as it should be with
-    it."""
+    it. Refused since the naive Bayes refit (0.34, 0.02, 0.24)."""
     answer = answers[question]
     assert not answer.answered, seen(answer)
 
