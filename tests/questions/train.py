@@ -109,6 +109,8 @@ def fit_rank(groups: list[Example], l2: float = RANK_L2, steps: int = 50) -> np.
 
     A full Newton step can overshoot when one feature nearly decides alone (its weights then run
     off to thousands): each step is halved until the loss falls."""
+    if not all(g.right.any() for g in groups):
+        raise ValueError("every question the ranking learns from has a right candidate")
     x, right, starts, owner = _stacked(groups)
     size = x.shape[1]
     w = np.zeros(size)
