@@ -212,8 +212,9 @@ class Memory:
         all the same. Beside the similarities, how likely each item is given the question's words
         and ``pairs`` of neighbouring words (``likelihoods``).
         """
-        apart = np.zeros(len(self.examples), dtype=bool)  # the question's own, in training
+        apart = None  # the question's own examples and its batch's, in training only
         if leave_out is not None:
+            apart = np.zeros(len(self.examples), dtype=bool)
             apart[self.left_out(leave_out, leave_group)] = True
         likely = self.likelihoods([*asked, *pairs], apart=apart, forget=forget)
         totals = self._totals.get(key) if key is not None else None
@@ -234,7 +235,8 @@ class Memory:
                 sharing = True
         if not sharing:  # no example holds a word of the question: none is close to it
             return Closeness(shared, self.by_item, 0.0, {}, 0.0, forget, *likely)
-        met &= ~apart
+        if apart is not None:
+            met &= ~apart
         for item in forget:
             if item in self.by_item:
                 met[self.by_item[item]] = False
