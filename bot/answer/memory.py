@@ -48,7 +48,7 @@ NOBODY: frozenset[str] = frozenset()  # the parties of a flow an example does no
 class Reading:
     """What the analysis reads in an example: its terms, the flow it asks about (none when it
     asks both ways: it then runs against no question's flow), and its pairs of neighbouring
-    terms (``pairs_of``)."""
+    terms (``pairs_of``; a Memory keeps them in its counts, not here)."""
 
     terms: frozenset[str]
     origin: frozenset[str] = NOBODY
@@ -176,6 +176,9 @@ class Memory:
         self.unanswered[self.outside] = True
         self.outside_share = len(self.outside) / max(len(self.examples), 1)
         self._count_words()
+        # Counted, the pairs live in the bag only: a set of them per example took a fifth of
+        # the memory's size. ``pairs_held`` gives them back, those that count.
+        self.readings = [Reading(r.terms, r.origin, r.target) for r in self.readings]
         # Each weighting's totals per example, kept while the weighting (a server's vocabulary)
         # lives.
         self._totals: weakref.WeakKeyDictionary[object, np.ndarray] = weakref.WeakKeyDictionary()
@@ -347,7 +350,7 @@ class Memory:
         self._member_class = self._classes_of[self._member_example, self._member_class]
         paired: dict[str, list[int]] = {}
         for n, reading in enumerate(self.readings):
-            for pair in reading.pairs:
+            for pair in sorted(reading.pairs):  # the words' order the same in every process
                 paired.setdefault(pair, []).append(n)
         self._bag = dict(self.postings)  # word → the examples holding it
         for pair, found in paired.items():
@@ -367,6 +370,16 @@ class Memory:
         self.class_examples = np.bincount(self._member_class, minlength=width)[:-1].astype(float)
         member_sizes = self.sizes[self._member_example]
         self.class_words = np.bincount(self._member_class, member_sizes, minlength=width)[:-1]
+
+    def pairs_held(self) -> list[frozenset[str]]:
+        """Each example's pairs that naive Bayes counts (those found in PAIR_MIN examples or
+        more): a memory of examples holding these counts the same words as this one."""
+        held: list[list[str]] = [[] for _ in self.examples]
+        for word, found in self._bag.items():
+            if word not in self.postings:  # a pair, not a term
+                for n in found:
+                    held[n].append(word)
+        return [frozenset(words) if words else NOBODY for words in held]
 
     def outside_rates(
         self, terms: Sequence[str], *, leave_out: str | None = None, leave_group: str | None = None
@@ -487,14 +500,15 @@ def as_toml(known: Memory) -> str:
         "",
         f"analysis = {_string(index_version())}",
     ]
-    for example, reading in zip(known.examples, known.readings, strict=True):
+    rows = zip(known.examples, known.readings, known.pairs_held(), strict=True)
+    for example, reading, pairs in rows:
         items = ", ".join(f'"{i}"' for i in sorted(example.items))
         lines += ["", "[[example]]", f"q = {_string(example.text)}", f"items = [{items}]"]
         lines.append(f"terms = {_string(' '.join(sorted(reading.terms)))}")
         for key, words in (
             ("from", reading.origin),
             ("to", reading.target),
-            ("pairs", reading.pairs),
+            ("pairs", pairs),
         ):
             if words:
                 lines.append(f"{key} = {_string(' '.join(sorted(words)))}")
