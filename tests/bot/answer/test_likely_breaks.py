@@ -63,7 +63,8 @@ def naive_bayes(
     """Naive Bayes counted by hand over the examples ``counted`` (all by default), as if the
     others were not there: each item's examples one bag of words (their terms, and their pairs
     found in PAIR_MIN of the counted examples or more), the out-of-scope ones another; a word in
-    no counted example tells nothing. Each item's probability, and the out-of-scope one."""
+    no counted example tells nothing, and each word weighs by its rarity among all the examples.
+    Each item's probability, and the out-of-scope one."""
     kept = [
         (e, r)
         for n, (e, r) in enumerate(zip(examples, readings, strict=True))
@@ -73,6 +74,14 @@ def naive_bayes(
     bag = {t for _, r in kept for t in r.terms} | {
         p for p, n in held.items() if n >= memory.PAIR_MIN
     }
+    # Each word's weight: the square root of its idf over the mean idf, both over every
+    # example (those set apart too) and every word they count.
+    everywhere = Counter(t for r in readings for t in r.terms)
+    paired = Counter(p for r in readings for p in r.pairs)
+    everywhere.update({p: n for p, n in paired.items() if n >= memory.PAIR_MIN})
+    idf = {w: math.log((len(readings) + 1) / (n + 1)) for w, n in everywhere.items()}
+    mean = sum(idf.values()) / len(idf) if idf else 0.0
+    weight = {w: math.sqrt(v / mean) if mean > 0 else 1.0 for w, v in idf.items()}
     asked = sorted(set(words) & bag)
     scores: dict[str | None, float] = {}
     for item in [*sorted({i for e, _ in kept for i in e.items}), None]:
@@ -83,8 +92,8 @@ def naive_bayes(
         score = math.log(len(mine) / len(kept))
         for word in asked:
             count = sum(word in r.terms or word in r.pairs for r in mine)
-            score += math.log(count + memory.SMOOTHING)
-            score -= math.log(size + memory.SMOOTHING * len(bag))
+            score += weight[word] * math.log(count + memory.SMOOTHING)
+            score -= weight[word] * math.log(size + memory.SMOOTHING * len(bag))
         scores[item] = score
     if not scores:
         return {}, 0.0

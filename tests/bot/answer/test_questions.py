@@ -29,9 +29,9 @@ OUT_OF_SCOPE = [q for q in QUESTIONS if not q.expect]
 
 # What the trained models reach on dev, each question without its batch among the examples
 # (tests/questions/train.py): a guard against regressions, not the goal. The threshold keeps
-# REFUSED (94 %) of out-of-scope dev questions refused.
-ANSWERED_RIGHT_BAR = 0.965
-REFUSED_BAR = 0.955
+# REFUSED (95.5 %) of out-of-scope dev questions refused.
+ANSWERED_RIGHT_BAR = 0.97
+REFUSED_BAR = 0.97
 LANGUAGE_BAR = 0.9
 # The shipped models and a refit decide alike (the item, answered or refused) on all but this
 # share of dev questions, with thresholds this close: what float sums in another order change.

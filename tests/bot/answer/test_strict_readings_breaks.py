@@ -43,10 +43,9 @@ AS_ONE_WAY = [
     ),
 ]
 AS_ONE_WAY_REFIT = {  # asked both ways: what the naive Bayes refit (threshold 0.420) changed
-    "Does Europe invest in Taiwan or the other way round?": (
-        "refused at 0.40 (threshold 0.420), TSMC offered, since the naive Bayes refit, while "
-        "'Does Taiwan invest in Europe?' gets TSMC (0.56); both got TSMC before (0.59)"
-    ),
+    # "Does Europe invest in Taiwan or the other way round?" was refused at 0.40 while "Does
+    # Taiwan invest in Europe?" got TSMC (0.56); both refused since the weighted naive Bayes
+    # refit (0.37, 0.55; threshold 0.584), TSMC offered.
     "Does the US invest in Taiwan and in France, or the other way round?": (
         "both refused since the naive Bayes refit, but asked both ways (0.05) it offers US firms' "
         "USD 15 bn, asked one way (0.01) nothing; both offered US firms' USD 15 bn first before "

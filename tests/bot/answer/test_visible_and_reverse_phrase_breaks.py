@@ -105,12 +105,10 @@ OR_A_WORD = {  # question: (what it got, confidence; before), None once it holds
     # refused on b96cac3 and 2a30e47, answered on dc517e6 and e471491) and US investment in
     # Taiwan growing at 0.75 (refused on b96cac3, answered since the refit of dc517e6).
     "Does France invest in Taiwan or not?": None,
-    # Answered again since the naive Bayes refit, as without "or not" (threshold 0.420).
-    "Does the US invest in China or not?": (
-        "US firms' USD 15 bn in Taiwan",
-        "0.57, as without 'or not' (threshold 0.420; both refused at 0.43 before the naive "
-        "Bayes refit)",
-    ),
+    # Answered again after the naive Bayes refit, as without "or not" (US firms' USD 15 bn in
+    # Taiwan at 0.57, threshold 0.420); both refused again since the weighted one (0.53,
+    # threshold 0.584).
+    "Does the US invest in China or not?": None,
     # US firms' USD 15 bn in Taiwan (0.75) until "viceversa" in one word was read as the phrase.
     "Does France invest in Taiwan or viceversa?": None,
 }

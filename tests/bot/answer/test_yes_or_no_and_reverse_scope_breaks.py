@@ -111,7 +111,11 @@ OPENING_WORD = {  # "and"/"et" opening the question: (the question without it, w
         "France invests in Taiwan, or vice versa?",
         None,
     ),
-    "Et Paris investit à Taïwan ou l'inverse ?": ("Paris investit à Taïwan ou l'inverse ?", None),
+    "Et Paris investit à Taïwan ou l'inverse ?": (
+        "Paris investit à Taïwan ou l'inverse ?",
+        "refused at 0.37 (threshold 0.584), TSMC offered, since the weighted naive Bayes refit, "
+        "and so is the question without 'Et' (0.37); both TSMC at 0.55 before",
+    ),
 }
 REPLY_AFTER_TSMC = "and French investment in Taiwan, or vice versa?"
 QUOTED = {  # the phrase quoted in a sentence naming a party, the flow asked after
@@ -278,18 +282,13 @@ def test_a_statement_checked_with_or_not_is_answered_as_a_check(answers, questio
     assert same(answer, checked), seen(answer)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the reply 'does the US invest in China' after the EPPD (asked as '… EPPD') is "
-    "answered with US firms' USD 15 bn in Taiwan at 0.56 (threshold 0.420) since the naive Bayes "
-    "refit, and so are '…?' and '… or not' (0.56); all three refused at 0.53 before",
-)
 def test_a_reply_ending_on_or_not_is_read_without_the_tag(answers):
     """bot/conversation/followup.py asks a reply to the bot's answer as "<reply> <subject>": a
     reply with no question mark, "does the US invest in China or not", after an answer about
     the EPPD, ends on "EPPD", not on the tag, and got US investment in Taiwan growing (0.68) on
     15d6bfd. The tag goes whatever follows it now: refused, as the reply without the tag and
-    the reply with a question mark are."""
+    the reply with a question mark are. All three got US firms' USD 15 bn in Taiwan (0.56)
+    after the naive Bayes refit; refused again since the weighted one (0.58, threshold 0.584)."""
     assert not answers["reply", "does the US invest in China"].answered
     assert not answers["reply", REPLY_AFTER_EPPD + "?"].answered
     answer = answers["reply", REPLY_AFTER_EPPD]
@@ -371,18 +370,13 @@ def test_guard_a_closing_tag_never_makes_a_dev_answer_wrong(answers, tag):
     assert made_worse(answers, SAMPLE, tag) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the US into China asked in English, 'Does the US invest in China…' (0.57) and 'The US "
-    "investment in China…' (0.52), plainly and with each of the four tags (10 of 156), is "
-    "answered with US firms' USD 15 bn in Taiwan (threshold 0.420) since the naive Bayes refit; "
-    "refused before",
-)
 def test_guard_a_flow_asked_one_way_is_answered_with_that_flow_or_refused(answers):
     """Guard: each flow between France, Taiwan, the US and China, asked one way in English (two
     ways of asking) and in French, plainly or with "or not?", ", or not?", "OR NOT?", "or not
     🤔", "ou pas ?", ", ou non ?" (156 questions): never answered with an item stating another
-    flow or its reverse; Taiwan into France and the US, and the US into Taiwan, are answered."""
+    flow or its reverse; Taiwan into France and the US, and the US into Taiwan, are answered.
+    The US into China asked in English got US firms' USD 15 bn in Taiwan (0.57, 0.52) after the
+    naive Bayes refit; refused again since the weighted one (0.53, 0.51; threshold 0.584)."""
     answered = set()
     for question in FLOW_QUESTIONS:
         answer = answers[question]
