@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from bot.answer import memory
 from bot.answer.engine import AnswerEngine, index_for
@@ -185,6 +189,36 @@ def read_otherwise(stored: memory.Memory, now: memory.Memory) -> list[str]:
         for example, kept, read in zip(now.examples, stored.readings, now.readings, strict=True)
         if kept != read
     ]
+
+
+def assert_probabilities(found: tuple[dict[str, float], dict[str, float], float]) -> None:
+    """What naive Bayes gives (``Memory.likelihoods``) is probabilities: finite, in [0, 1], the
+    items' and the out-of-scope one summing to 1 where there are any; nearness in [0, 1]."""
+    likely, behind, outside = found
+    values = [*likely.values(), outside]
+    assert all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in values), found
+    assert all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in behind.values()), found
+    assert set(behind) == set(likely)
+    if likely or outside:
+        assert sum(values) == pytest.approx(1.0), found
+
+
+def loaded_at_once() -> list[memory.Memory]:
+    """The shipped examples (as ``memory.load`` finds them) loaded by two threads at once."""
+    start = threading.Barrier(2)
+    loaded: list[memory.Memory] = []
+
+    def load() -> None:
+        start.wait()
+        loaded.append(memory.load.__wrapped__())
+
+    threads = [threading.Thread(target=load) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(loaded) == 2
+    return loaded
 
 
 async def features_of(

@@ -23,7 +23,6 @@ import functools
 import gc
 import random
 import re
-import threading
 import tracemalloc
 import types
 from importlib import resources
@@ -34,7 +33,7 @@ from hypothesis import strategies as st
 
 from bot.answer import memory, normalize
 from bot.answer.memory import Example, ExamplesFileError, Memory, Reading
-from tests.support import read_otherwise
+from tests.support import loaded_at_once, read_otherwise
 
 read_now = memory.read  # memory.read as it is, for the tests that count its calls
 
@@ -318,19 +317,7 @@ def test_two_engines_loading_the_examples_at_once_read_the_same(examples_file, s
     else:  # written by hand: as_toml would read them, and fill the stemmer's cache
         text = "".join(f'[[example]]\nq = "{e.text}"\nitems = []\n\n' for e in examples)
     examples_file.write_text(text, encoding="utf-8")
-    start = threading.Barrier(2)
-    loaded: list[Memory] = []
-
-    def load() -> None:
-        start.wait()
-        loaded.append(memory.load.__wrapped__())
-
-    threads = [threading.Thread(target=load) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(loaded) == 2
+    loaded = loaded_at_once()
     expected = [kept(e.text) for e in examples]
     assert loaded[0].readings == loaded[1].readings == expected
 

@@ -25,7 +25,7 @@ from bot.answer.features import RANK_FEATURES
 from bot.answer.normalize import index_version, normalize
 from tests import questions as sets
 from tests.questions import seeded_engine, train
-from tests.support import ZORBLAX, features_of, seen, server_with_deadline
+from tests.support import ZORBLAX, assert_probabilities, features_of, seen, server_with_deadline
 
 LIKELY = RANK_FEATURES.index("likely")
 GUILD, ADMIN = 10, 30
@@ -128,17 +128,6 @@ def assert_like(
     for item in set(likely) | set(wanted):
         assert likely.get(item, 0.0) == pytest.approx(wanted.get(item, 0.0), abs=1e-5), item
     assert outside == pytest.approx(wanted_outside, abs=1e-5)
-
-
-def assert_probabilities(found: tuple[dict[str, float], dict[str, float], float]) -> None:
-    likely, behind, outside = found
-    values = [*likely.values(), outside]
-    assert all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in values), found
-    assert all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in behind.values()), found
-    assert set(behind) == set(likely)
-    if likely:
-        assert sum(values) == pytest.approx(1.0)
-        assert max(behind.values()) == 1.0 or outside > max(likely.values())
 
 
 # Memory.likelihoods: odd memories -------------------------------------------------------------

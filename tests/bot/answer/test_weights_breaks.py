@@ -23,7 +23,6 @@ import os
 import random
 import subprocess
 import sys
-import threading
 import types
 import warnings
 from collections import Counter
@@ -38,7 +37,15 @@ from bot.answer import memory
 from bot.answer.memory import Example, Memory, Reading
 from bot.answer.normalize import index_version, normalize
 from tests.questions import seeded_engine
-from tests.support import PROJECT, ZORBLAX, features_of, seen, server_with_deadline
+from tests.support import (
+    PROJECT,
+    ZORBLAX,
+    assert_probabilities,
+    features_of,
+    loaded_at_once,
+    seen,
+    server_with_deadline,
+)
 
 GUILD, ADMIN = 10, 30
 
@@ -136,16 +143,6 @@ def assert_like(found: tuple, expected: tuple) -> None:
         assert likely[item] == pytest.approx(wanted[item], abs=1e-5), item
         assert behind[item] == pytest.approx(wanted_behind[item], abs=1e-5), item
     assert outside == pytest.approx(wanted_outside, abs=1e-5)
-
-
-def assert_probabilities(found: tuple[dict[str, float], dict[str, float], float]) -> None:
-    likely, behind, outside = found
-    values = [*likely.values(), outside]
-    assert all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in values), found
-    assert all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in behind.values()), found
-    assert set(behind) == set(likely)
-    if likely or outside:
-        assert sum(values) == pytest.approx(1.0), found
 
 
 def assert_same(found: tuple, expected: tuple, rel: float = 1e-12) -> None:
@@ -543,19 +540,7 @@ def test_two_threads_loading_the_examples_count_the_same_words(tmp_path, monkeyp
     text = memory.as_toml(Memory(examples, readings))
     (folder / "examples.toml").write_text(text, encoding="utf-8")
     monkeypatch.setattr(memory, "resources", types.SimpleNamespace(files=lambda package: folder))
-    start = threading.Barrier(2)
-    loaded: list[Memory] = []
-
-    def load() -> None:
-        start.wait()
-        loaded.append(memory.load.__wrapped__())
-
-    threads = [threading.Thread(target=load) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(loaded) == 2
+    loaded = loaded_at_once()
     alone = Memory(*memory.parse(text))
     assert counts_of(loaded[0]) == counts_of(loaded[1]) == counts_of(alone)
     assert loaded[0].words == loaded[1].words == alone.words
