@@ -194,6 +194,7 @@ class Binned:
     x: np.ndarray
     bins: np.ndarray  # (features, rows): the bin of each value, each feature's row contiguous
     points: np.ndarray  # (features, bins - 1): split points, padded with infinity
+    counts: np.ndarray  # (features, bins): the rows in each bin, the same at every tree's root
 
     @classmethod
     def of(cls, x: np.ndarray) -> Binned:
@@ -202,7 +203,8 @@ class Binned:
         for j, c in enumerate(cuts):
             points[j, : len(c)] = c
         bins = np.vstack([np.searchsorted(c, x[:, j]) for j, c in enumerate(cuts)])
-        return cls(x, bins, points)
+        counts = np.vstack([np.bincount(row, minlength=points.shape[1] + 1) for row in bins])
+        return cls(x, bins, points, counts)
 
 
 def grow(data: Binned, g: np.ndarray, h: np.ndarray, depth: int) -> tuple[np.ndarray, ...]:
@@ -265,13 +267,17 @@ def _sums(
         small = (rows[:, 1] < rows[:, 0]).astype(np.intp)  # the smaller child of each parent
         picked = np.flatnonzero(at % 2 == small[at // 2])
         key_node, nodes = at[picked] // 2, level // 2
+    root = level == 1  # every row at the one node: the rows per bin are the data's own
     sums = np.empty((3, width, nodes * size))
     offset, gs, hs = key_node * size, g[picked], h[picked]
     for j in range(width):
-        key = offset + data.bins[j, picked]
+        key = data.bins[j] if root else offset + data.bins[j, picked]
         sums[0, j] = np.bincount(key, weights=gs, minlength=nodes * size)
         sums[1, j] = np.bincount(key, weights=hs, minlength=nodes * size)
-        sums[2, j] = np.bincount(key, minlength=nodes * size)
+        if not root:
+            sums[2, j] = np.bincount(key, minlength=nodes * size)
+    if root:
+        sums[2] = data.counts
     sums = sums.reshape(3, width, nodes, size).transpose(0, 2, 1, 3)
     if above is None:
         return sums
