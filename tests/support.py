@@ -14,7 +14,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -219,6 +219,18 @@ def loaded_at_once() -> list[memory.Memory]:
         thread.join()
     assert len(loaded) == 2
     return loaded
+
+
+def jsonl(entries: Iterable[dict]) -> str:
+    """An examples file (``memory.FILE``) holding these objects, one a line, written as
+    ``memory.as_jsonl`` writes them: letters as they are, a newline in a text escaped."""
+    return "".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries)
+
+
+def entries_of(text: str) -> list[dict]:
+    """The objects an examples file holds, one a line (its header first, where it has one);
+    lines split on newlines only, as ``memory.parse`` splits them."""
+    return [json.loads(line) for line in text.split("\n") if line.strip()]
 
 
 async def features_of(

@@ -200,7 +200,7 @@ REMEDY = "reinstall the package, or in a source tree run python -m tests.questio
 
 
 class ModelFileError(ValueError):
-    """model.toml (or examples.toml) cannot be used: the message names the file and why."""
+    """model.toml cannot be used: the message names the file and why."""
 
 
 def parse(text: str, name: str = "model.toml") -> Model:

@@ -1,5 +1,5 @@
 """Fit the answer engine's ranking and refusal models on the dev questions; write model.toml
-and the examples the models compare questions with (examples.toml).
+and the examples the models compare questions with (examples.jsonl).
 
     python -m tests.questions.train            # fit on all of dev, write both files
     python -m tests.questions.train --folds 5  # also say how it does on dev questions held out
@@ -30,7 +30,7 @@ from bot.answer.features import MAX_MARGIN, RANK_FEATURES, REFUSE_FEATURES, refu
 from tests import questions as sets
 
 MODEL = Path(model.__file__).with_name("model.toml")
-EXAMPLES = Path(model.__file__).with_name("examples.toml")
+EXAMPLES = Path(model.__file__).with_name(memory.FILE)
 REFUSED = 0.955  # share of out-of-scope dev questions the threshold must keep refused
 TRADE_OFF = (0.90, 0.92, 0.94, 0.95, 0.97)  # shares --folds also reports the cost of
 RANK_L2 = 0.5
@@ -557,7 +557,7 @@ def main() -> None:
     print(f"threshold {fitted.threshold:.3f}; features: {', '.join(REFUSE_FEATURES)}")
     if not args.dry_run:
         MODEL.write_text(fitted.as_toml(), encoding="utf-8")
-        EXAMPLES.write_text(memory.as_toml(known), encoding="utf-8")
+        EXAMPLES.write_text(memory.as_jsonl(known), encoding="utf-8")
         print(f"wrote {MODEL} and {EXAMPLES}")
 
 

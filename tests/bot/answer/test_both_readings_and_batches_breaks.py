@@ -558,12 +558,12 @@ def test_guard_one_group_holding_every_example_leaves_a_question_nothing_quietly
 
 
 def test_guard_nothing_the_bot_runs_depends_on_groups(monkeypatch):
-    """Guard: the shipped examples carry no groups, examples.toml is written the same with or
+    """Guard: the shipped examples carry no groups, examples.jsonl is written the same with or
     without them, and the bot answers without ever asking what a question leaves out."""
     shipped = memory.load()
     assert shipped.by_group == {}
     grouped = small(["g1", "g1", "g2", "g2", "g3", "g3"])
-    assert memory.as_toml(grouped) == memory.as_toml(small(None))
+    assert memory.as_jsonl(grouped) == memory.as_jsonl(small(None))
 
     def never(self, text, group=None):
         raise AssertionError(f"left_out({text!r}) at run time")

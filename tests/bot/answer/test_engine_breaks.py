@@ -304,11 +304,11 @@ async def test_a_closed_call_is_not_said_to_be_open(engine):
 
 @pytest.fixture
 def package_data(tmp_path, monkeypatch):
-    """model.toml and examples.toml read from a folder the test writes, not the package's."""
+    """model.toml and examples.jsonl read from a folder the test writes, not the package's."""
     folder = tmp_path / "data"
     folder.mkdir()
     shipped = Path(model.__file__).parent
-    for name in ("model.toml", "examples.toml"):
+    for name in ("model.toml", memory.FILE):
         (folder / name).write_text((shipped / name).read_text(encoding="utf-8"), "utf-8")
     files = types.SimpleNamespace(files=lambda package: folder)
     monkeypatch.setattr(model, "resources", files)
@@ -348,12 +348,25 @@ def test_a_broken_model_file_is_reported_by_name(package_data):
 
 def test_a_broken_examples_file_is_reported_by_name(package_data):
     """An example without its "items" (or a file cut short) fails with a bare KeyError 'items'
-    (or tomllib's line and column) when the engine is built: nothing names examples.toml."""
-    path = package_data / "examples.toml"
-    path.write_text(path.read_text(encoding="utf-8") + '\n[[example]]\nq = "x"\n', "utf-8")
-    # An installed bot has no training script: the files ship with the package.
-    with pytest.raises(Exception, match=r"examples\.toml.*reinstall the package"):
-        memory.load()
+    (or json's "Unterminated string starting at: line 1 column 7", a place in the line, not in the
+    file) when the engine is built: nothing names examples.jsonl, nor the line to look at."""
+    path = package_data / memory.FILE
+    shipped = path.read_text(encoding="utf-8")
+    assert shipped.endswith("\n")
+    lines = shipped.count("\n")
+    cut = shipped.rindex("\n", 0, -1) + 40  # the last line cut short
+    for broken, number in [
+        (shipped + json.dumps({"q": "x"}, ensure_ascii=False) + "\n", lines + 1),
+        (shipped[:cut], lines),
+    ]:
+        path.write_text(broken, encoding="utf-8")
+        memory.load.cache_clear()
+        # An installed bot has no training script: the files ship with the package.
+        with pytest.raises(
+            Exception,
+            match=rf"examples\.jsonl cannot be read \(line {number}:.*reinstall the package",
+        ):
+            memory.load()
 
 
 # Time ----------------------------------------------------------------------------------------

@@ -1,18 +1,19 @@
-"""Attacks on storing what the analysis reads in each example beside it in examples.toml (4820fed:
+"""Attacks on storing what the analysis reads in each example beside it in examples.jsonl (4820fed:
 ``terms``, ``from``, ``to``; ``memory.parse`` returns the readings, ``memory.Memory`` takes them,
-``memory.as_toml`` writes them).
+``memory.as_jsonl`` writes them, one JSON object a line).
 
-Attacked: the round trip as_toml → parse → Memory for odd texts (quotes, backslashes, control
+Attacked: the round trip as_jsonl → parse → Memory for odd texts (quotes, backslashes, control
 characters, line separators, emoji, empty and termless questions, 6,000 characters, digits,
-amounts, non-Latin letters, apostrophes, hyphens, questions asked both ways) and for any text;
-every token the lexicon can give; hand-edited and merged files (readings on some examples only,
-``from`` without ``to``, unknown keys, duplicate keys, wrong types, a file of before 4820fed, a
-file written by another analysis); a stale reading (caught by the comparison the shipped-model
-test makes, never a crash); two loads at once in threads and ``AnswerEngine.warm`` loading while a
-question comes; what the loaded readings cost in memory. Nothing else in the code base reads an
-example's analysis itself (only ``memory.read``); the installed wheel ships examples.toml and
-answers like the source tree (checked by hand: it needs a venv). "Guard": held when written;
-"Break": fails on 4820fed.
+amounts, non-Latin letters, apostrophes, hyphens, questions asked both ways, a text that looks
+like a line of the file) and for any text; every token the lexicon can give; hand-edited and
+merged files (readings on some examples only, ``from`` without ``to``, unknown keys, duplicate
+keys, wrong types, lines that are not one JSON object, a header after the examples, a file of
+before 4820fed, a file written by another analysis); a stale reading (caught by the comparison
+the shipped-model test makes, never a crash); two loads at once in threads and
+``AnswerEngine.warm`` loading while a question comes; what the loaded readings cost in memory.
+Nothing else in the code base reads an example's analysis itself (only ``memory.read``); the
+installed wheel ships examples.jsonl and answers like the source tree (checked by hand: it needs
+a venv). "Guard": held when written; "Break": fails on 4820fed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import asyncio
 import dataclasses
 import functools
 import gc
+import json
 import random
 import re
 import tracemalloc
@@ -33,7 +35,7 @@ from hypothesis import strategies as st
 
 from bot.answer import memory, normalize
 from bot.answer.memory import Example, ExamplesFileError, Memory, Reading
-from tests.support import loaded_at_once, read_otherwise
+from tests.support import entries_of, jsonl, loaded_at_once, read_otherwise
 
 read_now = memory.read  # memory.read as it is, for the tests that count its calls
 
@@ -61,7 +63,7 @@ ODD_TEXTS = [
     "l'AMI d'aujourd'hui, rock-n-roll, US–Taiwan, franco-taïwanais",
     "ǅ ﬁ ß Æ œuvre ＡＭＩ",
     "<@123456789012345678> <#123> <:tw:987> when does the AMI close?",
-    '= [[example]]\nq = "x"\nterms = "forged"',
+    '"}\n{"q": "forged", "items": ["fr-tw-ami"], "terms": "forged"}\n{"about": "x"',
 ]
 
 
@@ -84,12 +86,12 @@ def written(known: Memory, texts: list[str]) -> list[Reading]:
 
 @pytest.fixture
 def examples_file(tmp_path, monkeypatch):
-    """examples.toml read by memory.load() from a folder the test writes, with a fresh cache."""
+    """examples.jsonl read by memory.load() from a folder the test writes, with a fresh cache."""
     folder = tmp_path / "data"
     folder.mkdir()
     monkeypatch.setattr(memory, "resources", types.SimpleNamespace(files=lambda package: folder))
     monkeypatch.setattr(memory, "load", functools.cache(memory.load.__wrapped__))
-    return folder / "examples.toml"
+    return folder / memory.FILE
 
 
 def small_examples() -> list[Example]:
@@ -107,8 +109,9 @@ def small_examples() -> list[Example]:
 
 def test_odd_example_texts_come_back_from_the_file_as_they_were_read():
     """Guard: quotes, backslashes, control characters, U+0085/U+2028 (line breaks to
-    str.splitlines, not to TOML), emoji, empty and termless questions, 6,000 characters, a text
-    that looks like TOML, and examples asked both ways (no flow stored) come back from the file
+    str.splitlines, not to the file, split on newlines only), emoji, empty and termless
+    questions, 6,000 characters, a text that looks like lines of the file (a forged example, a
+    header), and examples asked both ways (no flow stored) come back from the file
     with the reading the analysis gives (its pairs of neighbouring terms too, in their order,
     those naive Bayes counts), and a Memory built from them indexes what one reading them again
     does, the words naive Bayes counts included."""
@@ -117,7 +120,7 @@ def test_odd_example_texts_come_back_from_the_file_as_they_were_read():
         for n, text in enumerate(ODD_TEXTS)
     ]
     again = Memory(examples)
-    parsed, readings = memory.parse(memory.as_toml(again))
+    parsed, readings = memory.parse(memory.as_jsonl(again))
     assert parsed == examples
     assert readings == written(again, ODD_TEXTS)
     rebuilt = Memory(parsed, readings)
@@ -145,7 +148,7 @@ def test_any_text_comes_back_from_the_file_with_its_reading(texts):
     gives back the text and the reading the analysis gives it."""
     examples = [Example(text, frozenset()) for text in texts]
     known = Memory(examples)
-    parsed, readings = memory.parse(memory.as_toml(known))
+    parsed, readings = memory.parse(memory.as_jsonl(known))
     assert parsed == examples
     assert readings == written(known, texts)
 
@@ -161,25 +164,64 @@ def test_every_token_the_lexicon_gives_survives_the_file():
     assert all(re.fullmatch(r"[a-z0-9]+", token) for token in tokens), sorted(tokens)
     reading = Reading(frozenset(tokens), lex.parties, lex.parties)
     known = Memory([Example("everything", frozenset())], [reading])
-    assert memory.parse(memory.as_toml(known))[1] == [reading]
+    assert memory.parse(memory.as_jsonl(known))[1] == [reading]
+
+
+def test_line_separators_in_a_question_stay_on_its_line(examples_file):
+    """Guard: the file is split on newlines only. A question holding U+2028 and U+0085 (line
+    breaks to str.splitlines, which json.dumps leaves as they are), a carriage return, a tab, a
+    newline (which it escapes) and an emoji comes back unchanged from ``parse`` and from
+    ``load`` (which reads the file as text), on a line of its own: the file holds one line per
+    example and the header."""
+    odd = "quand ferme l'AMI\u2028?\x85 vraiment\rdis-moi\n\tquand 🤖 ?"
+    examples = [*small_examples(), Example(odd, frozenset({"fr-tw-ami-deadline"}))]
+    text = memory.as_jsonl(Memory(examples))
+    assert text.endswith("\n")
+    lines = text[:-1].split("\n")
+    assert len(lines) == len(examples) + 1
+    assert json.loads(lines[-1])["q"] == odd
+    assert "\u2028" in lines[-1] and "\x85" in lines[-1]  # as they are: str.splitlines splits them
+    assert len(text.splitlines()) > len(lines)
+    parsed, readings = memory.parse(text)
+    assert parsed == examples
+    assert Memory(parsed, readings).readings == [kept(e.text) for e in examples]
+    examples_file.write_text(text, encoding="utf-8")
+    assert examples_file.read_bytes().count(b"\n") == len(examples) + 1
+    assert memory.load().examples == examples
 
 
 # Hand-edited, merged and other files -----------------------------------------------------------
 
-HEAD = '[[example]]\nq = "Taiwanese investment in the US"\nitems = ["a"]\n'
+GOOD = {"q": "Taiwanese investment in the US", "items": ["a"]}
 ORIGIN_ONLY = "explique moi le partenariat franco taiwanais sur les semiconducteurs stp"
 
 
+def line(*pairs: tuple[str, object]) -> str:
+    """A line of JSON holding these keys and values in this order, a key twice if it comes
+    twice (which no dict can hold): each key and value written by json."""
+    held = (f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in pairs)
+    return "{" + ", ".join(held) + "}"
+
+
 def drop(keys: tuple[str, ...], *, first_only: bool = False):
-    """An edit: the lines of these keys taken out (only the first one's, with ``first_only``)."""
+    """An edit: these keys taken out of the examples (only out of the first example holding one
+    of them, with ``first_only``)."""
 
     def edit(text: str) -> str:
-        lines = text.splitlines()
-        found = [n for n, line in enumerate(lines) if line.split(" = ")[0] in keys]
-        gone = set(found[:1] if first_only else found)
-        return "\n".join(line for n, line in enumerate(lines) if n not in gone) + "\n"
+        entries = entries_of(text)
+        holding = [entry for entry in entries if "q" in entry and entry.keys() & set(keys)]
+        for entry in holding[:1] if first_only else holding:
+            for key in keys:
+                entry.pop(key, None)
+        return jsonl(entries)
 
     return edit
+
+
+def unknown_keys(text: str) -> str:
+    """An edit: a key of another version in the header, and one in every example."""
+    header, *examples = entries_of(text)
+    return jsonl([{"version": 2, **header}, *({"lang": "fr", **entry} for entry in examples)])
 
 
 @pytest.mark.parametrize(
@@ -188,7 +230,7 @@ def drop(keys: tuple[str, ...], *, first_only: bool = False):
         drop(("terms", "from", "to")),  # written before 4820fed
         drop(("terms",), first_only=True),  # a merge, an example added by hand
         drop(("terms",)),  # from and to left without terms
-        lambda text: "version = 2\n" + text.replace("\nitems = ", '\nlang = "fr"\nitems = '),
+        unknown_keys,
     ],
     ids=["before-4820fed", "one-without", "from-to-without-terms", "unknown-keys"],
 )
@@ -197,34 +239,73 @@ def test_a_hand_edited_or_older_file_gives_what_the_analysis_reads(edit):
     ``terms``, with keys of another version, or with a ``from`` and no ``to`` (as the analysis
     reads "partenariat franco taiwanais"), loads, each example with what the analysis reads."""
     examples = [*small_examples(), Example(ORIGIN_ONLY, frozenset({"fr-tw-ami"}))]
-    text = edit(memory.as_toml(Memory(examples)))
-    if "\nfrom = " in text:  # the one from without a to is there
-        assert '\nfrom = "zfrance ztaiwan"\n' in text
+    text = edit(memory.as_jsonl(Memory(examples)))
+    (origin_only,) = [entry for entry in entries_of(text) if entry.get("q") == ORIGIN_ONLY]
+    if "from" in origin_only:  # the one from without a to is there
+        assert (origin_only["from"], origin_only.get("to")) == ("zfrance ztaiwan", None)
     parsed, readings = memory.parse(text)
     assert parsed == examples
     assert Memory(parsed, readings).readings == [kept(e.text) for e in examples]
 
 
+def readings_file(*lines: str | dict | list) -> str:
+    """A file with a header of this analysis and one example, then these lines (each object or
+    list written by json)."""
+    header = {"about": "edited by hand", "analysis": normalize.index_version()}
+    rest = [
+        found if isinstance(found, str) else json.dumps(found, ensure_ascii=False)
+        for found in lines
+    ]
+    return jsonl([header, {**GOOD, "terms": "zusa ztaiwan zinvestment"}]) + "\n".join(rest)
+
+
+OLD_TOML = '[[example]]\nq = "Taiwanese investment in the US"\nitems = ["a"]\nterms = "zusa"\n'
+
+
 @pytest.mark.parametrize(
-    "text",
+    ("text", "number"),
     [
-        HEAD + 'terms = "a"\nterms = "b"\n',  # a merge keeping both sides
-        HEAD + 'terms = ["zusa", "in"]\n',
-        HEAD + 'terms = "zusa"\nfrom = 3\n',
-        HEAD + 'terms = "zusa"\nto = { party = "zusa" }\n',
-        HEAD + 'terms = "zusa"\nfrom = "ztaiwan"\nfrom = "zusa"\n',
-        '[example]\nq = "x"\nitems = []\nterms = "x"\n',
+        # A key twice: a hand edit keeping both values (a merge keeping both sides keeps two
+        # lines, and the example twice).
+        pytest.param(
+            readings_file(line(*GOOD.items(), ("terms", "a"), ("terms", "b"))), 3, id="terms-twice"
+        ),
+        pytest.param(readings_file({**GOOD, "terms": ["zusa", "in"]}), 3, id="terms-a-list"),
+        pytest.param(readings_file({**GOOD, "terms": "zusa", "from": 3}), 3, id="from-a-number"),
+        pytest.param(
+            readings_file({**GOOD, "terms": "zusa", "to": {"party": "zusa"}}), 3, id="to-an-object"
+        ),
+        pytest.param(
+            readings_file(
+                line(*GOOD.items(), ("terms", "zusa"), ("from", "ztaiwan"), ("from", "zusa"))
+            ),
+            3,
+            id="from-twice",
+        ),
+        pytest.param(readings_file({**GOOD, "terms": "zusa", "pairs": None}), 3, id="pairs-null"),
+        pytest.param(readings_file([{**GOOD, "terms": "x"}]), 3, id="a-list-not-an-object"),
+        pytest.param(readings_file(line(*GOOD.items(), ("terms", "x"))[:-9]), 3, id="cut-short"),
+        pytest.param(readings_file("", line(*GOOD.items(), ("terms", "x")) + ","), 4, id="comma"),
+        pytest.param(OLD_TOML, 1, id="the-toml-of-before"),
+        pytest.param(readings_file({"about": "x", "analysis": "y"}), 3, id="header-not-first"),
+        # The items twice: the example silently out of scope.
+        pytest.param(line(("q", "y"), ("items", ["a"]), ("items", [])), 1, id="items-twice"),
+        # A first line that is an example without its text, not a header: never dropped.
+        pytest.param(jsonl([{"items": ["a"], "terms": "x"}, GOOD]), 1, id="first-without-q"),
     ],
 )
-def test_a_file_with_readings_it_cannot_hold_is_reported_by_name(text):
-    """Guard: duplicate keys, readings that are not one string of words and an ``[example]``
-    table are refused with the file's name, never taken half."""
-    with pytest.raises(ExamplesFileError, match=r"examples\.toml cannot be read"):
+def test_a_file_with_readings_it_cannot_hold_is_reported_by_name(text, number):
+    """Guard: duplicate keys, readings that are not one string of words, a line that is not one
+    JSON object (a list, a line cut short, a stray comma, the TOML of before) and a header after
+    the examples are refused with the file's name and the line, never taken half."""
+    with pytest.raises(
+        ExamplesFileError, match=rf"examples\.jsonl cannot be read \(line {number}:"
+    ):
         memory.parse(text)
 
 
 def test_a_file_read_by_another_analysis_is_read_again(examples_file, monkeypatch):
-    """Break: examples.toml says nothing of the analysis that read it. The search index notes
+    """Break: examples.jsonl says nothing of the analysis that read it. The search index notes
     its own (``index_version``: the normaliser's version, the lexicon, PyStemmer's version) and
     is built again when it changes; the examples' readings are used as they are. A bot installed
     with a lexicon edited in place, or with another PyStemmer 3.x (the pin allows any) whose stems
@@ -232,7 +313,7 @@ def test_a_file_read_by_another_analysis_is_read_again(examples_file, monkeypatc
     while the examples still hold ``bridg``, and no example of the question is close to it. Before
     4820fed every start read the examples with the running analysis."""
     examples = [Example("Is the bridge to Taiwan finished?", frozenset({"a"}))]
-    examples_file.write_text(memory.as_toml(Memory(examples)), encoding="utf-8")
+    examples_file.write_text(memory.as_jsonl(Memory(examples)), encoding="utf-8")
     written_with = normalize.index_version()
     shipped = normalize.lexicon()
     changed = dataclasses.replace(shipped, words={**shipped.words, "bridge": "zbridge"})
@@ -249,9 +330,8 @@ def test_one_example_without_its_reading_costs_only_its_own_reading(examples_fil
     comes back with no word in the log, and the shipped-model test still passes (what is read
     again is what the analysis reads now). Only the example without its reading needs reading."""
     examples = small_examples()
-    lines = memory.as_toml(Memory(examples)).splitlines()
-    first = next(n for n, line in enumerate(lines) if line.startswith("terms = "))
-    examples_file.write_text("\n".join(lines[:first] + lines[first + 1 :]) + "\n", "utf-8")
+    without = drop(("terms",), first_only=True)(memory.as_jsonl(Memory(examples)))
+    examples_file.write_text(without, encoding="utf-8")
     read = []
     monkeypatch.setattr(memory, "read", lambda text: read.append(text) or read_now(text))
     loaded = memory.load()
@@ -269,10 +349,11 @@ async def test_a_stale_reading_is_caught_by_the_shipped_model_comparison_and_nev
     test_the_shipped_model_is_what_the_training_script_fits makes, naming that example only; the
     bot loads the file all the same and answers, in both languages, the question it is about."""
     examples = small_examples()
-    text = memory.as_toml(Memory(examples))
-    assert 'terms = "zcall zclose"' in text
-    stale = text.replace('terms = "zcall zclose"', 'terms = "zcall zopen"\nfrom = "zatlantis"', 1)
-    examples_file.write_text(stale, encoding="utf-8")
+    entries = entries_of(memory.as_jsonl(Memory(examples)))
+    closing = next(entry for entry in entries if entry.get("terms") == "zcall zclose")
+    assert "from" not in closing
+    closing.update({"terms": "zcall zopen", "from": "zatlantis"})
+    examples_file.write_text(jsonl(entries), encoding="utf-8")
     known = Memory(examples)  # what the training script reads now
     shipped = memory.load()
     assert shipped.examples == known.examples
@@ -288,7 +369,7 @@ def test_the_shipped_file_holds_a_reading_for_every_example():
     now, but load() reads a file without them again, so a file that lost them passes it. Here:
     the shipped file has a reading for every example, its terms are words, its parties the
     lexicon's, never at both ends."""
-    text = resources.files("bot.answer").joinpath("examples.toml").read_text(encoding="utf-8")
+    text = resources.files("bot.answer").joinpath(memory.FILE).read_text(encoding="utf-8")
     examples, readings = memory.parse(text)
     assert readings is not None
     assert len(readings) == len(examples) > 10_000
@@ -313,9 +394,9 @@ def test_two_engines_loading_the_examples_at_once_read_the_same(examples_file, s
         Example(" ".join(words[n : n + 6]) + " in Taiwan?", frozenset()) for n in range(300)
     ]
     if stored:
-        text = memory.as_toml(Memory(examples))
-    else:  # written by hand: as_toml would read them, and fill the stemmer's cache
-        text = "".join(f'[[example]]\nq = "{e.text}"\nitems = []\n\n' for e in examples)
+        text = memory.as_jsonl(Memory(examples))
+    else:  # written by hand: as_jsonl would read them, and fill the stemmer's cache
+        text = jsonl({"q": e.text, "items": []} for e in examples)
     examples_file.write_text(text, encoding="utf-8")
     loaded = loaded_at_once()
     expected = [kept(e.text) for e in examples]
@@ -326,7 +407,7 @@ async def test_a_question_while_warm_loads_the_examples_in_a_thread(examples_fil
     """Guard: a question that comes while warm() loads the examples in its thread is answered,
     with the stored readings, as after warm()."""
     examples = small_examples()
-    examples_file.write_text(memory.as_toml(Memory(examples)), encoding="utf-8")
+    examples_file.write_text(memory.as_jsonl(Memory(examples)), encoding="utf-8")
     question = "When does the AMI close?"
     _, early = await asyncio.gather(engine.warm(), engine.ask(question))
     assert engine.memory.readings == [kept(e.text) for e in examples]
@@ -351,7 +432,7 @@ def test_the_stored_readings_cost_no_more_memory_than_reading_the_examples_again
         Example(" ".join(rng.choice(words) for _ in range(8)) + f" {n % 50}?", frozenset({"a"}))
         for n in range(2000)
     ]
-    text = memory.as_toml(Memory(examples))  # every stem now in the analysis' caches
+    text = memory.as_jsonl(Memory(examples))  # every stem now in the analysis' caches
 
     def heap(build) -> int:
         gc.collect()

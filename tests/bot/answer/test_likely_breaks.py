@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import math
 import random
-import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -25,7 +24,15 @@ from bot.answer.features import RANK_FEATURES
 from bot.answer.normalize import index_version, normalize
 from tests import questions as sets
 from tests.questions import seeded_engine, train
-from tests.support import ZORBLAX, assert_probabilities, features_of, seen, server_with_deadline
+from tests.support import (
+    ZORBLAX,
+    assert_probabilities,
+    entries_of,
+    features_of,
+    jsonl,
+    seen,
+    server_with_deadline,
+)
 
 LIKELY = RANK_FEATURES.index("likely")
 GUILD, ADMIN = 10, 30
@@ -375,7 +382,7 @@ def test_an_apart_mask_that_is_not_one_bool_per_example_is_refused():
         found.likelihoods(words, apart=np.array([*mask, False, True]))
 
 
-# examples.toml ---------------------------------------------------------------------------------
+# examples.jsonl --------------------------------------------------------------------------------
 
 PAIRED = [
     memory.Example("how much do US firms invest in Taiwan", frozenset({US_IN_TAIWAN})),
@@ -392,8 +399,11 @@ def test_an_examples_file_written_before_the_pairs_is_read_again():
     (NORMALISER_VERSION 14 reads pairs). A file stamped with the analysis before them
     (a16f457d73789a39, cabea34's parent) is read again, pairs and all."""
     found = memory.Memory(PAIRED)
-    current = memory.as_toml(found)
-    old = re.sub(r"(?m)^pairs = .*\n", "", current).replace(index_version(), "a16f457d73789a39")
+    header, *entries = entries_of(memory.as_jsonl(found))
+    assert any("pairs" in entry for entry in entries)
+    for entry in entries:
+        entry.pop("pairs", None)
+    old = jsonl([{**header, "analysis": "a16f457d73789a39"}, *entries])
     assert index_version() != "a16f457d73789a39"
     examples, readings = memory.parse(old)
     assert readings == [None] * len(examples)
@@ -404,10 +414,15 @@ def test_an_examples_file_written_before_the_pairs_is_read_again():
     )
 
 
+def pairs_file(**pairs: object) -> str:
+    """A file of this analysis holding one example, "x y", with these pairs (none: no key)."""
+    header = {"about": "edited by hand", "analysis": index_version()}
+    return jsonl([header, {"q": "x y", "items": ["a"], "terms": "x y", **pairs}])
+
+
 def test_a_bad_pairs_field_is_named_in_the_error():
-    head = f'analysis = "{index_version()}"\n[[example]]\nq = "x y"\nitems = ["a"]\nterms = "x y"\n'
-    with pytest.raises(memory.ExamplesFileError) as raised:
-        memory.parse(head + 'pairs = ["x+y"]\n')
+    with pytest.raises(memory.ExamplesFileError, match=r"examples\.jsonl.*line 2") as raised:
+        memory.parse(pairs_file(pairs=["x+y"]))
     said, _, _ = str(raised.value).partition("{")  # before the entry, which holds every key
     assert "pairs" in said
 
@@ -418,7 +433,7 @@ def test_the_examples_file_keeps_the_pairs():
     field empty, spaced out or missing reads as the words it holds; one that is not a string is
     refused; another analysis's file is read again, pairs and all."""
     found = memory.Memory(PAIRED)
-    text = memory.as_toml(found)
+    text = memory.as_jsonl(found)
     examples, readings = memory.parse(text)
     assert examples == found.examples
     again = memory.Memory(examples, readings)
@@ -430,18 +445,19 @@ def test_the_examples_file_keeps_the_pairs():
     assert paired
     assert {p for r in readings for p in r.pairs} == set(paired)
     assert all(r.pairs <= set(paired) for r in readings)
-    head = f'analysis = "{index_version()}"\n[[example]]\nq = "x y"\nitems = ["a"]\nterms = "x y"\n'
     for field, pairs in [
-        ('pairs = ""', frozenset()),
-        ('pairs = "  x+y \\t y+x "', frozenset({"x+y", "y+x"})),
-        ("", frozenset()),
+        ({"pairs": ""}, frozenset()),
+        ({"pairs": "  x+y \t y+x "}, frozenset({"x+y", "y+x"})),
+        ({}, frozenset()),
     ]:
-        (reading,) = memory.parse(head + field + "\n")[1]
+        (reading,) = memory.parse(pairs_file(**field))[1]
         assert reading.pairs == pairs, field
-    for field in ["pairs = 3", 'pairs = ["x+y"]', "pairs = true"]:
-        with pytest.raises(memory.ExamplesFileError):
-            memory.parse(head + field + "\n")
-    stale = text.replace(f'analysis = "{index_version()}"', 'analysis = "another"')
+    for wrong in [3, ["x+y"], True, None, {"x": "y"}]:
+        with pytest.raises(memory.ExamplesFileError, match=r"examples\.jsonl.*line 2"):
+            memory.parse(pairs_file(pairs=wrong))
+    header, *entries = entries_of(text)
+    assert header["analysis"] == index_version()
+    stale = jsonl([{**header, "analysis": "another"}, *entries])
     assert memory.parse(stale)[1] == [None] * len(PAIRED)
     assert set(memory.Memory(*memory.parse(stale)).words) == set(found.words)
 

@@ -65,7 +65,7 @@ def trained():
 
 
 def test_the_shipped_model_is_what_the_training_script_fits(trained):
-    """model.toml and examples.toml are data the script writes, never edited by hand. The
+    """model.toml and examples.jsonl are data the script writes, never edited by hand. The
     models are compared by what they decide, not digit by digit: a new numpy may sum in
     another order, and a boosted tree that splits otherwise by a hair changes the trees after
     it, not the answers."""

@@ -6,7 +6,7 @@ root of its idf over the mean idf), on the examples file holding only the pairs 
 Attacked: odd memories (a word every example holds, every word in every example, one example,
 none, only out-of-scope ones, duplicate texts, a word of one example), random memories with
 random masks set apart and items forgotten against naive Bayes weighed by hand; the round trip
-as_toml → parse → Memory on random memories and odd texts, a file written before (every pair),
+as_jsonl → parse → Memory on random memories and odd texts, a file written before (every pair),
 hand-edited pairs; what a Memory keeps; the engine end to end (twice, two engines, a server's own
 item, odd inputs); loading in two threads and in two processes.
 
@@ -42,6 +42,7 @@ from tests.support import (
     ZORBLAX,
     assert_probabilities,
     features_of,
+    jsonl,
     loaded_at_once,
     seen,
     server_with_deadline,
@@ -311,7 +312,7 @@ def test_a_memory_read_back_from_its_file_counts_the_same_words(rows, asked):
     ]
     examples, readings = memory_of(built)
     known = Memory(examples, readings)
-    parsed, stored = memory.parse(memory.as_toml(known))
+    parsed, stored = memory.parse(memory.as_jsonl(known))
     assert parsed == examples
     again = Memory(parsed, stored)
     assert again.readings == known.readings
@@ -341,9 +342,9 @@ known = memory.Memory(examples, readings)
 weights = sorted(zip(known.words, known.word_weights.tolist()))
 likely = known.likelihoods([f"w{i}" for i in range(7)])
 # The shipped examples' first 2,000, as the bot loads them (all of them: 5 s more).
-path = resources.files("bot.answer").joinpath("examples.toml")
-head, *entries = path.read_text(encoding="utf-8").split("\\n[[example]]\\n")
-first = head + "".join("\\n[[example]]\\n" + e for e in entries[:2000])
+path = resources.files("bot.answer").joinpath(memory.FILE)
+lines = path.read_text(encoding="utf-8").split("\\n")
+first = "\\n".join(lines[:2001]) + "\\n"  # the header, then an example a line
 shipped = memory.Memory(*memory.parse(first))
 asked = {}
 for question in ["quand ferme l'AMI ?", "how much do US firms invest in Taiwan"]:
@@ -365,7 +366,7 @@ for n in range(150 if sys.argv[1:] == ["round trip"] else 0):
         built.append(E(f"{' '.join(forms)} #{m}", items))
         reads.append(R(frozenset(forms), pairs=memory.pairs_of(forms)))
     first = memory.Memory(built, reads)
-    again = memory.Memory(*memory.parse(memory.as_toml(first)))
+    again = memory.Memory(*memory.parse(memory.as_jsonl(first)))
     forms = rng.choices(vocab, k=5)
     words = [*forms, *memory.pairs_of(forms)]
     if first.likelihoods(words) != again.likelihoods(words):
@@ -422,14 +423,13 @@ def test_two_processes_weigh_the_words_alike(processes):
 def all_pairs_file(examples: Sequence[Example], readings: Sequence[Reading]) -> str:
     """An examples file as written before the pairs were taken from the counts: every pair of
     every example, even those of one example only."""
-    lines = [f'analysis = "{index_version()}"']
+    entries: list[dict] = [{"about": "every pair", "analysis": index_version()}]
     for e, r in zip(examples, readings, strict=True):
-        items = ", ".join(memory._string(i) for i in sorted(e.items))
-        lines += ["[[example]]", f"q = {memory._string(e.text)}", f"items = [{items}]"]
-        lines.append(f'terms = "{" ".join(sorted(r.terms))}"')
+        entry = {"q": e.text, "items": sorted(e.items), "terms": " ".join(sorted(r.terms))}
         if r.pairs:
-            lines.append(f'pairs = "{" ".join(sorted(r.pairs))}"')
-    return "\n".join(lines) + "\n"
+            entry["pairs"] = " ".join(sorted(r.pairs))
+        entries.append(entry)
+    return jsonl(entries)
 
 
 ODD_TEXTS = [
@@ -456,7 +456,7 @@ def test_odd_texts_and_a_file_of_every_pair_count_the_same_words():
     known = Memory(examples)
     full = [memory.read(t) for t in ODD_TEXTS]
     assert any(r.pairs - set(known.words) for r in full)  # pairs of one example
-    for text in [memory.as_toml(known), all_pairs_file(examples, full)]:
+    for text in [memory.as_jsonl(known), all_pairs_file(examples, full)]:
         parsed, readings = memory.parse(text)
         assert parsed == examples
         again = Memory(parsed, readings)
@@ -468,13 +468,13 @@ def test_odd_texts_and_a_file_of_every_pair_count_the_same_words():
 
 
 def hand_edited(entries: list[tuple[str, list[str], str, str | None]]) -> str:
-    lines = [f'analysis = "{index_version()}"']
+    """An examples file of this analysis: (text, items, terms, pairs or None: no pairs key)."""
+    written: list[dict] = [{"about": "edited by hand", "analysis": index_version()}]
     for text, items, terms, pairs in entries:
-        lines += ["[[example]]", f"q = {json.dumps(text)}", f"items = {json.dumps(items)}"]
-        lines.append(f'terms = "{terms}"')
+        written.append({"q": text, "items": items, "terms": terms})
         if pairs is not None:
-            lines.append(f'pairs = "{pairs}"')
-    return "\n".join(lines) + "\n"
+            written[-1]["pairs"] = pairs
+    return jsonl(written)
 
 
 def test_hand_edited_pairs_that_mean_something_are_counted_once():
@@ -490,7 +490,7 @@ def test_hand_edited_pairs_that_mean_something_are_counted_once():
     )
     known = Memory(*memory.parse(foreign))
     assert counts_of(known)[0]["q+r"] == [2.0, 0.0]
-    again = Memory(*memory.parse(memory.as_toml(known)))
+    again = Memory(*memory.parse(memory.as_jsonl(known)))
     assert counts_of(again) == counts_of(known)
     question = ["x", "q+r", "z"]
     assert_same(again.likelihoods(question), known.likelihoods(question))
@@ -508,7 +508,7 @@ def test_a_pair_that_is_a_term_is_refused_or_not_counted():
     known = Memory(parsed, readings)
     plain = Memory(parsed, [Reading(r.terms, r.origin, r.target) for r in readings])
     assert counts_of(known)[:2] == counts_of(plain)[:2]
-    again = Memory(*memory.parse(memory.as_toml(known)))
+    again = Memory(*memory.parse(memory.as_jsonl(known)))
     question = ["x", "y", "z"]
     assert_same(again.likelihoods(question), known.likelihoods(question))
 
@@ -537,8 +537,8 @@ def test_two_threads_loading_the_examples_count_the_same_words(tmp_path, monkeyp
     examples, readings = random_memory(random.Random(11), 1500)
     folder = tmp_path / "data"
     folder.mkdir()
-    text = memory.as_toml(Memory(examples, readings))
-    (folder / "examples.toml").write_text(text, encoding="utf-8")
+    text = memory.as_jsonl(Memory(examples, readings))
+    (folder / memory.FILE).write_text(text, encoding="utf-8")
     monkeypatch.setattr(memory, "resources", types.SimpleNamespace(files=lambda package: folder))
     loaded = loaded_at_once()
     alone = Memory(*memory.parse(text))

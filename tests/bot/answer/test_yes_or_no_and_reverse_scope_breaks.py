@@ -250,7 +250,7 @@ def answers() -> dict:
 @pytest.mark.parametrize("question", breaks(MORE_WORDS))
 def test_or_not_with_words_after_it_asks_what_the_question_without_it_asks(answers, question):
     """A member does not always end on the tag: "… or not according to the article?", "… ou pas
-    selon l'article ?" (as questions of examples.toml do), "or not lol", "ou pas mdr", an
+    selon l'article ?" (as questions of examples.jsonl do), "or not lol", "ou pas mdr", an
     emoticon starting with a colon, the tag typed twice, a thank-you on the next line. The tag
     was dropped only right before punctuation or the end, so "or" stayed a term and "not" the
     intent 'check', and a question refused without the tag got another flow, or the reverse of
