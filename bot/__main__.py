@@ -13,6 +13,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from bot.answer.memory import ExamplesFileError
+from bot.answer.model import ModelFileError
 from bot.config import ConfigError, Settings
 from store.db import StoreError, explain
 from store.seed import SeedError
@@ -238,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     except sqlite3.Error as exc:  # the database refused a write mid-way (locked, read-only)
         print(f"error: {explain(str(settings.database), exc)}", file=sys.stderr)
         return 1
-    except (ConfigError, StoreError) as exc:
+    except (ConfigError, StoreError, ExamplesFileError, ModelFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # the reader went away (… | head): nothing more to say

@@ -485,10 +485,12 @@ def parse(text: str, name: str = FILE) -> tuple[list[Example], list[Reading | No
     another lexicon, stop words, stemmer or normaliser version); ExamplesFileError, naming the
     file and the line, when it is not valid.
 
-    Each line is a JSON object, each key given once: first a header naming the analysis
-    (``{"analysis": …}``), then one example per line (``{"q": …, "items": […], "terms": …}``).
-    Lines are split on newlines only: a text may hold any other line separator."""
-    current = False
+    Each line is a JSON object, each key given once: first a header naming the analysis and
+    how many examples follow (``{"analysis": …, "examples": …}``), then one example per line
+    (``{"q": …, "items": […], "terms": …}``). The count tells a file cut short (a full disk, an
+    install stopped half-way) from a whole one: the lines it still holds are each valid. Lines
+    are split on newlines only: a text may hold any other line separator."""
+    current, expected = False, None
     found: list[Example] = []
     readings: list[Reading | None] = []
     first = True  # the header may only be the first line that is not blank
@@ -499,25 +501,44 @@ def parse(text: str, name: str = FILE) -> tuple[list[Example], list[Reading | No
         try:
             entry = json.loads(line, object_pairs_hook=_once)
             if not isinstance(entry, dict):
-                raise TypeError(f"each line is an object: {entry!r}")
+                raise TypeError(f"each line is an object, not {_shown(entry)}")
             if "q" not in entry and entry.keys() & {"analysis", "about"}:  # the header
                 if not opening:
-                    raise TypeError(f"only the first line may be the header: {entry!r}")
+                    raise TypeError(f"only the first line may be the header: {_shown(entry)}")
                 current = entry.get("analysis") == index_version()
+                expected = entry.get("examples")
+                if expected is not None and (type(expected) is not int or expected < 0):
+                    raise TypeError(f"the number of examples is not one: {_shown(expected)}")
                 continue
             question, items = entry["q"], entry["items"]
             if not isinstance(question, str) or not isinstance(items, list):
-                raise TypeError(f"an example needs a text and a list of items: {entry!r}")
+                raise TypeError(f"an example needs a text and a list of items: {_shown(entry)}")
             if not all(isinstance(item, str) for item in items):
-                raise TypeError(f"item ids are strings: {items!r}")
+                raise TypeError(f"item ids are strings: {_shown(items)}")
             reading = _reading(entry) if "terms" in entry else None  # checked in any case
-        except (ValueError, KeyError, TypeError, AttributeError) as error:  # JSONDecodeError too
+        except json.JSONDecodeError as error:
             raise ExamplesFileError(
-                f"{name} cannot be read (line {number}: {error!r}): {REMEDY}"
+                f"{name} cannot be read (line {number}: {error.msg} at column {error.colno}): "
+                f"{REMEDY}"
+            ) from error
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+            raise ExamplesFileError(
+                f"{name} cannot be read (line {number}: {_shown(error)}): {REMEDY}"
             ) from error
         found.append(Example(question, frozenset(items)))
         readings.append(reading if current else None)
+    if expected is not None and expected != len(found):
+        raise ExamplesFileError(
+            f"{name} holds {len(found)} examples where its header says {expected}: it was cut "
+            f"short: {REMEDY}"
+        )
     return found, readings
+
+
+def _shown(value: object, limit: int = 200) -> str:
+    """A value as an error quotes it: a hostile line may be a megabyte long."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def _once(pairs: list[tuple[str, object]]) -> dict:
@@ -550,7 +571,8 @@ HEADER = (
 def as_jsonl(known: Memory) -> str:
     """The examples as ``parse`` reads them, a line each, their words sorted: the same memory
     gives the same file, byte for byte."""
-    lines = [_line({"about": HEADER, "analysis": index_version()})]
+    header = {"about": HEADER, "analysis": index_version(), "examples": len(known.examples)}
+    lines = [_line(header)]
     rows = zip(known.examples, known.readings, known.pairs_held(), strict=True)
     for example, reading, pairs in rows:
         entry = {"q": example.text, "items": sorted(example.items)}
@@ -569,8 +591,21 @@ def _line(entry: dict) -> str:
 
 @cache
 def load() -> Memory:
-    """The examples shipped with the package."""
+    """The examples shipped with the package; ExamplesFileError, naming the file where it is,
+    when it is missing, empty or not valid (the models were fitted beside these examples: without
+    them they would answer otherwise, silently)."""
     path = resources.files("bot.answer").joinpath(FILE)
     if not path.is_file():
-        return Memory([])
-    return Memory(*parse(path.read_text(encoding="utf-8")))
+        raise ExamplesFileError(f"{path} is missing: {REMEDY}")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ExamplesFileError(
+            f"{path} cannot be read (line {line}: not UTF-8): {REMEDY}"
+        ) from None
+    examples, readings = parse(text, name=str(path))
+    if not examples:
+        raise ExamplesFileError(f"{path} holds no examples: {REMEDY}")
+    return Memory(examples, readings)

@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import dataclasses
 import math
+import os
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -534,6 +535,14 @@ def dev_questions() -> list[sets.Question]:
     return [q for q in sets.dev() if not q.unmapped]
 
 
+def replace(path: Path, text: str) -> None:
+    """The file written whole or not at all: a bot starting meanwhile reads the old one or the
+    new one, never half of the new one."""
+    part = path.with_name(path.name + ".part")
+    part.write_text(text, encoding="utf-8")
+    os.replace(part, path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.questions.train")
     parser.add_argument("--folds", type=int, default=0, help="also score held-out folds of dev")
@@ -556,8 +565,8 @@ def main() -> None:
     print(report("dev, fitted on all of it (each question without its batch)", score(fitted, data)))
     print(f"threshold {fitted.threshold:.3f}; features: {', '.join(REFUSE_FEATURES)}")
     if not args.dry_run:
-        MODEL.write_text(fitted.as_toml(), encoding="utf-8")
-        EXAMPLES.write_text(memory.as_jsonl(known), encoding="utf-8")
+        replace(MODEL, fitted.as_toml())
+        replace(EXAMPLES, memory.as_jsonl(known))
         print(f"wrote {MODEL} and {EXAMPLES}")
 
 

@@ -343,8 +343,9 @@ weights = sorted(zip(known.words, known.word_weights.tolist()))
 likely = known.likelihoods([f"w{i}" for i in range(7)])
 # The shipped examples' first 2,000, as the bot loads them (all of them: 5 s more).
 path = resources.files("bot.answer").joinpath(memory.FILE)
-lines = path.read_text(encoding="utf-8").split("\\n")
-first = "\\n".join(lines[:2001]) + "\\n"  # the header, then an example a line
+header, *lines = path.read_text(encoding="utf-8").split("\\n")
+header = json.dumps({**json.loads(header), "examples": 2000}, ensure_ascii=False)
+first = "\\n".join([header, *lines[:2000]]) + "\\n"  # the header, then an example a line
 shipped = memory.Memory(*memory.parse(first))
 asked = {}
 for question in ["quand ferme l'AMI ?", "how much do US firms invest in Taiwan"]:
