@@ -223,11 +223,11 @@ def test_guard_both_ways_stated_answers_one_way_and_offers_the_other(answers):
 
 
 @broken(
-    "refused since the naive Bayes refit, TSMC offered (threshold 0.420): 'Does France invest in "
-    "Taiwan or vice versa or the reverse or the opposite or conversely?' at 0.29, 'La France "
-    "investit-elle à Taïwan or the other way round?' at 0.20, 'La France investit-elle à Taïwan, "
-    "ou est-ce l'inverse ?' at 0.13; answered with TSMC before (0.89, 0.88, 0.88); the 13 others "
-    "still get TSMC (0.48 to 0.55)"
+    "refused, TSMC offered (threshold 0.584): since the naive Bayes refit 'Does France invest in "
+    "Taiwan or vice versa or the reverse or the opposite or conversely?' at 0.36, 'La France "
+    "investit-elle à Taïwan or the other way round?' at 0.06, 'La France investit-elle à Taïwan, "
+    "ou est-ce l'inverse ?' at 0.18 (TSMC before: 0.89, 0.88, 0.88), and now the question padded "
+    "with 5,950 'x' at 0.54; the 12 others still get TSMC (0.68)"
 )
 def test_guard_hostile_text_around_a_both_ways_question_keeps_its_answer(answers):
     """Guard: mentions, emoji, Markdown, a spoiler, a no-break space, capitals, the phrase in
@@ -248,9 +248,9 @@ def test_guard_the_phrase_alone_is_refused(answers):
 
 
 @broken(
-    "'Does France invest in Taiwan, or vice versa, I forget' is refused at 0.24 (threshold "
-    "0.420), TSMC offered, since the naive Bayes refit; answered with TSMC at 0.90 before; the "
-    "three others still get TSMC (0.42 to 0.55)"
+    "'Does France invest in Taiwan, or vice versa, I forget' is refused at 0.21 (threshold "
+    "0.584), TSMC offered, since the naive Bayes refit; answered with TSMC at 0.90 before; the "
+    "three others still get TSMC (0.65 to 0.68)"
 )
 def test_a_both_ways_phrase_followed_by_more_words_is_read_each_way(answers):
     """Were refused: "Does France invest in Taiwan or the other way round, or both?" (25 %), "…,

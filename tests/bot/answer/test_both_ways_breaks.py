@@ -91,8 +91,11 @@ def answers():
 
 
 @broken(
-    "'US tariffs paid on American goods by Taiwan or the reverse' is refused at 0.02 (threshold "
-    "0.568); the three others are answered: 0.94, 0.60, 0.67"
+    "refused (threshold 0.584): 'Will French companies invest in Taiwan, or the other way round?' "
+    "at 0.04, nothing offered; 'US tariffs paid on American goods by Taiwan or the reverse' at "
+    "0.04, the deal's conclusion offered; 'Does the US guarantee credit for Taiwan, or the other "
+    "way round?' at 0.40, the credit guarantee offered. Only the France one is answered (TSMC, "
+    "0.68). At threshold 0.568 the tariffs one alone was refused (0.02)"
 )
 def test_a_both_ways_question_whose_second_way_is_stated_is_answered(answers):
     """Were refused: "Does France invest in Taiwan or the other way round?" (13 %), while "Does
@@ -108,7 +111,10 @@ def test_a_both_ways_question_whose_second_way_is_stated_is_answered(answers):
         assert answer.answered and answer.item.id in right, seen(answer)
 
 
-@broken("refused at 0.07: no direction is read in it (the one-way mirror: 0.88)")
+@broken(
+    "refused at 0.16 (threshold 0.584), the trade deal offered: no direction is read in it (the "
+    "one-way mirror: 0.95)"
+)
 def test_a_both_ways_tariff_question_naming_goods_by_origin_is_answered(answers):
     """Refused: "Does Taiwan lower tariffs on US goods or the other way round?". "Taiwan lowers
     tariffs on US goods" reads no flow (the goods' origin is not a party the flow starts from),
@@ -186,9 +192,9 @@ def test_guard_a_denied_reverse_is_read_one_way_and_answered(answers):
 
 
 @broken(
-    "'Les Taïwanais investissent-ils en France ?' is refused at 0.20 (threshold 0.420), TSMC "
-    "offered, since the naive Bayes refit; answered with TSMC at 0.62 before; the two others "
-    "still get TSMC (0.44)"
+    "all three refused (threshold 0.584), TSMC offered: 'Les Taïwanais investissent-ils en "
+    "France ?' at 0.17 since the naive Bayes refit (TSMC at 0.62 before), 'Taïwan investit-il en "
+    "France ?' and '… ou l'inverse ?' at 0.38 (TSMC at 0.44 after that refit, threshold 0.420)"
 )
 def test_taiwanese_investment_in_france_asked_in_french_is_answered(answers):
     """Were refused after one refit: "Taïwan investit-il en France ?" (45 %), "Les Taïwanais
@@ -201,10 +207,10 @@ def test_taiwanese_investment_in_france_asked_in_french_is_answered(answers):
 
 
 @broken(
-    "'IS US INVESTMENT IN TAIWAN GROWING, OR THE OTHER WAY ROUND?' (0.87) and the 4,138-character "
-    "question (0.79) are answered with US firms' USD 15 bn in Taiwan since the naive Bayes refit, "
-    "US investment growing second; they got US investment growing before (0.74, 0.81), as the "
-    "three others still do (0.79)"
+    "'IS US INVESTMENT IN TAIWAN GROWING, OR THE OTHER WAY ROUND?' is answered with US firms' USD "
+    "15 bn in Taiwan at 0.92 (threshold 0.584) since the naive Bayes refit, US investment growing "
+    "offered (0.73); US investment growing at 0.74 before; the four others get US investment "
+    "growing (0.84 to 0.88)"
 )
 def test_guard_noise_around_the_phrase_changes_nothing(answers):
     """Guard: a mention, emoji, capitals, a newline, "’round", a dash, "vice-versa", and 4,000

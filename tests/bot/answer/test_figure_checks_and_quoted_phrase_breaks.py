@@ -159,10 +159,13 @@ CHECK_LOST = {  # a figure claimed and checked with a tag, the check lost with t
     # item that corrects it, what happens now)
     "C'était le cinquième cycle de l'EPPD, ou pas ?": (
         {SIXTH},
-        "refused (0.23): the tag takes the intent 'check' with it, and the fifth round counts "
-        "against the item that corrects it; the sixth round on 9334010",
+        "refused (0.13, threshold 0.584): the tag takes the intent 'check' with it, and the fifth "
+        "round counts against the item that corrects it; the sixth round on 9334010",
     ),
-    "C'était le 5e cycle de l'EPPD, ou pas ?": ({SIXTH}, "refused (0.23), as with 'cinquième'"),
+    "C'était le 5e cycle de l'EPPD, ou pas ?": (
+        {SIXTH},
+        "refused (0.13, threshold 0.584), as with 'cinquième'",
+    ),
 }
 CLAIMS = {  # a figure claimed and checked with a tag: the item that corrects it
     "The AMI closes on 20 May, or not?": {DEADLINE},
@@ -299,16 +302,16 @@ REFIT = {
         "TSMC at 0.67 before; without 'though' still TSMC (0.93)"
     ),
     "Et la France ? Elle investit à Taïwan ou inversement selon l'article ?": (
-        "'Et la France ? Elle investit à Taïwan ou inversement ?' is refused at 0.38 (threshold "
-        "0.420), TSMC offered, since the naive Bayes refit; TSMC at 0.88 before; with 'selon "
-        "l'article' still TSMC (0.84)"
+        "'Et la France ? Elle investit à Taïwan ou inversement ?' is refused at 0.27 (threshold "
+        "0.584), TSMC offered, since the naive Bayes refit; TSMC at 0.88 before; with 'selon "
+        "l'article' still TSMC (0.75)"
     ),
     "Does France invest in Taiwan (e.g. chips) or vice versa though?": (
-        "refused at 0.03, and at 0.01 without 'though' (threshold 0.420), nothing offered, since "
-        "the naive Bayes refit; TSMC at 0.68 and 0.76 before"
+        "refused at 0.06, TSMC offered, and at 0.02 without 'though', nothing offered (threshold "
+        "0.584), since the naive Bayes refit; TSMC at 0.68 and 0.76 before"
     ),
     "Does France invest in Taiwan etc. or vice versa though?": (
-        "refused at 0.12, and at 0.28 without 'though' (threshold 0.420), TSMC offered, since the "
+        "refused at 0.10, and at 0.39 without 'though' (threshold 0.584), TSMC offered, since the "
         "naive Bayes refit; TSMC at 0.69 and 0.93 before"
     ),
 }
@@ -511,9 +514,9 @@ def test_guard_an_abbreviation_between_the_flow_and_the_phrase_ends_no_sentence(
         *QUOTED_IN_MARKS,
         *all_broken(
             QUOTED_AT_ITS_END[:1],
-            "answered with TSMC (0.47; 0.72 before the naive Bayes refit), the reverse of the "
-            "flow asked: one party before the phrase is enough, and 'French' of 'The French "
-            "minister' is one",
+            "answered with TSMC (0.89, threshold 0.584; 0.72 before the naive Bayes refit, 0.47 "
+            "after it), the reverse of the flow asked: one party before the phrase is enough, and "
+            "'French' of 'The French minister' is one",
         ),
         *all_broken(
             QUOTED_AT_ITS_END[1:],
@@ -535,9 +538,10 @@ def test_a_phrase_quoted_before_the_question_does_not_reverse_it(answers, questi
 
 
 @broken(
-    "refused since the naive Bayes refit (threshold 0.420), TSMC offered: 'French investment in "
-    "Taiwan or vice versa though?' at 0.15, 'Does France invest in Taiwan or vice versa I forget' "
-    "at 0.24; TSMC before (0.72, 0.90); the nine others still get TSMC (0.55 to 0.89)"
+    "refused (threshold 0.584), TSMC offered: since the naive Bayes refit 'French investment in "
+    "Taiwan or vice versa though?' at 0.26 and 'Does France invest in Taiwan or vice versa I "
+    "forget' at 0.21 (TSMC before, 0.72, 0.90), and now 'What about France? Does it invest in "
+    "Taiwan, or vice versa, though?' at 0.50; the eight others still get TSMC (0.68 to 0.84)"
 )
 def test_guard_a_flow_named_in_the_phrase_sentence_is_read_both_ways(answers):
     """Guard: the phrase followed by "according to the article", "selon l'article", "though",
@@ -561,8 +565,8 @@ def test_a_phrase_quoted_mid_clause_does_not_reverse_the_question(answers, quest
 
 @broken(
     "300 'U.S. É.-U. e.g. 1.5 ' before 'Does France invest in Taiwan or not?' get the "
-    "Washington–TSMC–Taipei cooperation over five to ten years at 0.50 (threshold 0.420) since "
-    "the naive Bayes refit; refused at 0.43 before; the three others are still refused (0.05 at "
+    "Washington–TSMC–Taipei cooperation over five to ten years at 0.59 (threshold 0.584) since "
+    "the naive Bayes refit; refused at 0.43 before; the three others are still refused (0.13 at "
     "most)"
 )
 def test_guard_long_inputs_give_an_answer_or_a_refusal(answers):

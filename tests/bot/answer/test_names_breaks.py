@@ -39,8 +39,9 @@ async def contradiction(engine, question: str, item_id: str, guild_id: int | Non
 
 @pytest.mark.xfail(
     strict=True,
-    reason="'ami, quels droits de douane dans l'accord commercial ?' is refused at 0.31 (threshold "
-    "0.420), the trade deal offered, since the naive Bayes refit; the trade deal at 0.72 before",
+    reason="'ami, quels droits de douane dans l'accord commercial ?' is refused at 0.56 (threshold "
+    "0.584), the trade deal and its conclusion offered, since the naive Bayes refit; the trade "
+    "deal at 0.72 before",
 )
 async def test_the_french_word_for_friend_does_not_name_the_ami(engine):
     """The AMI's one-word name is the lexicon's concept "call", which "ami" shares with "mon

@@ -36,9 +36,9 @@ TRADE_DEAL = {
 
 @pytest.mark.xfail(
     strict=True,
-    reason="'how much credit does Taipei guarantee under the EPPD?' is refused at 0.10 (threshold "
-    "0.420), the credit guarantee offered, since the naive Bayes refit; the credit guarantee at "
-    "0.92 before; the three others are still answered from the trade deal (0.94 to 0.99)",
+    reason="'how much credit does Taipei guarantee under the EPPD?' is refused at 0.30 (threshold "
+    "0.584), the credit guarantee offered, since the naive Bayes refit; the credit guarantee at "
+    "0.92 before; the three others are still answered from the trade deal (0.96 to 1.00)",
 )
 async def test_a_question_naming_the_eppd_still_reaches_the_trade_deal(engine):
     """The article on the EPPD's sixth round reports the tariff deal and Taiwan's USD 250 billion

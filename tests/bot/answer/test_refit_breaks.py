@@ -30,9 +30,10 @@ async def test_wars_the_knowledge_does_not_speak_of_are_refused(engine):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="'what are the tariffs on Taiwanese chips?' is refused at 37 % (threshold 0.568); "
-    "'which governments signed the EPPD?' (65 %) and 'quels sont les droits de douane sur "
-    "taiwan' (89 %) are answered",
+    reason="'what are the tariffs on Taiwanese chips?' is refused at 12 % (threshold 0.584), the "
+    "trade deal and its conclusion offered, and so is 'which governments signed the EPPD?' (30 %; "
+    "65 % and answered at threshold 0.568), the EPPD first, the declarations offered (44 %); "
+    "'quels sont les droits de douane sur taiwan' is answered (85 %)",
 )
 async def test_questions_answered_before_the_refit_are_still_answered(engine):
     """Answered on b6e7a6e, refused on 6d605a9: "what are the tariffs on Taiwanese chips?"

@@ -47,9 +47,9 @@ AS_ONE_WAY_REFIT = {  # asked both ways: what the naive Bayes refit (threshold 0
     # Taiwan invest in Europe?" got TSMC (0.56); both refused since the weighted naive Bayes
     # refit (0.37, 0.55; threshold 0.584), TSMC offered.
     "Does the US invest in Taiwan and in France, or the other way round?": (
-        "both refused since the naive Bayes refit, but asked both ways (0.05) it offers US firms' "
-        "USD 15 bn, asked one way (0.01) nothing; both offered US firms' USD 15 bn first before "
-        "(0.17)"
+        "both refused (threshold 0.584), as since the naive Bayes refit, but asked both ways "
+        "(0.06) it offers US firms' USD 15 bn, asked one way (0.01) nothing; both offered US "
+        "firms' USD 15 bn first before (0.17)"
     ),
 }
 ONE_WAY = [
@@ -83,9 +83,9 @@ async def _with_own_item(store) -> str:
 
 
 @broken(
-    "refused at 0.01 with nothing offered: the server's own deadline states France → Taiwan end "
-    "to end, so the first way is kept though that item scores 0.01, and TSMC (Taiwan → France, "
-    "0.85 in a direct message) runs against it"
+    "refused at 0.04 (threshold 0.584) with nothing offered: the server's own deadline states "
+    "France → Taiwan end to end, so the first way is kept though that item scores 0.04, and TSMC "
+    "(Taiwan → France; in a direct message refused too, 0.06, but offered) runs against it"
 )
 async def test_a_servers_weak_own_item_stating_the_first_way_does_not_hide_the_second(seeded):
     """In server 77, whose admin added "Dossier des entreprises françaises investissant à
@@ -115,9 +115,9 @@ async def test_guard_autocomplete_still_offers_the_second_way_beside_a_servers_i
 
 
 @broken(
-    "'La France investit-elle à Taïwan ou l'inverse ?' is refused at 0.20 (threshold 0.420), "
+    "'La France investit-elle à Taïwan ou l'inverse ?' is refused at 0.06 (threshold 0.584), "
     "TSMC offered, in server 78 and in a direct message since the naive Bayes refit, as on a "
-    "store without the server's item; TSMC at 0.88 before; in English still TSMC (0.55)"
+    "store without the server's item; TSMC at 0.88 before; in English still TSMC (0.68)"
 )
 async def test_guard_a_first_way_stated_by_another_servers_item_changes_nothing(seeded):
     """Guard: server 77's own deadline states France → Taiwan; asked both ways in English there,

@@ -382,8 +382,8 @@ def test_the_phrase_alone_without_or_is_not_about_rounds_of_talks(answers, quest
         case(
             phrase,
             "\u0301" in phrase
-            and f"the phrase {how} is not read: the question is refused (0.54, US firms' "
-            "USD 15 bn offered), though fold() reads its words as 'vice versa'",
+            and f"the phrase {how} is not read: the question is refused (0.01, threshold "
+            "0.584, nothing offered), though fold() reads its words as 'vice versa'",
         )
         for phrase, how in NOT_READ.items()
     ],

@@ -87,14 +87,14 @@ CHECKED = {  # a statement checked with "or not": (checked otherwise, its item, 
     "The last EPPD round was the fifth, or not?": (
         "The last EPPD round was the fifth, wasn't it?",
         EPPD,
-        "refused (0.02), the intent 'check' lost with the tag; the EPPD (its sixth round) at "
-        "0.75 with 'wasn't it?'",
+        "refused (0.03, threshold 0.584), the intent 'check' lost with the tag; the EPPD (its "
+        "sixth round) at 0.70 with 'wasn't it?'",
     ),
     "C'était le cinquième cycle de l'EPPD, ou pas ?": (
         "C'était le cinquième cycle de l'EPPD, non ?",
         SIXTH,
-        "refused (0.29), the intent 'check' lost with the tag; the sixth round at 0.96 with "
-        "', non ?'",
+        "refused (0.13, threshold 0.584), the intent 'check' lost with the tag; the sixth round "
+        "at 0.97 with ', non ?'",
     ),
 }
 REPLY_AFTER_EPPD = "does the US invest in China or not"  # replied to an answer about the EPPD
@@ -297,9 +297,10 @@ def test_a_reply_ending_on_or_not_is_read_without_the_tag(answers):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="'US investment in China?' is answered with US firms' USD 15 bn in Taiwan at 0.51 "
-    "(threshold 0.420) since the naive Bayes refit, and so are the replies 'does the US invest in "
-    "China' and '…?' after the EPPD (0.56); refused before (0.34, 0.53)",
+    reason="'Taïwan investit-il en France ?' is refused at 0.38 (threshold 0.584), TSMC offered, "
+    "and so is 'Paris investit à Taïwan ou l'inverse ?' (0.37); 'US investment in China?' (0.45) "
+    "and the replies 'does the US invest in China' and '…?' after the EPPD (0.58), answered "
+    "after the naive Bayes refit (0.51, 0.56; threshold 0.420), are refused again",
 )
 def test_guard_the_questions_the_breaks_are_measured_against_are_answered_as_they_say(answers):
     """Guard: what the strict xfails here compare with holds, so that each fails for its break
@@ -334,10 +335,10 @@ def test_guard_the_tag_in_every_dress_asks_nothing_more(answers):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="refused since the naive Bayes refit (threshold 0.420): 'Is the AMI still open or not "
-    "yet?' at 0.34 (the AMI's deadline first), while 'Is the AMI still open?' gets the AMI "
-    "(0.92); 'Taïwan investit-il en France ou bien pas ?' at 0.23, while without 'ou bien pas' "
-    "it gets TSMC (0.44); the AMI (0.88) and TSMC (0.83) before",
+    reason="refused (threshold 0.584): 'Is the AMI still open or not yet?' at 0.48 (the AMI's "
+    "deadline first), while 'Is the AMI still open?' gets the AMI's deadline (0.91); 'Taïwan "
+    "investit-il en France ou bien pas ?' at 0.43, and now without 'ou bien pas' too (0.38), TSMC "
+    "offered; both refused since the naive Bayes refit, the AMI (0.88) and TSMC (0.83) before",
 )
 def test_guard_or_not_that_says_more_is_kept(answers):
     """Guard: "or not gold", "or nothing", "or no later than", "ou bien pas": nothing is taken
