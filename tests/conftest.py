@@ -4,11 +4,14 @@ clock the test moves. The end-to-end and fake-Discord folders add their own in t
 
 from __future__ import annotations
 
+import functools
 import shutil
+import types
 from pathlib import Path
 
 import pytest
 
+from bot.answer import memory
 from bot.answer.engine import AnswerEngine
 from bot.knowledge import load_seeds
 from store.db import Store
@@ -20,6 +23,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     workers (`make test` runs without reordering by size), one starts on the refit at once while
     the other takes the rest, instead of the refit starting last and running alone."""
     items.sort(key=lambda item: item.get_closest_marker("longest") is None)
+
+
+@pytest.fixture
+def examples_file(tmp_path, monkeypatch):
+    """examples.jsonl read by memory.load() from a folder the test writes, with a fresh cache."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    monkeypatch.setattr(memory, "resources", types.SimpleNamespace(files=lambda package: folder))
+    monkeypatch.setattr(memory, "load", functools.cache(memory.load.__wrapped__))
+    return folder / memory.FILE
 
 
 @pytest.fixture

@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
 import gc
 import json
 import random
 import re
 import tracemalloc
-import types
 from importlib import resources
 
 import pytest
@@ -82,16 +80,6 @@ def written(known: Memory, texts: list[str]) -> list[Reading]:
     counted = {word for word in known.words if "+" in word}
     found = [memory.read(text) for text in texts]
     return [dataclasses.replace(r, pairs=r.pairs & counted or memory.NOBODY) for r in found]
-
-
-@pytest.fixture
-def examples_file(tmp_path, monkeypatch):
-    """examples.jsonl read by memory.load() from a folder the test writes, with a fresh cache."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    monkeypatch.setattr(memory, "resources", types.SimpleNamespace(files=lambda package: folder))
-    monkeypatch.setattr(memory, "load", functools.cache(memory.load.__wrapped__))
-    return folder / memory.FILE
 
 
 def small_examples() -> list[Example]:

@@ -22,14 +22,12 @@ and exited 1; with an empty file, or none, it answered as if nothing were wrong.
 
 from __future__ import annotations
 
-import functools
 import json
 import random
 import re
 import subprocess
 import sys
 import tomllib
-import types
 from fnmatch import fnmatch
 
 import pytest
@@ -39,17 +37,6 @@ from bot.answer import memory
 from bot.answer.memory import Example, ExamplesFileError, Memory, Reading
 from bot.answer.normalize import index_version
 from tests.support import PROJECT
-
-
-@pytest.fixture
-def examples_file(tmp_path, monkeypatch):
-    """examples.jsonl read by memory.load() from a folder the test writes, with a fresh cache."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    monkeypatch.setattr(memory, "resources", types.SimpleNamespace(files=lambda package: folder))
-    monkeypatch.setattr(memory, "load", functools.cache(memory.load.__wrapped__))
-    return folder / memory.FILE
-
 
 EXAMPLES = [
     Example("When does the AMI close?", frozenset({"fr-tw-ami", "fr-tw-ami-deadline"})),
