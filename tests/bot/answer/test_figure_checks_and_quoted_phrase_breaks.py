@@ -6,9 +6,10 @@ named two parties.
 
 Against the reading of 857db27 (NORMALISER_VERSION 13), which is back, the tests are guards for
 a next try: what 9334010 broke (its figures kept in each case's comment) must stay as it is now.
-Strict xfails are what it meant to fix, or left broken, with figures measured now (threshold
-0.552). Every question is asked once, by the module's ``answers``, with the replies to the bot's
-answers. Nothing here reads the frozen test set: the dev questions come from dev.toml.
+Strict xfails are what it meant to fix, or left broken; their reasons give the figures of the
+shipped models (threshold 0.584; 0.552 when the file was written). Every question is asked once,
+by the module's ``answers``, with the replies to the bot's answers. Nothing here reads the frozen
+test set: the dev questions come from dev.toml.
 
 The facts: Taiwanese investment in France and Europe (TSMC), US firms' USD 15 bn in Taiwan, USD
 250 bn of Taiwanese investment in the US. No fact of French investment in Taiwan or in the US,
