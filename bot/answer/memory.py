@@ -74,6 +74,15 @@ def pairs_of(forms: Sequence[str]) -> frozenset[str]:
     return frozenset(f"{a}+{b}" for a, b in itertools.pairwise(forms))
 
 
+def _among(found: np.ndarray, few: np.ndarray) -> np.ndarray:
+    """The indices of ``few`` that ``found`` holds, in order (both sorted and unique): a search
+    of each of the few in the many, rather than a look at each of the many."""
+    if not len(found):
+        return few[:0]
+    at = np.minimum(np.searchsorted(found, few), len(found) - 1)
+    return few[found[at] == few]
+
+
 @dataclass(frozen=True)
 class Closeness:
     """How close a question comes to the examples: per item, and to the out-of-scope ones."""
@@ -219,10 +228,8 @@ class Memory:
         all the same. Beside the similarities, how likely each item is given the question's words
         and ``pairs`` of neighbouring words (``likelihoods``).
         """
-        apart = None  # the question's own examples and its batch's, in training only
-        if leave_out is not None:
-            apart = np.zeros(len(self.examples), dtype=bool)
-            apart[self.left_out(leave_out, leave_group)] = True
+        # The question's own examples and its batch's, in training only
+        apart = self.apart(leave_out, leave_group) if leave_out is not None else None
         likely = self.likelihoods([*asked, *pairs], apart=apart, forget=forget)
         totals = self._totals.get(key) if key is not None else None
         if totals is None:
@@ -302,14 +309,15 @@ class Memory:
         if apart is not None and apart.any():
             # The counts without the examples set apart, for the question's words only.
             width = len(self.classes) + 2  # the last: a place where no class is
-            gone = apart[self._member_example]
-            examples = examples - np.bincount(self._member_class, gone, minlength=width)[:-1]
-            gone = gone * self.sizes[self._member_example]
-            words = words - np.bincount(self._member_class, gone, minlength=width)[:-1]
-            held = [self._bag[self.words[row]] for row in rows]
+            # Looked up from the few examples set apart, not from the many holding each word.
+            gone = np.flatnonzero(apart)
+            classes = self._classes_of[gone]
+            sizes = np.broadcast_to(self.sizes[gone][:, None], classes.shape)
+            examples = examples - np.bincount(classes.ravel(), minlength=width)[:-1]
+            words = words - np.bincount(classes.ravel(), sizes.ravel(), minlength=width)[:-1]
             cells = [
-                self._classes_of[found[apart[found]]].ravel() + n * width
-                for n, found in enumerate(held)
+                self._classes_of[_among(self._bag[self.words[row]], gone)].ravel() + n * width
+                for n, row in enumerate(rows)
             ]
             away = np.bincount(
                 np.concatenate([np.zeros(0, np.intp), *cells]), minlength=len(rows) * width
@@ -406,30 +414,31 @@ class Memory:
         towards the share among all examples (LEAN_PRIOR examples' worth: a word of one example
         says little); the question itself and its group (``leave_out``, in training) not
         counted."""
-        own = None
-        if leave_out is not None:
-            own = np.zeros(len(self.examples), dtype=bool)
-            own[self.left_out(leave_out, leave_group)] = True
+        own = np.flatnonzero(self.apart(leave_out, leave_group)) if leave_out is not None else None
         rates = []
         for term in terms:
             held, outside = self.term_counts.get(term, (0, 0))
             if held and own is not None:
-                found = self.postings[term]
-                holding = found[own[found]]
+                holding = _among(self.postings[term], own)
                 held -= len(holding)
                 outside -= int(self.unanswered[holding].sum())
             rates.append((outside + LEAN_PRIOR * self.outside_share) / (held + LEAN_PRIOR))
         return tuple(rates)
 
+    def apart(self, text: str, group: str | None = None) -> np.ndarray:
+        """The examples a question may not meet when the models learn from it, as a mask (one
+        bool per example): its copies, and the examples of its group (its batch: a writer's
+        questions are often alike, the same fact asked five ways, and a member's question meets
+        none written beside it). No group, or an empty one: only the copies."""
+        mask = np.zeros(len(self.examples), dtype=bool)
+        mask[self.by_text.get(text, np.zeros(0, dtype=np.intp))] = True
+        if group and group in self.by_group:
+            mask[self.by_group[group]] = True
+        return mask
+
     def left_out(self, text: str, group: str | None = None) -> np.ndarray:
-        """The examples a question may not meet when the models learn from it: its copies, and
-        the examples of its group (its batch: a writer's questions are often alike, the same fact
-        asked five ways, and a member's question meets none written beside it). No group, or an
-        empty one: only the copies."""
-        own = self.by_text.get(text, np.zeros(0, dtype=np.intp))
-        if not group or group not in self.by_group:
-            return own
-        return np.union1d(own, self.by_group[group])
+        """The same examples by their numbers, in order."""
+        return np.flatnonzero(self.apart(text, group))
 
     def _other_names(self, named: Iterable[str], names: frozenset[str]) -> np.ndarray:
         """Which examples name one of ``names`` the question does not, and lack one it names

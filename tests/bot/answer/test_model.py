@@ -312,6 +312,19 @@ def test_a_question_left_out_in_training_takes_its_batch_with_it():
     assert list(grouped.left_out("a question nobody asked")) == []
 
 
+def test_the_examples_set_apart_are_found_among_a_words_examples_as_a_full_look_finds_them():
+    """In training, the examples a question may not meet are looked up among those holding each
+    of its words by a search of the few in the many: it finds what looking at each finds, at
+    either end, in the middle, and in none."""
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        many = np.unique(rng.integers(0, 60, size=rng.integers(0, 40)))
+        few = np.unique(rng.integers(0, 60, size=rng.integers(0, 10)))
+        mask = np.zeros(60, dtype=bool)
+        mask[few] = True
+        assert memory._among(many, few).tolist() == many[mask[many]].tolist()
+
+
 def test_held_out_folds_and_calibration_folds_take_whole_batches():
     """A held-out question meets no question of its batch among those the models learnt from,
     in the figures of ``--folds`` and in the folds that set the threshold."""
