@@ -104,16 +104,17 @@ async def test_a_servers_trade_deal_deadline_is_found_from_a_question_naming_the
 
 @pytest.mark.xfail(
     strict=True,
-    reason="never answered from another partnership's items: 1 dev question in 2,335 asks so",
+    reason="never answered from another partnership's items: 1 dev question in 23,917 asks so",
 )
 async def test_a_belief_check_naming_the_wrong_partnership_gets_the_fact(engine):
     """The dev set answers a belief check that puts a fact in the wrong partnership with the
     fact ("est-ce que c'est l'EPPD qui soutient les projets franco-taïwanais ?" → France 2030,
-    the AMI's): the user learns it is the other one. It was answered so (99 %); now the AMI's
-    items are filtered out and the user gets "I don't know" (1 %) with no suggestion. The same
-    for "is it the EPPD that is backed by France 2030?" (70 % → 4 %), the same question in
-    capitals (70 % → 4 %), and "Is the $250 billion pledge part of the AMI?" (the pledge at
-    77 % → "I don't know" at 0 %, nothing suggested)."""
+    the AMI's): the user learns it is the other one. It was answered so (99 %); the AMI's items
+    now come after the others and are never sure, and the user gets "I don't know" (0 %) with
+    no suggestion. The same for "is it the EPPD that is backed by France 2030?" (70 % → 8 %,
+    the EPPD and the credit guarantee offered), the same question in capitals (the same), and
+    "Is the $250 billion pledge part of the AMI?" (the pledge at 77 % → "I don't know" at 1 %,
+    nothing offered). Figures at threshold 0.584."""
     for question, expect in [
         ("est-ce que c'est l'EPPD qui soutient les projets franco-taïwanais ?", "france-2030"),
         ("is it the EPPD that is backed by France 2030?", "france-2030"),
