@@ -566,8 +566,9 @@ def test_guard_nothing_the_bot_runs_depends_on_groups(monkeypatch):
     assert memory.as_jsonl(grouped) == memory.as_jsonl(small(None))
 
     def never(self, text, group=None):
-        raise AssertionError(f"left_out({text!r}) at run time")
+        raise AssertionError(f"what {text!r} leaves out, asked at run time")
 
+    monkeypatch.setattr(memory.Memory, "apart", never)  # left_out asks it too
     monkeypatch.setattr(memory.Memory, "left_out", never)
 
     async def ask() -> list:
