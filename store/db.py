@@ -1,4 +1,4 @@
-"""The SQLite store: one aiosqlite connection, its pragmas, migrations and transactions."""
+"""The SQLite store: its connections, their pragmas, migrations and transactions."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -66,6 +67,66 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+def busy(error: sqlite3.OperationalError) -> bool:
+    """Whether SQLite refused because another connection holds a lock (busy or locked)."""
+    primary = getattr(error, "sqlite_errorcode", 0) & 0xFF  # an extended code's primary one
+    return primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+class QuickReader:
+    """Reads of a few rows (a search's candidates, an answer's item) done on the event loop's own
+    thread, with a plain sqlite3 connection of their own.
+
+    Handing such a read to ``reader``'s thread and waking the loop again costs more than the read
+    itself; and while SQLite works here, it lets go of the GIL, so that other threads run (the
+    answer engine compares the question with its examples meanwhile). Never for long reads (the
+    whole index, every server's settings): those would hold up every other coroutine.
+
+    Its busy timeout is nil: should another process hold a lock that a reader in WAL mode has to
+    wait for, the read goes to ``reader``, which waits in its own thread while the loop goes on.
+    In memory there is no second connection: every read goes to ``reader``.
+    """
+
+    def __init__(self, fallback: aiosqlite.Connection, conn: sqlite3.Connection | None) -> None:
+        self.fallback = fallback
+        self.conn = conn
+
+    @classmethod
+    def open(cls, path: str, fallback: aiosqlite.Connection) -> QuickReader:
+        conn = None
+        try:
+            conn = sqlite3.connect(path, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout = 0")
+            conn.execute("PRAGMA query_only = ON")
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            raise StoreError(explain(path, exc)) from exc
+        return cls(fallback, conn)
+
+    async def execute_fetchall(self, sql: str, parameters: Any = ()) -> list[sqlite3.Row]:
+        """As ``aiosqlite.Connection.execute_fetchall``, done before the first await."""
+        if self.conn is not None:
+            try:
+                return self.conn.execute(sql, parameters).fetchall()
+            except sqlite3.OperationalError as exc:
+                if not busy(exc):
+                    raise
+                log.info("a quick read waits for a lock in the reader's thread: %s", exc)
+        return list(await self.fallback.execute_fetchall(sql, parameters))
+
+    def close(self) -> None:
+        """Closed, it sends every read to ``reader`` (which says so once it is closed too)."""
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+# What a function that only reads a few rows may be given: either connection reads alike.
+Reads = aiosqlite.Connection | QuickReader
+
+
 class Store:
     """Owns the connections. Use ``async with Store.open(path) as store``.
 
@@ -75,6 +136,7 @@ class Store:
     WAL mode it sees only committed rows, so a member's question asked while an admin's edit is
     under way never reads that edit before it is committed, nor after it is rolled back. (An
     in-memory database cannot be shared between connections: there ``reader`` is ``conn``.)
+    ``quick`` reads a few rows without leaving the loop's thread (see :class:`QuickReader`).
     """
 
     def __init__(
@@ -82,6 +144,7 @@ class Store:
     ) -> None:
         self.conn = conn
         self.reader = reader or conn
+        self.quick = QuickReader(self.reader, None)
         self.path = path
         self.generation = 0
         self._write_lock = asyncio.Lock()
@@ -105,6 +168,8 @@ class Store:
             await store._migrate()
             if path != ":memory:":
                 store.reader = await stack.enter_async_context(cls._reading(path))
+                store.quick = QuickReader.open(path, store.reader)
+                stack.callback(store.quick.close)
             yield store
 
     @staticmethod

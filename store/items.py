@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 import aiosqlite
 
 from store import times
+from store.db import Reads
 
 KINDS = ("partnership", "deadline", "figure", "fact")
 # The table that holds each kind's one row of details.
@@ -396,9 +397,7 @@ _ITEMS_WITH_DETAILS = """
 """
 
 
-async def get_many(
-    conn: aiosqlite.Connection, item_ids: list[str], *, terms: bool = True
-) -> dict[str, Item]:
+async def get_many(conn: Reads, item_ids: list[str], *, terms: bool = True) -> dict[str, Item]:
     """Items by id, with their details; unknown ids are left out. Three queries at most.
 
     ``terms=False`` leaves aliases and keywords out, for callers that only show the item.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from store.db import Reads
 from store.items import VISIBLE
 
 
@@ -27,7 +28,7 @@ class Candidate:
 
 
 async def candidates(
-    conn: aiosqlite.Connection,
+    conn: Reads,
     match: str,
     *,
     limit: int,
