@@ -17,8 +17,10 @@ suggestions.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import copy
 import dataclasses
+import functools
 import math
 import re
 from collections import ChainMap, Counter
@@ -448,7 +450,7 @@ class AnswerEngine:
         missing = [i for i in item_ids if i not in found]
         if missing:
             for item_id, item in (
-                await items_sql.get_many(self.store.reader, missing, terms=False)
+                await items_sql.get_many(self.store.quick, missing, terms=False)
             ).items():
                 found[item_id] = self._items[item_id] = item
         return {i: found[i] for i in item_ids if i in found}
@@ -507,25 +509,23 @@ class AnswerEngine:
         if not selected:
             return query, []
         match = " OR ".join(f'"{form}"' for form in selected)
-        search = asyncio.create_task(
-            search_sql.candidates(
-                self.store.reader,
+        # The question is compared with the examples in a thread of their own while SQLite
+        # searches here, the GIL let go; a hand-over of the search to a thread would cost more.
+        left = {"leave_out": leave_out, "leave_group": leave_group, "forget": forget}
+        comparing = self._closeness(query, vocab, **left)
+        try:
+            found = await search_sql.candidates(
+                self.store.quick,
                 match,
                 limit=CANDIDATES,
                 guild_id=guild_id,
                 kind=kind,
                 ranked=ranked,
             )
-        )
-        # SQLite searches in its own thread (the GIL let go) while the question is compared
-        # with the examples here: the search has only to be handed over first.
-        try:
-            await asyncio.sleep(0)
-            left = {"leave_out": leave_out, "leave_group": leave_group, "forget": forget}
-            close = self._closeness(query, vocab, **left)
-            found = await search
-        finally:
-            search.cancel()  # when this question is called off or fails (a no-op once found)
+        except BaseException:
+            concurrent.futures.wait([comparing])  # nothing of this question outlives it
+            raise
+        close = comparing.result()
         if not found:
             return query, []
         rates = self.memory.outside_rates(
@@ -536,7 +536,7 @@ class AnswerEngine:
         if both_ways and not _states_any(query, profiled):
             other = dataclasses.replace(query, direction=query.direction.reversed())
             if _states_any(other, profiled):
-                close = self._closeness(other, vocab, **left)
+                close = self._closeness(other, vocab, **left).result()
                 return other, self._rows(other, profiled, close, rates, forget)
         return query, rows
 
@@ -581,14 +581,16 @@ class AnswerEngine:
         leave_out: str | None,
         leave_group: str | None,
         forget: frozenset[str],
-    ) -> memory.Closeness:
-        """How close the question comes to the examples of each item, and to those of none."""
+    ) -> concurrent.futures.Future[memory.Closeness]:
+        """How close the question comes to the examples of each item, and to those of none:
+        worked out in the examples' own thread (see ``_examples_thread``)."""
         unknown = UNKNOWN_WEIGHT * vocab.max_weight
         asked: dict[str, float] = {}
         for term, weight in zip(query.terms, query.weights, strict=True):
             asked[term.forms[0]] = max(weight, asked.get(term.forms[0], 0.0))
         shared = vocab.shared  # the examples are weighed alike for every server
-        return self.memory.closeness(
+        return _examples_thread().submit(
+            self.memory.closeness,
             asked,
             lambda token: shared.idf.get(token, unknown),
             key=shared,
@@ -730,6 +732,15 @@ class AnswerEngine:
             source=source,
             matches=matches[: 1 + ALTERNATIVES],
         )
+
+
+@functools.cache
+def _examples_thread() -> concurrent.futures.ThreadPoolExecutor:
+    """The one thread, for the whole process, where questions are compared with the examples:
+    beside the search, which lets go of the GIL while SQLite works. One for every engine, since
+    they share the examples and what the comparisons keep of them (``memory.load``): never
+    two at once."""
+    return concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="examples")
 
 
 def _profile_of(cand: search_sql.Candidate, vocab: _Vocabulary) -> Profile:

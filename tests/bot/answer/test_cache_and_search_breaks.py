@@ -1,5 +1,5 @@
 """Trying to break the bounded caches (Recent: item profiles, servers' statistics), the search run
-as a task beside the comparison with the examples, the two-question warm-up and the batched
+beside the comparison with the examples, the two-question warm-up and the batched
 refusal model: many servers asking at once, the store changing and questions called off while
 they run, a database closed under a search, hostile questions, odd rows.
 
@@ -168,8 +168,9 @@ async def test_a_question_on_a_closed_database_fails_quietly_even_when_called_of
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(lambda _, context: reported.append(context))
     before = other_tasks()
-    await seeded.conn.close()
+    seeded.quick.close()  # as the store closes: this one first, then the others
     await seeded.reader.close()
+    await seeded.conn.close()
     try:
         for steps in range(4):
             asking = asyncio.create_task(engine.ask("combien Taïwan investit aux États-Unis ?"))

@@ -1,0 +1,114 @@
+"""The search runs on the loop's thread (``store.quick``) while the question is compared with the
+examples in their own thread: answers are those of one question at a time, whichever way the
+reads go, and nothing of a question outlives it."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from bot.answer import memory
+from bot.answer.engine import AnswerEngine
+from bot.knowledge import load_seeds
+from store import search as search_sql
+from store.db import QuickReader, Store
+from tests.support import SEEDS, TODAY
+
+QUESTIONS = [
+    "when does the France-Taiwan call close?",
+    "combien Taïwan investit aux États-Unis ?",
+    "who led the US-Taiwan talks?",
+    "how much do US companies invest in Taiwan?",
+    "what is the weather in Paris?",
+    "quel est le thème prioritaire de l'EPPD ?",
+]
+
+
+async def test_an_answer_never_waits_for_the_readers_thread(seeded, monkeypatch):
+    """Once warm, a question is searched and its answer read on the loop's thread: the reader's
+    thread, busy elsewhere (a long listing, a lock), holds no answer up."""
+    engine = AnswerEngine(seeded, clock=lambda: TODAY)
+    await engine.warm()
+
+    async def elsewhere(*args, **kwargs):
+        raise AssertionError("a question waited for the reader's thread")
+
+    monkeypatch.setattr(seeded.reader, "execute_fetchall", elsewhere)
+    answer = await engine.ask("when does the France-Taiwan call close?")
+    assert answer.answered and answer.item.id == "fr-tw-ami-deadline"
+
+
+async def test_an_in_memory_store_answers_as_a_file_store(seeded):
+    """In memory, every read goes through the one connection there is; the answers are the
+    same."""
+    on_file = AnswerEngine(seeded, clock=lambda: TODAY)
+    async with Store.open(":memory:") as in_memory:
+        await load_seeds(in_memory, SEEDS)
+        engine = AnswerEngine(in_memory, clock=lambda: TODAY)
+        for question in QUESTIONS:
+            expected = (await on_file.ask(question)).as_dict()
+            assert (await engine.ask(question)).as_dict() == expected, question
+
+
+async def test_questions_read_through_the_readers_thread_at_once_are_answered_one_by_one(seeded):
+    """When the quick reads go to the reader's thread (a lock, or in memory), questions asked
+    at once interleave at each read, and their comparisons queue in the examples' thread: each
+    gets the answer it gets alone."""
+    alone = AnswerEngine(seeded, clock=lambda: TODAY)
+    expected = {q: (await alone.ask(q)).as_dict() for q in QUESTIONS}
+    seeded.quick = QuickReader(seeded.reader, None)
+    engine = AnswerEngine(seeded, clock=lambda: TODAY)
+    found = await asyncio.gather(*(engine.ask(q) for q in QUESTIONS * 4))
+    for question, answer in zip(QUESTIONS * 4, found, strict=True):
+        assert answer.as_dict() == expected[question], question
+
+
+async def test_a_failed_search_ends_its_question_only_once_the_comparison_is_over(
+    seeded, monkeypatch
+):
+    """The search fails (a corrupt index) while the comparison still runs in its thread: the
+    question fails, but only once the comparison is over, so that nothing of it runs on beside
+    the next question."""
+    engine = AnswerEngine(seeded, clock=lambda: TODAY)
+    await engine.warm()
+    compared = threading.Event()
+    real = memory.Memory.closeness
+
+    def slow(self, *args, **kwargs):
+        time.sleep(0.2)
+        found = real(self, *args, **kwargs)
+        compared.set()
+        return found
+
+    async def corrupt(*args, **kwargs):
+        raise RuntimeError("database disk image is malformed")
+
+    monkeypatch.setattr(memory.Memory, "closeness", slow)
+    monkeypatch.setattr(search_sql, "candidates", corrupt)
+    with pytest.raises(RuntimeError, match="malformed"):
+        await engine.ask("when does the France-Taiwan call close?")
+    assert compared.is_set()
+
+
+async def test_a_comparison_that_fails_fails_its_question_and_not_the_next(seeded, monkeypatch):
+    """An error in the examples' thread reaches the question that asked, as if it ran here; the
+    thread goes on serving the next question."""
+    engine = AnswerEngine(seeded, clock=lambda: TODAY)
+    await engine.warm()
+    real = memory.Memory.closeness
+    calls = []
+
+    def fails_once(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise MemoryError("no room for the comparison")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(memory.Memory, "closeness", fails_once)
+    with pytest.raises(MemoryError):
+        await engine.ask("when does the France-Taiwan call close?")
+    answer = await engine.ask("when does the France-Taiwan call close?")
+    assert answer.answered and answer.item.id == "fr-tw-ami-deadline"
