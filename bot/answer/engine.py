@@ -22,6 +22,7 @@ import copy
 import dataclasses
 import functools
 import math
+import os
 import re
 from collections import ChainMap, Counter
 from collections.abc import Callable
@@ -740,6 +741,8 @@ def _examples_thread() -> concurrent.futures.ThreadPoolExecutor:
     beside the search, which lets go of the GIL while SQLite works. One for every engine, since
     they share the examples and what the comparisons keep of them (``memory.load``): never
     two at once."""
+    # A process forked from this one has the executor but not its thread: it makes its own.
+    os.register_at_fork(after_in_child=_examples_thread.cache_clear)
     return concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="examples")
 
 
