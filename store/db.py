@@ -67,25 +67,10 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-# SQLite's steps a quick read may take (a search at 100,000 facts takes up to about 17,000, in
-# a few milliseconds); one that takes more (a server's thousands of items holding the words
-# asked, ranked before they are filtered out) is stopped and read again in the reader's thread.
-QUICK_STEPS = 40_000
-
-
 def busy(error: sqlite3.OperationalError) -> bool:
     """Whether SQLite refused because another connection holds a lock (busy or locked)."""
-    return _primary(error) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-
-
-def _primary(error: sqlite3.Error) -> int:
-    """An error's primary SQLite code (of an extended one, its low byte)."""
-    return getattr(error, "sqlite_errorcode", 0) & 0xFF
-
-
-def _stop() -> bool:
-    """Called once a quick read has taken QUICK_STEPS steps: stop it (SQLITE_INTERRUPT)."""
-    return True
+    primary = getattr(error, "sqlite_errorcode", 0) & 0xFF  # an extended code's primary one
+    return primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 class QuickReader:
@@ -99,9 +84,7 @@ class QuickReader:
 
     Its busy timeout is nil: should another process hold a lock that a reader in WAL mode has to
     wait for, the read goes to ``reader``, which waits in its own thread while the loop goes on.
-    So does a read that turns out long (QUICK_STEPS), stopped first: the loop is never held
-    more than a few milliseconds. In memory there is no second connection: every read goes to
-    ``reader``.
+    In memory there is no second connection: every read goes to ``reader``.
     """
 
     def __init__(self, fallback: aiosqlite.Connection, conn: sqlite3.Connection | None) -> None:
@@ -116,7 +99,6 @@ class QuickReader:
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA busy_timeout = 0")
             conn.execute("PRAGMA query_only = ON")
-            conn.set_progress_handler(_stop, QUICK_STEPS)
         except sqlite3.Error as exc:
             if conn is not None:
                 conn.close()
@@ -129,12 +111,9 @@ class QuickReader:
             try:
                 return self.conn.execute(sql, parameters).fetchall()
             except sqlite3.OperationalError as exc:
-                if _primary(exc) == sqlite3.SQLITE_INTERRUPT:
-                    log.debug("a quick read too long for the loop goes to the reader's thread")
-                elif busy(exc):
-                    log.info("a quick read waits for a lock in the reader's thread: %s", exc)
-                else:
+                if not busy(exc):
                     raise
+                log.info("a quick read waits for a lock in the reader's thread: %s", exc)
         return list(await self.fallback.execute_fetchall(sql, parameters))
 
     def close(self) -> None:

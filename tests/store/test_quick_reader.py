@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from store import items as items_sql
-from store.db import QUICK_STEPS, QuickReader, Store
+from store.db import QuickReader, Store
 
 FIGURE = "us-tw-trade-deal-investment-250bn"
 
@@ -64,22 +64,6 @@ async def test_a_locked_database_sends_the_read_to_the_readers_thread(seeded, ca
     assert found == expected
     assert locked.refused == 1
     assert "waits for a lock" in caplog.text
-
-
-async def test_a_read_too_long_for_the_loop_is_finished_in_the_readers_thread(seeded, caplog):
-    """A read that turns out long is stopped after QUICK_STEPS of SQLite's steps and read again
-    in the reader's thread, where it may take its time while the loop goes on; its rows are
-    whole."""
-    counting = (
-        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < :upto) "
-        "SELECT count(*) FROM n"
-    )
-    with caplog.at_level(logging.DEBUG, logger="store.db"):
-        short = finished_at_once(seeded.quick.execute_fetchall(counting, {"upto": 100}))
-        assert short[0][0] == 100 and "too long" not in caplog.text
-        rows = await seeded.quick.execute_fetchall(counting, {"upto": 10 * QUICK_STEPS})
-    assert rows[0][0] == 10 * QUICK_STEPS
-    assert "too long for the loop" in caplog.text
 
 
 async def test_a_mistake_in_a_query_is_raised_not_sent_elsewhere(seeded):
