@@ -82,6 +82,10 @@ ALTERNATIVES = 3
 ALTERNATIVE_SCORE = 0.05  # least probability still offered as "did you mean"
 COMMON_SHARE = 0.4  # words in more than this share of items do not select candidates
 SELECT_BUDGET = 500  # items the selecting words may match in all, rarest words first
+# Other servers' items a search may pass over on the loop's own thread (SQLite ranks them, or
+# steps over them, before it filters them out: about a microsecond each); a search meeting more
+# goes to the reader's thread, so that no server's thousands of items hold up the loop.
+QUICK_HIDDEN = 2_000
 TYPO_MIN_LENGTH = 4  # shorter words are never corrected
 MAX_KEPT_ITEMS = 5_000  # items kept to show again (the most recently shown), until it changes
 MAX_CORRECTIONS = 20_000  # misspelt words remembered with their correction, per index state
@@ -230,6 +234,10 @@ class _Vocabulary:
     ) -> None:
         self.total = max(total, 1)
         self.frequencies = frequencies
+        # Per term, the items of every server's own that hold it (none of which counts above),
+        # and of those, this server's: what a search meets that the server does not see.
+        self.hidden: dict[str, int] = {}
+        self.own: dict[str, int] = {}
         # A partnership, and a source, → its one-word names ("AMI", "EPPD")
         self.named, self.named_by_source = named
         self.partnerships = frozenset().union(*self.named.values())
@@ -271,6 +279,7 @@ class _Vocabulary:
         vocab = copy.copy(self)
         vocab.frequencies = ChainMap(merged, self.frequencies)
         vocab.idf = ChainMap({term: self._idf(df) for term, df in merged.items()}, self.idf)
+        vocab.own = own
         vocab.own_pools = {}
         for term in merged:
             if term.isalpha() and len(term) >= TYPO_MIN_LENGTH - 1:
@@ -417,8 +426,10 @@ class AnswerEngine:
             generation = self.store.generation
             total, frequencies = await search_sql.vocabulary(self.store.reader)
             own = await search_sql.own_vocabularies(self.store.reader)
+            hidden: Counter[str] = Counter()
             for count, terms in own.values():
                 total -= count
+                hidden.update(terms)
                 for term, df in terms.items():
                     left = frequencies.get(term, 0) - df
                     if left > 0:
@@ -434,6 +445,7 @@ class AnswerEngine:
                 one_word_names(names),
                 acronyms(n for found in written if found.guild_id is None for n in found.names),
             )
+            self._shared.hidden = dict(hidden)
             self._sources = {s.id: s for s in await sources_sql.list_all(self.store.reader)}
             self._servers.clear()
             self._items.clear()
@@ -516,7 +528,7 @@ class AnswerEngine:
         comparing = self._closeness(query, vocab, **left)
         try:
             found = await search_sql.candidates(
-                self.store.quick,
+                self.store.quick if quickly(selected, ranked, kind, vocab) else self.store.reader,
                 match,
                 limit=CANDIDATES,
                 guild_id=guild_id,
@@ -757,6 +769,14 @@ def _profile_of(cand: search_sql.Candidate, vocab: _Vocabulary) -> Profile:
 def _states_any(query: Query, found: list[tuple[search_sql.Candidate, Profile]]) -> bool:
     """Whether a candidate states the flow the question reads, end to end."""
     return any(states(query.direction, item.direction) for _, item in found)
+
+
+def quickly(selected: list[str], ranked: bool, kind: str | None, vocab: _Vocabulary) -> bool:
+    """Whether a search is short enough for the loop's own thread (``store.quick``): it meets
+    few items the server does not see (QUICK_HIDDEN), and it stops soon: ranked (within
+    SELECT_BUDGET), or the first matches taken whatever their kind."""
+    hidden = sum(vocab.hidden.get(form, 0) - vocab.own.get(form, 0) for form in selected)
+    return hidden <= QUICK_HIDDEN and (ranked or kind is None)
 
 
 def select_terms(query: Query, vocab: _Vocabulary) -> tuple[list[str], bool]:

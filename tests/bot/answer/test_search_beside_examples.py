@@ -11,7 +11,7 @@ import time
 import pytest
 
 from bot.answer import memory
-from bot.answer.engine import AnswerEngine
+from bot.answer.engine import QUICK_HIDDEN, AnswerEngine, _Vocabulary, quickly
 from bot.knowledge import load_seeds
 from store import search as search_sql
 from store.db import QuickReader, Store
@@ -112,3 +112,18 @@ async def test_a_comparison_that_fails_fails_its_question_and_not_the_next(seede
         await engine.ask("when does the France-Taiwan call close?")
     answer = await engine.ask("when does the France-Taiwan call close?")
     assert answer.answered and answer.item.id == "fr-tw-ami-deadline"
+
+
+def test_a_search_stays_on_the_loop_only_while_it_is_short():
+    """The loop's own thread takes a search that meets few items the server does not see and
+    stops soon; one that would pass over thousands of other servers' items, or step through
+    every match for a kind, goes to the reader's thread."""
+    vocab = _Vocabulary(100, {"chip": 40, "fab": 3})
+    vocab.hidden = {"chip": QUICK_HIDDEN, "fab": 5}
+    assert quickly(["chip"], True, None, vocab)
+    assert not quickly(["chip", "fab"], True, None, vocab)  # QUICK_HIDDEN + 5 others' items
+    vocab.own = {"fab": 5}  # the five are this server's own: it sees them
+    assert quickly(["chip", "fab"], True, None, vocab)
+    assert quickly(["chip"], False, None, vocab)  # the first matches: it stops at the limit
+    assert not quickly(["chip"], False, "deadline", vocab)  # every match, until 20 deadlines
+    assert quickly(["chip"], True, "deadline", vocab)  # ranked: within the budget
