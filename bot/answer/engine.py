@@ -20,9 +20,7 @@ import asyncio
 import concurrent.futures
 import copy
 import dataclasses
-import functools
 import math
-import os
 import re
 from collections import ChainMap, Counter
 from collections.abc import Callable
@@ -33,6 +31,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.answer import compose, memory, model
+from bot.answer.examples_thread import examples_thread
 from bot.answer.features import (
     Profile,
     Query,
@@ -526,6 +525,7 @@ class AnswerEngine:
         # searches here, the GIL let go; a hand-over of the search to a thread would cost more.
         left = {"leave_out": leave_out, "leave_group": leave_group, "forget": forget}
         comparing = self._closeness(query, vocab, **left)
+        beside = examples_thread()
         try:
             found = await search_sql.candidates(
                 self.store.quick if quickly(selected, ranked, kind, vocab) else self.store.reader,
@@ -535,10 +535,10 @@ class AnswerEngine:
                 kind=kind,
                 ranked=ranked,
             )
+            close = await beside.result(comparing)
         except BaseException:
-            concurrent.futures.wait([comparing])  # nothing of this question outlives it
+            beside.settle(comparing)  # nothing of this question outlives it
             raise
-        close = comparing.result()
         if not found:
             return query, []
         rates = self.memory.outside_rates(
@@ -549,7 +549,12 @@ class AnswerEngine:
         if both_ways and not _states_any(query, profiled):
             other = dataclasses.replace(query, direction=query.direction.reversed())
             if _states_any(other, profiled):
-                close = self._closeness(other, vocab, **left).result()
+                comparing = self._closeness(other, vocab, **left)
+                try:
+                    close = await beside.result(comparing)
+                except BaseException:
+                    beside.settle(comparing)
+                    raise
                 return other, self._rows(other, profiled, close, rates, forget)
         return query, rows
 
@@ -596,13 +601,13 @@ class AnswerEngine:
         forget: frozenset[str],
     ) -> concurrent.futures.Future[memory.Closeness]:
         """How close the question comes to the examples of each item, and to those of none:
-        worked out in the examples' own thread (see ``_examples_thread``)."""
+        worked out in the examples' own thread (``examples_thread``)."""
         unknown = UNKNOWN_WEIGHT * vocab.max_weight
         asked: dict[str, float] = {}
         for term, weight in zip(query.terms, query.weights, strict=True):
             asked[term.forms[0]] = max(weight, asked.get(term.forms[0], 0.0))
         shared = vocab.shared  # the examples are weighed alike for every server
-        return _examples_thread().submit(
+        return examples_thread().submit(
             self.memory.closeness,
             asked,
             lambda token: shared.idf.get(token, unknown),
@@ -745,17 +750,6 @@ class AnswerEngine:
             source=source,
             matches=matches[: 1 + ALTERNATIVES],
         )
-
-
-@functools.cache
-def _examples_thread() -> concurrent.futures.ThreadPoolExecutor:
-    """The one thread, for the whole process, where questions are compared with the examples:
-    beside the search, which lets go of the GIL while SQLite works. One for every engine, since
-    they share the examples and what the comparisons keep of them (``memory.load``): never
-    two at once."""
-    # A process forked from this one has the executor but not its thread: it makes its own.
-    os.register_at_fork(after_in_child=_examples_thread.cache_clear)
-    return concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="examples")
 
 
 def _profile_of(cand: search_sql.Candidate, vocab: _Vocabulary) -> Profile:
