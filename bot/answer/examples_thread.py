@@ -26,12 +26,13 @@ class ExamplesThread:
             max_workers=1, thread_name_prefix="examples"
         )
         self._handed = 0  # written by the loop's thread only
+        self._dropped = 0  # called off before they started: the loop's thread only
         self._over = 0  # written by this thread only
 
     @property
     def waiting(self) -> int:
         """Comparisons handed over and not over yet (running or queued)."""
-        return self._handed - self._over
+        return self._handed - self._dropped - self._over
 
     def submit(self, work: Callable[..., T], /, *args, **kwargs) -> concurrent.futures.Future[T]:
         def counted() -> T:
@@ -57,7 +58,9 @@ class ExamplesThread:
         """For a question that ends early (its search failed, or it was called off): its
         comparison never starts, or is over before the question ends, so that nothing of it
         runs on beside the next question."""
-        if not future.cancel():
+        if future.cancel():  # (or it was, when the question awaiting it was called off)
+            self._dropped += 1
+        else:
             concurrent.futures.wait([future])
 
 

@@ -64,3 +64,4 @@ async def test_a_question_ending_early_leaves_no_comparison_behind():
     threading.Timer(0.05, release.set).start()
     beside.settle(first)
     assert first.done() and ran == ["running"]
+    assert beside.waiting == 0  # the one called off counts as over: the next is waited for here

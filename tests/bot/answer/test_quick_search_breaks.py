@@ -17,6 +17,7 @@ import pytest
 
 from bot.answer import memory
 from bot.answer.engine import AnswerEngine, select_terms
+from bot.answer.examples_thread import examples_thread
 from store.db import QuickReader, Store
 from tests.support import TODAY
 
@@ -174,6 +175,9 @@ async def test_a_question_called_off_at_any_step_leaves_no_comparison_running(
         with contextlib.suppress(asyncio.CancelledError):
             await asked
         assert not running, f"a comparison runs on after its question, called off at {steps}"
+        # Each called off counts as over: the next question's comparison is not taken to be
+        # queued behind phantoms (and awaited, the slower way) for ever after.
+        assert examples_thread().waiting == 0, steps
     assert (await engine.ask(QUESTION)).as_dict() == expected
 
 
