@@ -535,10 +535,10 @@ class AnswerEngine:
                 kind=kind,
                 ranked=ranked,
             )
-            close = await beside.result(comparing)
         except BaseException:
             beside.settle(comparing)  # nothing of this question outlives it
             raise
+        close = await beside.result(comparing)
         if not found:
             return query, []
         rates = self.memory.outside_rates(
@@ -549,12 +549,7 @@ class AnswerEngine:
         if both_ways and not _states_any(query, profiled):
             other = dataclasses.replace(query, direction=query.direction.reversed())
             if _states_any(other, profiled):
-                comparing = self._closeness(other, vocab, **left)
-                try:
-                    close = await beside.result(comparing)
-                except BaseException:
-                    beside.settle(comparing)
-                    raise
+                close = await beside.result(self._closeness(other, vocab, **left))
                 return other, self._rows(other, profiled, close, rates, forget)
         return query, rows
 

@@ -49,10 +49,15 @@ class ExamplesThread:
         """The comparison's result, waited for here when it is the only one not over (the rest
         of one comparison: less than a hand-back to the loop costs); awaited when others are
         queued before it (questions whose search went to the reader's thread), so that the loop
-        goes on meanwhile."""
+        goes on meanwhile. Called off while it waits, its question leaves nothing behind
+        (``settle``)."""
         if future.done() or self.waiting <= 1:
             return future.result()
-        return await asyncio.wrap_future(future)
+        try:
+            return await asyncio.wrap_future(future)
+        except BaseException:
+            self.settle(future)
+            raise
 
     def settle(self, future: concurrent.futures.Future[object]) -> None:
         """For a question that ends early (its search failed, or it was called off): its

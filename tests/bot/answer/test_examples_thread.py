@@ -65,3 +65,21 @@ async def test_a_question_ending_early_leaves_no_comparison_behind():
     beside.settle(first)
     assert first.done() and ran == ["running"]
     assert beside.waiting == 0  # the one called off counts as over: the next is waited for here
+
+
+async def test_a_question_called_off_while_its_comparison_is_queued_leaves_none_behind():
+    """The question awaiting a queued comparison is called off: the comparison never runs, and
+    it counts as over."""
+    beside = ExamplesThread()
+    release = threading.Event()
+    first = beside.submit(release.wait, 5.0)
+    ran = []
+    mine = beside.submit(ran.append, "mine")
+    waiting = asyncio.create_task(beside.result(mine))
+    await asyncio.sleep(0.01)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    release.set()
+    first.result(5.0)
+    assert mine.cancelled() and ran == [] and beside.waiting == 0
