@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
@@ -84,18 +85,22 @@ class QuickReader:
 
     Its busy timeout is nil: should another process hold a lock that a reader in WAL mode has to
     wait for, the read goes to ``reader``, which waits in its own thread while the loop goes on.
-    In memory there is no second connection: every read goes to ``reader``.
+    In memory there is no second connection: every read goes to ``reader``. So does a read from
+    another thread than the one that opened the store (a job run in a worker thread's own loop):
+    the connection is this thread's.
     """
 
     def __init__(self, fallback: aiosqlite.Connection, conn: sqlite3.Connection | None) -> None:
         self.fallback = fallback
         self.conn = conn
+        self.thread = threading.get_ident()
 
     @classmethod
     def open(cls, path: str, fallback: aiosqlite.Connection) -> QuickReader:
         conn = None
         try:
-            conn = sqlite3.connect(path, isolation_level=None)
+            # Used from this thread only (``thread``); closed from whichever closes the store.
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA busy_timeout = 0")
             conn.execute("PRAGMA query_only = ON")
@@ -107,7 +112,7 @@ class QuickReader:
 
     async def execute_fetchall(self, sql: str, parameters: Any = ()) -> list[sqlite3.Row]:
         """As ``aiosqlite.Connection.execute_fetchall``, done before the first await."""
-        if self.conn is not None:
+        if self.conn is not None and threading.get_ident() == self.thread:
             try:
                 return self.conn.execute(sql, parameters).fetchall()
             except sqlite3.OperationalError as exc:
