@@ -445,3 +445,27 @@ def test_the_order_of_words_tells_items_apart():
 
     assert likely("do US firms invest in Taiwan")["us-in-taiwan"] > 0.8
     assert likely("do Taiwan firms invest in US")["taiwan-in-us"] > 0.8
+
+
+def test_each_examples_total_weight_is_the_sum_of_its_terms_in_their_sorted_order():
+    """The examples' totals, a vector sum per place, are bit for bit the sums of each example's
+    terms' weights added in their sorted order, as the models were trained with: the shipped
+    examples, weights with many digits, and examples of no term or of one."""
+    shipped = memory.load()
+    rng = np.random.default_rng(11)
+    weights = {}
+
+    def weight(term: str) -> float:
+        return weights.setdefault(term, float(rng.random() * 10 + rng.random() * 1e-9))
+
+    expected = [sum(weight(t) for t in sorted(r.terms)) for r in shipped.readings]
+    assert shipped.totals(weight).tolist() == expected
+    few = memory.Memory(
+        [
+            memory.Example("?", frozenset()),
+            memory.Example("AMI", frozenset({"a"})),
+            memory.Example("AMI EPPD", frozenset()),
+        ]
+    )
+    assert [len(r.terms) for r in few.readings] == [0, 1, 2]
+    assert few.totals(lambda term: 0.25 if term == "eppd" else 1.5).tolist() == [0.0, 1.5, 1.75]
